@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * All configuration, read from the environment and validated once at start-up. Every problem is reported at once
+ * with the variable's name and what it accepts; nothing else in the gateway reads `process.env`.
+ */
+
+export type Backend =
+  /** No DEADLINE_ENDPOINT: start the embedded emulator on loopback and use it (region us-west-2, dummy credentials). */
+  | { kind: 'emulator'; region: string }
+  /** DEADLINE_ENDPOINT=<url>: any implementation of the Deadline API at that URL (host prefix disabled). */
+  | { kind: 'endpoint'; endpoint: string; region: string }
+  /** DEADLINE_BACKEND=aws: real AWS with the default credential chain. */
+  | { kind: 'aws'; region: string };
+
+export interface EmulatorSettings {
+  seed: number;
+  latencyMs: number;
+  throttleRate: number;
+  errorRate: number;
+  largeJobSessions: number;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  backend: Backend;
+  /** Key of the HMAC that protects cursors. */
+  cursorSecret: Buffer;
+  /** True when CURSOR_SECRET was unset and a random per-process key is used. */
+  cursorSecretIsEphemeral: boolean;
+  upstream: {
+    /** SDK attempts per call, retries included (standard retry mode). */
+    maxAttempts: number;
+    /** Per-attempt timeout of an upstream HTTP request. */
+    requestTimeoutMs: number;
+    /** maxResults of every upstream token chain the gateway starts (1–100). See README "How cursors work". */
+    chainPageSize: number;
+  };
+  emulator: EmulatorSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+      return fallback;
+    }
+    return value;
+  };
+  const rate = (name: string): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return 0;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 1) {
+      problems.push(`${name} must be a number from 0 to 1 (a share of calls), got "${raw}".`);
+      return 0;
+    }
+    return value;
+  };
+
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-west-2';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    problems.push(`AWS_REGION must be an AWS region such as us-west-2, got "${region}".`);
+  }
+
+  let backend: Backend = { kind: 'emulator', region: 'us-west-2' };
+  const backendName = env.DEADLINE_BACKEND;
+  const endpoint = env.DEADLINE_ENDPOINT;
+  if (backendName !== undefined && backendName !== '' && !['aws', 'emulator'].includes(backendName)) {
+    problems.push(`DEADLINE_BACKEND must be "aws" or "emulator" (or unset), got "${backendName}".`);
+  } else if (backendName === 'aws') {
+    if (endpoint) problems.push('Set either DEADLINE_BACKEND=aws or DEADLINE_ENDPOINT, not both.');
+    backend = { kind: 'aws', region };
+  } else if (endpoint) {
+    if (backendName === 'emulator')
+      problems.push('DEADLINE_BACKEND=emulator cannot be combined with DEADLINE_ENDPOINT.');
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      problems.push(
+        `DEADLINE_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4566, got "${endpoint}".`,
+      );
+    } else {
+      backend = { kind: 'endpoint', endpoint: url.toString().replace(/\/$/, ''), region };
+    }
+  }
+
+  const secret = env.CURSOR_SECRET;
+  let cursorSecret: Buffer;
+  let cursorSecretIsEphemeral = false;
+  if (secret === undefined || secret === '') {
+    cursorSecret = randomBytes(32);
+    cursorSecretIsEphemeral = true;
+  } else {
+    if (secret.length < 32) {
+      problems.push('CURSOR_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`).');
+    }
+    cursorSecret = Buffer.from(secret, 'utf8');
+  }
+
+  const host = env.HOST || '127.0.0.1';
+  const config: GatewayConfig = {
+    port: int('PORT', 4000, 0, 65535),
+    host,
+    backend,
+    cursorSecret,
+    cursorSecretIsEphemeral,
+    upstream: {
+      maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 3, 1, 10),
+      requestTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
+      chainPageSize: int('UPSTREAM_PAGE_SIZE', 100, 1, 100),
+    },
+    emulator: {
+      seed: int('EMULATOR_SEED', 1, 0, 2 ** 31 - 1),
+      latencyMs: int('EMULATOR_LATENCY_MS', 0, 0, 60_000),
+      throttleRate: rate('EMULATOR_THROTTLE_RATE'),
+      errorRate: rate('EMULATOR_ERROR_RATE'),
+      largeJobSessions: int('EMULATOR_LARGE_JOB_SESSIONS', 3000, 251, 100_000),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,138 @@
+import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { notFound } from '../errors/codes.js';
+import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
+import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
+
+/**
+ * The per-request cache of one upstream resource (jobs, sessions, …), shared by the per-resource loader modules.
+ *
+ * - `load(key)` answers from what the request already holds (a list page primed it) and costs no call; otherwise
+ *   it fetches the detail record through `loadDetail`.
+ * - `loadDetail(key)` fetches the Get/BatchGet record, batched and deduplicated by DataLoader (keyed by the full
+ *   key path). A summary never stands in for a detail: detail-only fields always come from here.
+ * - `page(...)` fetches one upstream list page at most once per request and primes the cache with its items.
+ */
+export interface EntityRecord<T extends EntityType> {
+  key: EntityKeys[T];
+  level: 'summary' | 'detail';
+}
+
+/** A batch result per key: the record, or an Error (a missing key becomes NOT_FOUND). */
+export type BatchResult<R> = R | Error | undefined;
+
+export class EntityLoader<
+  T extends EntityType,
+  R extends EntityRecord<T>,
+  D extends R & { level: 'detail' },
+> {
+  private readonly known = new Map<string, R>();
+  private readonly details: DataLoader<EntityKeys[T], D, string>;
+  private readonly pageCache = new Map<string, Promise<UpstreamPage<R>>>();
+
+  constructor(
+    readonly type: T,
+    batchLoad: (keys: readonly EntityKeys[T][]) => Promise<readonly BatchResult<D>[]>,
+    maxBatchSize: number,
+  ) {
+    this.details = new DataLoader<EntityKeys[T], D, string>(
+      async (keys) => {
+        const results = await batchLoad(keys);
+        return keys.map((key, index) => {
+          const result = results[index];
+          if (result === undefined) return notFound(this.type, keyPath(this.type, key));
+          if (!(result instanceof Error)) this.remember(result);
+          return result;
+        });
+      },
+      { maxBatchSize, cacheKeyFn: (key) => keyPath(this.type, key), name: `${type}.detail` },
+    );
+  }
+
+  /** The best record this request has for `key`, fetching the detail only when it has none. */
+  load(key: EntityKeys[T]): Promise<R> {
+    return Promise.resolve(this.known.get(keyPath(this.type, key)) ?? this.loadDetail(key));
+  }
+
+  /** The detail record for `key` (Get/BatchGet), fetched at most once per request. */
+  loadDetail(key: EntityKeys[T]): Promise<D> {
+    const known = this.known.get(keyPath(this.type, key));
+    const detail = known && asDetail<R, D>(known);
+    return detail ? Promise.resolve(detail) : this.details.load(key);
+  }
+
+  /** The detail of a record a resolver holds: itself when it is one, else fetched (batched). */
+  detailOf(record: R): Promise<D> {
+    const detail = asDetail<R, D>(record);
+    return detail ? Promise.resolve(detail) : this.loadDetail(record.key);
+  }
+
+  /** Records what a list page or a batch returned; a detail is never replaced by a summary. */
+  remember(record: R): void {
+    const path = keyPath(this.type, record.key);
+    const previous = this.known.get(path);
+    if (previous === undefined || previous.level === 'summary') this.known.set(path, record);
+    const detail = asDetail<R, D>(record);
+    if (detail) this.details.prime(record.key, detail);
+  }
+
+  /**
+   * A list page fetcher for one parent, for `resolveConnection`. `fetch` makes the upstream call; a page with the
+   * same arguments is fetched once per request, and its items are remembered.
+   */
+  pager(parentPath: string, fetch: (request: PageRequest) => Promise<UpstreamPage<R>>): FetchPage<R> {
+    return (request) => {
+      const id = `${parentPath}|${request.maxResults}|${request.nextToken ?? ''}`;
+      let page = this.pageCache.get(id);
+      if (page === undefined) {
+        page = fetch(request).then((result) => {
+          for (const item of result.items) this.remember(item);
+          return result;
+        });
+        this.pageCache.set(id, page);
+      }
+      return page;
+    };
+  }
+}
+
+function asDetail<R extends { level: string }, D extends R>(record: R): D | undefined {
+  return record.level === 'detail' ? (record as D) : undefined;
+}
+
+/**
+ * Resolves single-resource Get calls (farms, queues, fleets have no BatchGet) concurrently, one per distinct key
+ * (DataLoader has deduplicated them), turning a missing resource into an Error for that key only.
+ */
+export async function getEach<K, D>(
+  keys: readonly K[],
+  get: (key: K) => Promise<D>,
+): Promise<BatchResult<D>[]> {
+  return Promise.all(
+    keys.map((key) =>
+      get(key).catch((error: unknown) => {
+        if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return undefined;
+        return error instanceof Error ? error : new Error(String(error));
+      }),
+    ),
+  );
+}
+
+/**
+ * Matches a BatchGet response to the requested keys: found items by key path, per-item errors mapped by
+ * `itemError`, anything unmentioned as missing.
+ */
+export function matchBatch<K, D, E>(
+  keys: readonly K[],
+  pathOf: (key: K) => string,
+  found: readonly D[],
+  foundPath: (item: D) => string,
+  errors: readonly E[],
+  errorPath: (error: E) => string,
+  itemError: (error: E) => Error | undefined,
+): BatchResult<D>[] {
+  const byPath = new Map<string, BatchResult<D>>();
+  for (const error of errors) byPath.set(errorPath(error), itemError(error));
+  for (const item of found) byPath.set(foundPath(item), item);
+  return keys.map((key) => byPath.get(pathOf(key)));
+}

@@ -1,0 +1,67 @@
+import { BatchGetWorkerCommand, ListWorkersCommand } from '@aws-sdk/client-deadline';
+import { type FleetKey, keyPath } from '../ids/keys.js';
+import type { FetchPage } from '../pagination/connection.js';
+import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
+import type { WorkerRecord } from '../upstream/records.js';
+import { batchItemError } from './batchErrors.js';
+import { EntityLoader, matchBatch } from './entityLoader.js';
+
+/**
+ * Workers: BatchGetWorker (up to 100 per call), ListWorkers pages per fleet. ListWorkers items carry every member
+ * GetWorker has, so list items count as details.
+ */
+export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRecord> {
+  constructor(private readonly upstream: DeadlineUpstream) {
+    super(
+      'Worker',
+      async (keys) => {
+        const result = await upstream.call({ operation: 'BatchGetWorker' }, (client) =>
+          client.send(
+            new BatchGetWorkerCommand({
+              identifiers: keys.map(({ farmId, fleetId, workerId }) => ({ farmId, fleetId, workerId })),
+            }),
+          ),
+        );
+        const records = (result.workers ?? []).map(
+          (data): WorkerRecord => ({
+            key: { farmId: data.farmId ?? '', fleetId: data.fleetId ?? '', workerId: data.workerId ?? '' },
+            level: 'detail',
+            ...data,
+          }),
+        );
+        return matchBatch(
+          keys,
+          (key) => keyPath('Worker', key),
+          records,
+          (record) => keyPath('Worker', record.key),
+          result.errors ?? [],
+          (error) => `${error.farmId}/${error.fleetId}/${error.workerId}`,
+          (error) => batchItemError('BatchGetWorker', error),
+        );
+      },
+      100,
+    );
+  }
+
+  pagesOf(fleet: FleetKey): FetchPage<WorkerRecord> {
+    return this.pager(keyPath('Fleet', fleet), async ({ nextToken, maxResults, resumedFromCursor }) => {
+      const page = await this.upstream.call({ operation: 'ListWorkers', resumedFromCursor }, (client) =>
+        client.send(
+          new ListWorkersCommand({ farmId: fleet.farmId, fleetId: fleet.fleetId, nextToken, maxResults }),
+        ),
+      );
+      return {
+        items: (page.workers ?? []).map(
+          (data): WorkerRecord => ({
+            key: { ...fleet, workerId: data.workerId ?? '' },
+            level: 'detail',
+            ...data,
+            farmId: fleet.farmId,
+            fleetId: fleet.fleetId,
+          }),
+        ),
+        nextToken: page.nextToken,
+      };
+    });
+  }
+}

@@ -1,0 +1,174 @@
+import type { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode, gatewayError } from '../errors/codes.js';
+import type { ConnectionBinding, CursorCodec, ResumePoint } from './cursor.js';
+
+/**
+ * The one connection helper: turns Deadline's `nextToken` chains into Relay connections (forward paging with
+ * `first`/`after`). Every connection of the schema goes through `resolveConnection`.
+ *
+ * Cost, for a client walking a list of N items with a constant `first` = k over a chain of page size P (100 by
+ * default): one call per GraphQL page, plus one per upstream page boundary (crossed or looked past), so at most
+ * ⌈N/k⌉ + ⌊N/P⌋ + 1 calls. `hasNextPage` is exact: when a page ends where an upstream page ends and the upstream
+ * still returned a token, the helper looks at the next upstream page before answering (Deadline may return a
+ * token whose page is empty). The cursor of an item that ends an upstream page points at the start of the next
+ * upstream page, so resuming there costs no replay of the finished page.
+ */
+
+export const DEFAULT_FIRST = 25;
+export const MAX_FIRST = 100;
+/** Consecutive empty pages that still carry a token before the gateway calls the upstream broken. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 10;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface UpstreamPage<T> {
+  items: readonly T[];
+  nextToken?: string | undefined;
+}
+
+export interface PageRequest {
+  nextToken?: string;
+  maxResults: number;
+  /** True when `nextToken` comes from a client's cursor (a rejection then means CURSOR_EXPIRED). */
+  resumedFromCursor: boolean;
+}
+
+export type FetchPage<T> = (request: PageRequest) => Promise<UpstreamPage<T>>;
+
+export interface Edge<T> {
+  node: T;
+  readonly cursor: string;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
+export interface ConnectionSettings {
+  cursors: CursorCodec;
+  /** maxResults of chains this gateway starts. */
+  chainPageSize: number;
+}
+
+/** Validates `first`; throws BAD_USER_INPUT naming the argument and its range. */
+export function validateFirst(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_FIRST;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+    throw badUserInput(
+      `\`first\` must be an integer from 0 to ${MAX_FIRST} (got ${first}). Page through longer lists with \`after\`.`,
+      'first',
+    );
+  }
+  return first;
+}
+
+/** Validates `first` and `after` for a connection: no upstream call happens before both are known to be good. */
+export function parseConnectionArgs(
+  args: ConnectionArgs,
+  binding: ConnectionBinding,
+  settings: ConnectionSettings,
+): { first: number; start: ResumePoint; resumed: boolean } {
+  const first = validateFirst(args.first);
+  if (args.after === null || args.after === undefined) {
+    return { first, start: { token: null, skip: 0, pageSize: settings.chainPageSize }, resumed: false };
+  }
+  return { first, start: settings.cursors.decodeFor(binding, args.after), resumed: true };
+}
+
+export async function resolveConnection<T>(
+  args: ConnectionArgs,
+  binding: ConnectionBinding,
+  settings: ConnectionSettings,
+  fetchPage: FetchPage<T>,
+): Promise<Connection<T>> {
+  const { first, start, resumed } = parseConnectionArgs(args, binding, settings);
+  const { pageSize } = start;
+  const cursorAt = (point: Omit<ResumePoint, 'pageSize'>) => () =>
+    settings.cursors.encode(binding, { ...point, pageSize });
+
+  const edges: Edge<T>[] = [];
+  let token = start.token;
+  let skip = start.skip;
+  let hasNextPage: boolean;
+  let emptyPagesInARow = 0;
+  for (;;) {
+    const page = await fetchPage({
+      ...(token === null ? {} : { nextToken: token }),
+      maxResults: pageSize,
+      resumedFromCursor: resumed && token === start.token,
+    });
+    const next = page.nextToken ? page.nextToken : null;
+    let index = skip;
+    for (; index < page.items.length && edges.length < first; index++) {
+      const node = page.items[index] as T;
+      // The resume point after this item: the next upstream page when this item ends the current one.
+      const encode =
+        index === page.items.length - 1 && next !== null
+          ? cursorAt({ token: next, skip: 0 })
+          : cursorAt({ token, skip: index + 1 });
+      edges.push(lazyEdge(node, encode));
+    }
+    if (index < page.items.length) {
+      hasNextPage = true;
+      break;
+    }
+    if (next === null) {
+      hasNextPage = false;
+      break;
+    }
+    emptyPagesInARow = page.items.length > skip ? 0 : emptyPagesInARow + 1;
+    if (next === token || emptyPagesInARow >= MAX_EMPTY_PAGES_IN_A_ROW) throw brokenChain(next === token);
+    // This upstream page is used up and a token follows: continue, either to fill the page or to learn whether
+    // anything follows it (exact hasNextPage).
+    token = next;
+    skip = 0;
+  }
+
+  return {
+    edges,
+    get nodes() {
+      return edges.map((edge) => edge.node);
+    },
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: resumed,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}
+
+/** Cursors are computed only when a client selects them (an HMAC per edge is not free). */
+function lazyEdge<T>(node: T, encode: () => string): Edge<T> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= encode();
+      return cursor;
+    },
+  };
+}
+
+function brokenChain(repeated: boolean): GraphQLError {
+  return gatewayError(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    repeated
+      ? 'Deadline Cloud returned the same pagination token twice; the list cannot be paged. Retry later.'
+      : `Deadline Cloud returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row; the list cannot be paged. Retry later.`,
+  );
+}

@@ -1,0 +1,25 @@
+import type { FleetResolvers } from '../__generated__/resolvers-types.js';
+import { globalIdOf } from '../ids/globalId.js';
+import { keyPath } from '../ids/keys.js';
+import { resolveConnection } from '../pagination/connection.js';
+import { bindingOf } from '../pagination/cursor.js';
+import { checkIdArguments } from '../validation/idArguments.js';
+
+export const Fleet: FleetResolvers = {
+  id: (fleet) => globalIdOf('Fleet', fleet.key),
+  farmId: (fleet) => fleet.key.farmId,
+  fleetId: (fleet) => fleet.key.fleetId,
+  configurationType: (fleet) =>
+    fleet.configuration?.serviceManagedEc2 ? 'SERVICE_MANAGED_EC2' : 'CUSTOMER_MANAGED',
+  description: async (fleet, _, ctx) => (await ctx.loaders.fleets.detailOf(fleet)).description ?? null,
+  roleArn: async (fleet, _, ctx) => (await ctx.loaders.fleets.detailOf(fleet)).roleArn ?? null,
+  farm: (fleet, _, ctx) => ctx.loaders.farms.load({ farmId: fleet.key.farmId }),
+  workers: (fleet, args, ctx) =>
+    resolveConnection(
+      args,
+      bindingOf('Fleet.workers', keyPath('Fleet', fleet.key)),
+      ctx.connections,
+      ctx.loaders.workers.pagesOf(fleet.key),
+    ),
+  worker: (fleet, args, ctx) => ctx.loaders.workers.load({ ...fleet.key, ...checkIdArguments(args) }),
+};

@@ -1,0 +1,22 @@
+import type { QueueResolvers } from '../__generated__/resolvers-types.js';
+import { globalIdOf } from '../ids/globalId.js';
+import { keyPath } from '../ids/keys.js';
+import { resolveConnection } from '../pagination/connection.js';
+import { bindingOf } from '../pagination/cursor.js';
+import { checkIdArguments } from '../validation/idArguments.js';
+
+export const Queue: QueueResolvers = {
+  id: (queue) => globalIdOf('Queue', queue.key),
+  farmId: (queue) => queue.key.farmId,
+  queueId: (queue) => queue.key.queueId,
+  description: async (queue, _, ctx) => (await ctx.loaders.queues.detailOf(queue)).description ?? null,
+  farm: (queue, _, ctx) => ctx.loaders.farms.load({ farmId: queue.key.farmId }),
+  jobs: (queue, args, ctx) =>
+    resolveConnection(
+      args,
+      bindingOf('Queue.jobs', keyPath('Queue', queue.key)),
+      ctx.connections,
+      ctx.loaders.jobs.pagesOf(queue.key),
+    ),
+  job: (queue, args, ctx) => ctx.loaders.jobs.load({ ...queue.key, ...checkIdArguments(args) }),
+};

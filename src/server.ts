@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { DeadlineClient } from '@aws-sdk/client-deadline';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import { createContext, type GatewayContext } from './context.js';
+import { ErrorCode } from './errors/codes.js';
+import { CursorCodec } from './pagination/cursor.js';
+import { preflightPlugin } from './plugins/preflightPlugin.js';
+import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
+import { resolvers } from './resolvers/index.js';
+import { typeDefs } from './schema.js';
+
+/**
+ * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
+ * Server) and `/healthz`, over a DeadlineClient the caller built (so the caller decides the backend).
+ */
+export interface GatewayOptions {
+  client: DeadlineClient;
+  cursorSecret: Buffer;
+  /** maxResults of the upstream token chains the gateway starts (1–100, default 100). */
+  chainPageSize?: number;
+  /** Where unexpected errors are reported (they reach clients masked). */
+  logError?: (message: string, error: unknown) => void;
+}
+
+export interface Gateway {
+  app: express.Express;
+  apollo: ApolloServer<GatewayContext>;
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting requests and waits for in-flight ones. */
+  stop(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const cursors = new CursorCodec(options.cursorSecret);
+  const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs,
+    resolvers,
+    includeStacktraceInErrorResponses: false,
+    plugins: [preflightPlugin(cursors), upstreamCallsPlugin()],
+    formatError: (formatted, error) => maskUnexpected(formatted, error, logError),
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async () => createContext(options.client, connections) }),
+  );
+
+  let server: Server | undefined;
+  return {
+    app,
+    apollo,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const listening = app.listen(port, host, (error?: Error) => {
+          if (error) return reject(error);
+          const address = listening.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+        server = listening;
+      }),
+    stop: async () => {
+      await apollo.stop();
+      if (server) {
+        const closing = server;
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+        closing.closeAllConnections();
+      }
+    },
+  };
+}
+
+function maskUnexpected(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logError: (message: string, error: unknown) => void,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  // Apollo tags anything thrown without a code (a resolver bug) INTERNAL_SERVER_ERROR; so does the upstream mapper
+  // for failures it cannot classify. Those are logged in full and reach the client masked.
+  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  logError('Unexpected error while resolving a GraphQL operation', error);
+  const { awsRequestId, upstreamOperation } = formatted.extensions ?? {};
+  return {
+    message:
+      'Internal error in the gateway. The failure has been logged; retry, and report it if it persists.',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: {
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+      ...(awsRequestId === undefined ? {} : { awsRequestId, upstreamOperation }),
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getVariableValues,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  typeFromAST,
+} from 'graphql';
+import { invalidCursor } from '../errors/codes.js';
+import { parseGlobalId } from '../ids/globalId.js';
+import { type EntityKeys, type EntityType, keyPath, type TypedKey } from '../ids/keys.js';
+import { validateFirst } from '../pagination/connection.js';
+import { type CursorCodec, matches } from '../pagination/cursor.js';
+import { MAX_NODES } from '../resolvers/Query.js';
+import { checkIdArgument } from './idArguments.js';
+
+/**
+ * Checks every argument that can be checked without Deadline, for the whole operation, before execution starts:
+ * native IDs, global IDs, `first`, and `after` cursors (integrity, field, and parent wherever the parent is known
+ * from arguments alone, e.g. `job(farmId:…, queueId:…, jobId:…) { sessions(after:…) }` or `node(id:…)`). So a
+ * bad cursor or argument fails with INVALID_CURSOR / BAD_USER_INPUT and zero upstream calls, even when its parent
+ * would otherwise have been fetched first. Resolvers repeat the same checks against the real parent (a connection
+ * under a list, whose parent is only known at run time).
+ */
+export function preflightOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  cursors: CursorCodec,
+): void {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  // Variable errors are execution's to report, with graphql-js's own messages.
+  if (coerced.errors) return;
+  const variables = coerced.coerced;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return;
+
+  const included = (node: { directives?: readonly import('graphql').DirectiveNode[] }) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+
+  const visit = (
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLCompositeType,
+    parentKey: TypedKey | undefined,
+    fragmentPath: ReadonlySet<string>,
+  ): void => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? typeFromAST(schema, selection.typeCondition) : parentType;
+        if (condition && isCompositeType(condition))
+          visit(selection.selectionSet, condition, parentKey, fragmentPath);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || fragmentPath.has(name)) continue;
+        const condition = typeFromAST(schema, fragment.typeCondition);
+        if (condition && isCompositeType(condition)) {
+          visit(fragment.selectionSet, condition, parentKey, new Set([...fragmentPath, name]));
+        }
+        continue;
+      }
+      if (!isObjectType(parentType) && parentType.name !== 'Node') continue;
+      const fieldDef = 'getFields' in parentType ? parentType.getFields()[selection.name.value] : undefined;
+      if (!fieldDef) continue;
+      let args: Record<string, unknown>;
+      try {
+        args = getArgumentValues(fieldDef, selection, variables);
+      } catch {
+        continue; // execution reports argument coercion errors
+      }
+      const field = `${parentType.name}.${fieldDef.name}`;
+      for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
+      const childKey = checkFieldArguments(field, args, parentKey, cursors);
+      const childType = getNamedType(fieldDef.type);
+      if (selection.selectionSet && isCompositeType(childType)) {
+        visit(selection.selectionSet, childType, childKey, fragmentPath);
+      }
+    }
+  };
+  visit(operation.selectionSet, rootType, undefined, new Set());
+}
+
+/** Checks one field's arguments and returns the key of the object it resolves to, when arguments alone tell it. */
+function checkFieldArguments(
+  field: string,
+  args: Record<string, unknown>,
+  parentKey: TypedKey | undefined,
+  cursors: CursorCodec,
+): TypedKey | undefined {
+  if (field === 'Query.node') return globalIdArgument(args.id, 'id');
+  if (field === 'Query.nodes') {
+    const ids = Array.isArray(args.ids) ? args.ids : [];
+    if (ids.length > MAX_NODES) return undefined; // the resolver reports it
+    ids.forEach((id, index) => {
+      globalIdArgument(id, `ids[${index}]`);
+    });
+    return undefined;
+  }
+  if ('first' in args || 'after' in args) {
+    validateFirst(args.first as number | null | undefined);
+    if (typeof args.after === 'string') {
+      const decoded = cursors.verify(args.after);
+      if (!decoded || decoded.field !== field) throw invalidCursor();
+      const parentPath = field === 'Query.farms' ? '' : knownPathOf(field, parentKey);
+      if (parentPath !== undefined && !matches(decoded, { field, parentPath })) throw invalidCursor();
+    }
+    return undefined;
+  }
+  return childKeyOf(field, args, parentKey);
+}
+
+function globalIdArgument(value: unknown, argumentName: string): TypedKey | undefined {
+  if (typeof value !== 'string') return undefined;
+  const typed = parseGlobalId(value);
+  if (!typed) {
+    throw new GraphQLError(
+      `\`${argumentName}\` is not an ID issued by this API. Use the \`id\` field of an object.`,
+      {
+        extensions: { code: 'BAD_USER_INPUT', argumentName },
+      },
+    );
+  }
+  return typed;
+}
+
+/** The key path of the connection's parent, when the preflight knows the parent and it is of the field's type. */
+function knownPathOf(field: string, parentKey: TypedKey | undefined): string | undefined {
+  if (!parentKey || !field.startsWith(`${parentKey.type}.`)) return undefined;
+  return keyPath(parentKey.type, parentKey.key as never);
+}
+
+const typed = <T extends EntityType>(type: T, key: EntityKeys[T]) => ({ type, key }) as TypedKey;
+
+/** The key of the object a field returns, derived from its arguments and its parent's key only. */
+function childKeyOf(
+  field: string,
+  args: Record<string, unknown>,
+  parent: TypedKey | undefined,
+): TypedKey | undefined {
+  const a = args as Record<string, string>;
+  switch (field) {
+    case 'Query.farm':
+      return typed('Farm', { farmId: a.farmId ?? '' });
+    case 'Query.queue':
+      return typed('Queue', { farmId: a.farmId ?? '', queueId: a.queueId ?? '' });
+    case 'Query.job':
+      return typed('Job', { farmId: a.farmId ?? '', queueId: a.queueId ?? '', jobId: a.jobId ?? '' });
+    case 'Query.fleet':
+      return typed('Fleet', { farmId: a.farmId ?? '', fleetId: a.fleetId ?? '' });
+    case 'Query.session':
+      return typed('Session', {
+        farmId: a.farmId ?? '',
+        queueId: a.queueId ?? '',
+        jobId: a.jobId ?? '',
+        sessionId: a.sessionId ?? '',
+      });
+    case 'Query.worker':
+      return typed('Worker', {
+        farmId: a.farmId ?? '',
+        fleetId: a.fleetId ?? '',
+        workerId: a.workerId ?? '',
+      });
+  }
+  if (!parent || !field.startsWith(`${parent.type}.`)) return undefined;
+  const p = parent.key as unknown as Partial<Record<string, string>>;
+  const farmId = p.farmId ?? '';
+  switch (field) {
+    case 'Farm.queue':
+      return typed('Queue', { farmId, queueId: a.queueId ?? '' });
+    case 'Farm.fleet':
+      return typed('Fleet', { farmId, fleetId: a.fleetId ?? '' });
+    case 'Queue.job':
+      return typed('Job', { farmId, queueId: p.queueId ?? '', jobId: a.jobId ?? '' });
+    case 'Queue.farm':
+    case 'Fleet.farm':
+      return typed('Farm', { farmId });
+    case 'Job.session':
+      return typed('Session', {
+        farmId,
+        queueId: p.queueId ?? '',
+        jobId: p.jobId ?? '',
+        sessionId: a.sessionId ?? '',
+      });
+    case 'Fleet.worker':
+      return typed('Worker', { farmId, fleetId: p.fleetId ?? '', workerId: a.workerId ?? '' });
+    case 'Job.queue':
+      return typed('Queue', { farmId, queueId: p.queueId ?? '' });
+    case 'Session.job':
+      return typed('Job', { farmId, queueId: p.queueId ?? '', jobId: p.jobId ?? '' });
+    case 'Worker.fleet':
+      return typed('Fleet', { farmId, fleetId: p.fleetId ?? '' });
+  }
+  return undefined;
+}
