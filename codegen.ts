@@ -24,6 +24,7 @@ const config: CodegenConfig = {
           Session: `${records}#SessionRecord`,
           Fleet: `${records}#FleetRecord`,
           Worker: `${records}#WorkerRecord`,
+          PageInfo: '../pagination/connection.js#LazyPageInfo',
         },
         scalars: { DateTime: { input: 'string', output: 'Date | string' } },
         strictScalars: true,

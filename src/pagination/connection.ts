@@ -10,7 +10,7 @@ import type { ConnectionBinding, CursorCodec, ResumePoint } from './cursor.js';
  * default): one call per GraphQL page, plus one per upstream page boundary (crossed or looked past), so at most
  * ⌈N/k⌉ + ⌊N/P⌋ + 1 calls. `hasNextPage` is exact: when a page ends where an upstream page ends and the upstream
  * still returned a token, the helper looks at the next upstream page before answering (Deadline may return a
- * token whose page is empty). The cursor of an item that ends an upstream page points at the start of the next
+ * token whose page is empty), and only when the client selected `hasNextPage`. The cursor of an item that ends an upstream page points at the start of the next
  * upstream page, so resuming there costs no replay of the finished page.
  */
 
@@ -43,15 +43,21 @@ export interface Edge<T> {
   readonly cursor: string;
 }
 
+/**
+ * What connection resolvers return. `hasNextPage` is a function (GraphQL's default resolver calls it), because
+ * when a page ends where an upstream page ends, knowing it costs a call: made only when a client asks for it.
+ */
+export interface LazyPageInfo {
+  hasNextPage: () => Promise<boolean>;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
 export interface Connection<T> {
   edges: Edge<T>[];
   nodes: T[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
+  pageInfo: LazyPageInfo;
 }
 
 export interface ConnectionSettings {
@@ -93,30 +99,32 @@ export async function resolveConnection<T>(
 ): Promise<Connection<T>> {
   const { first, start, resumed } = parseConnectionArgs(args, binding, settings);
   const { pageSize } = start;
-  const cursorAt = (point: Omit<ResumePoint, 'pageSize'>) => () =>
-    settings.cursors.encode(binding, { ...point, pageSize });
-
-  const edges: Edge<T>[] = [];
-  let token = start.token;
-  let skip = start.skip;
-  let hasNextPage: boolean;
-  let emptyPagesInARow = 0;
-  for (;;) {
-    const page = await fetchPage({
+  const fetch = (token: string | null) =>
+    fetchPage({
       ...(token === null ? {} : { nextToken: token }),
       maxResults: pageSize,
       resumedFromCursor: resumed && token === start.token,
     });
+  const cursorAt = (token: string | null, skip: number) => () =>
+    settings.cursors.encode(binding, { token, skip, pageSize });
+
+  const edges: Edge<T>[] = [];
+  /** Where the list continues after the last edge taken. */
+  let position = { token: start.token, skip: start.skip };
+  /** hasNextPage, once known without another call. */
+  let hasNextPage: boolean | undefined;
+  const guard = new ChainGuard();
+  while (first > 0) {
+    const page = await fetch(position.token);
     const next = page.nextToken ? page.nextToken : null;
-    let index = skip;
+    let index = position.skip;
     for (; index < page.items.length && edges.length < first; index++) {
-      const node = page.items[index] as T;
-      // The resume point after this item: the next upstream page when this item ends the current one.
+      // The resume point after this item: the start of the next upstream page when this item ends the current one.
       const encode =
         index === page.items.length - 1 && next !== null
-          ? cursorAt({ token: next, skip: 0 })
-          : cursorAt({ token, skip: index + 1 });
-      edges.push(lazyEdge(node, encode));
+          ? cursorAt(next, 0)
+          : cursorAt(position.token, index + 1);
+      edges.push(lazyEdge(page.items[index] as T, encode));
     }
     if (index < page.items.length) {
       hasNextPage = true;
@@ -126,21 +134,24 @@ export async function resolveConnection<T>(
       hasNextPage = false;
       break;
     }
-    emptyPagesInARow = page.items.length > skip ? 0 : emptyPagesInARow + 1;
-    if (next === token || emptyPagesInARow >= MAX_EMPTY_PAGES_IN_A_ROW) throw brokenChain(next === token);
-    // This upstream page is used up and a token follows: continue, either to fill the page or to learn whether
-    // anything follows it (exact hasNextPage).
-    token = next;
-    skip = 0;
+    guard.check(position.token, next, page.items.length > position.skip);
+    position = { token: next, skip: 0 };
+    // Page full, and it ended where an upstream page ended: whether anything follows is only looked up if asked.
+    if (edges.length === first) break;
   }
 
+  let lookAhead: Promise<boolean> | undefined;
   return {
     edges,
     get nodes() {
       return edges.map((edge) => edge.node);
     },
     pageInfo: {
-      hasNextPage,
+      hasNextPage: () => {
+        if (hasNextPage !== undefined) return Promise.resolve(hasNextPage);
+        lookAhead ??= anyItemAt(position, fetch, guard);
+        return lookAhead;
+      },
       hasPreviousPage: resumed,
       get startCursor() {
         return edges[0]?.cursor ?? null;
@@ -150,6 +161,35 @@ export async function resolveConnection<T>(
       },
     },
   };
+}
+
+/** Whether any item exists at `position` or after it: follows tokens past empty pages. */
+async function anyItemAt<T>(
+  position: { token: string | null; skip: number },
+  fetch: (token: string | null) => Promise<UpstreamPage<T>>,
+  guard: ChainGuard,
+): Promise<boolean> {
+  let { token, skip } = position;
+  for (;;) {
+    const page = await fetch(token);
+    if (page.items.length > skip) return true;
+    const next = page.nextToken ? page.nextToken : null;
+    if (next === null) return false;
+    guard.check(token, next, false);
+    token = next;
+    skip = 0;
+  }
+}
+
+/** Stops a walk when the upstream repeats a token or keeps returning empty pages with tokens. */
+class ChainGuard {
+  private emptyPagesInARow = 0;
+
+  check(token: string | null, next: string, pageHadItems: boolean): void {
+    this.emptyPagesInARow = pageHadItems ? 0 : this.emptyPagesInARow + 1;
+    if (next === token || this.emptyPagesInARow >= MAX_EMPTY_PAGES_IN_A_ROW)
+      throw brokenChain(next === token);
+  }
 }
 
 /** Cursors are computed only when a client selects them (an HMAC per edge is not free). */

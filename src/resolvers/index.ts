@@ -4,10 +4,22 @@ import { Farm } from './Farm.js';
 import { Fleet } from './Fleet.js';
 import { Job } from './Job.js';
 import { Node } from './Node.js';
+import { PageInfo } from './PageInfo.js';
 import { Query } from './Query.js';
 import { Queue } from './Queue.js';
 import { Session } from './Session.js';
 import { Worker } from './Worker.js';
 
 /** The resolver map, keyed by type name. Fields not listed here are served by the upstream DTO's same-named member. */
-export const resolvers: Resolvers = { Query, Node, Farm, Queue, Job, Session, Fleet, Worker, DateTime };
+export const resolvers: Resolvers = {
+  Query,
+  Node,
+  PageInfo,
+  Farm,
+  Queue,
+  Job,
+  Session,
+  Fleet,
+  Worker,
+  DateTime,
+};
