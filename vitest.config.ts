@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql ships CJS (`main`) and ESM (`module`) builds. Node (and so Apollo Server, loaded by Node) takes the
+    // CJS one; Vite would hand our sources the ESM one, and two graphql instances break `instanceof` checks
+    // (GraphQLError, isObjectType). Pin the one Node uses, as in production.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],

@@ -34,6 +34,7 @@ export class EntityLoader<
     readonly type: T,
     batchLoad: (keys: readonly EntityKeys[T][]) => Promise<readonly BatchResult<D>[]>,
     maxBatchSize: number,
+    batchScheduleFn: (dispatch: () => void) => void,
   ) {
     this.details = new DataLoader<EntityKeys[T], D, string>(
       async (keys) => {
@@ -45,7 +46,7 @@ export class EntityLoader<
           return result;
         });
       },
-      { maxBatchSize, cacheKeyFn: (key) => keyPath(this.type, key), name: `${type}.detail` },
+      { maxBatchSize, batchScheduleFn, cacheKeyFn: (key) => keyPath(this.type, key), name: `${type}.detail` },
     );
   }
 

@@ -19,6 +19,7 @@ export class FarmLoader extends EntityLoader<'Farm', FarmRecord, FarmDetailRecor
           return { ...data, key, level: 'detail' } satisfies FarmDetailRecord;
         }),
       100,
+      upstream.whenIdle,
     );
   }
 

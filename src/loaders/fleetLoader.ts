@@ -20,6 +20,7 @@ export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailR
           return { ...data, key, level: 'detail' } satisfies FleetDetailRecord;
         }),
       100,
+      upstream.whenIdle,
     );
   }
 

@@ -39,6 +39,7 @@ export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
         );
       },
       100,
+      upstream.whenIdle,
     );
   }
 

@@ -20,6 +20,7 @@ export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailR
           return { ...data, key, level: 'detail' } satisfies QueueDetailRecord;
         }),
       100,
+      upstream.whenIdle,
     );
   }
 

@@ -49,6 +49,7 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
         );
       },
       100,
+      upstream.whenIdle,
     );
   }
 

@@ -40,6 +40,7 @@ export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRec
         );
       },
       100,
+      upstream.whenIdle,
     );
   }
 

@@ -34,20 +34,53 @@ export function createDeadlineClient(
 }
 
 /**
- * What loaders use to reach Deadline in one GraphQL request: counts the calls in the request's tally and maps
- * failures to GraphQL errors in one place.
+ * What loaders use to reach Deadline in one GraphQL request: counts the calls in the request's tally, maps
+ * failures to GraphQL errors in one place, and schedules the request's batches.
+ *
+ * Batch scheduling: a DataLoader batch is dispatched when none of the request's upstream calls is in flight
+ * (`whenIdle`), not at the next tick. Calls answered at different times (the sessions of two jobs) then feed one
+ * batch (one BatchGetWorker for the workers of both) instead of one batch each: the request's dependent rounds stay
+ * the same, and the number of calls drops to what Deadline's 100-item batches allow.
  */
 export class DeadlineUpstream {
+  private inFlight = 0;
+  private waiting: Array<() => void> = [];
+  private flushScheduled = false;
+
   constructor(
     readonly client: DeadlineClient,
     readonly tally: UpstreamCallTally,
   ) {}
 
   async call<T>(info: UpstreamCallInfo, send: (client: DeadlineClient) => Promise<T>): Promise<T> {
+    this.inFlight += 1;
     try {
       return await countCallsIn(this.tally, () => send(this.client));
     } catch (error) {
       throw mapUpstreamError(error, info);
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.scheduleFlush();
     }
+  }
+
+  /** DataLoader `batchScheduleFn`: runs `dispatch` once the request has no upstream call in flight. */
+  readonly whenIdle = (dispatch: () => void): void => {
+    this.waiting.push(dispatch);
+    this.scheduleFlush();
+  };
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.waiting.length === 0) return;
+    this.flushScheduled = true;
+    // setImmediate runs after the promise jobs of answered calls, so the resolvers they unblock have queued their
+    // loads by then.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.inFlight > 0) return; // the last call in flight schedules the flush when it ends
+      const batches = this.waiting;
+      this.waiting = [];
+      for (const dispatch of batches) dispatch();
+    });
   }
 }
