@@ -86,7 +86,9 @@ export class CursorCodec {
     if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(mac)) return undefined;
     const given = Buffer.from(mac, 'base64url');
     const expected = this.mac(body);
+    // Compare bytes in constant time, and refuse non-canonical spellings of the same bytes (base64's unused bits).
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (given.toString('base64url') !== mac) return undefined;
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

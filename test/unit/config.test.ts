@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('defaults: port 4000, embedded emulator, random cursor key', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.backend).toEqual({ kind: 'emulator', region: 'us-west-2' });
+    expect(config.cursorSecretIsEphemeral).toBe(true);
+    expect(config.cursorSecret.length).toBe(32);
+    expect(config.upstream.chainPageSize).toBe(100);
+  });
+
+  it('DEADLINE_ENDPOINT selects another implementation; DEADLINE_BACKEND=aws selects AWS', () => {
+    expect(loadConfig({ DEADLINE_ENDPOINT: 'http://127.0.0.1:4566/' }).backend).toEqual({
+      kind: 'endpoint',
+      endpoint: 'http://127.0.0.1:4566',
+      region: 'us-west-2',
+    });
+    expect(loadConfig({ DEADLINE_BACKEND: 'aws', AWS_REGION: 'eu-west-1' }).backend).toEqual({
+      kind: 'aws',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('reports every problem at once, naming the variable', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DEADLINE_ENDPOINT: 'ftp://x',
+      CURSOR_SECRET: 'short',
+      UPSTREAM_PAGE_SIZE: '101',
+      EMULATOR_THROTTLE_RATE: '2',
+      AWS_REGION: 'mars',
+    });
+    expect(problems).toHaveLength(6);
+    for (const name of [
+      'PORT',
+      'DEADLINE_ENDPOINT',
+      'CURSOR_SECRET',
+      'UPSTREAM_PAGE_SIZE',
+      'EMULATOR_THROTTLE_RATE',
+      'AWS_REGION',
+    ]) {
+      expect(
+        problems.some((p) => p.includes(name)),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('refuses contradictory backends', () => {
+    expect(problemsOf({ DEADLINE_BACKEND: 'aws', DEADLINE_ENDPOINT: 'http://x' })).toHaveLength(1);
+    expect(problemsOf({ DEADLINE_BACKEND: 'azure' })).toHaveLength(1);
+  });
+});

@@ -1,0 +1,34 @@
+import { toGlobalId } from 'graphql-relay';
+import { describe, expect, it } from 'vitest';
+import { globalIdOf, parseGlobalId } from '../../src/ids/globalId.js';
+
+const hex = (c: string) => c.repeat(32);
+const job = { farmId: `farm-${hex('a')}`, queueId: `queue-${hex('b')}`, jobId: `job-${hex('c')}` };
+
+describe('global IDs', () => {
+  it('carry the type and the full parent path', () => {
+    const id = globalIdOf('Job', job);
+    expect(parseGlobalId(id)).toEqual({ type: 'Job', key: job });
+    const session = { ...job, sessionId: `session-${hex('d')}` };
+    expect(parseGlobalId(globalIdOf('Session', session))).toEqual({ type: 'Session', key: session });
+    const worker = { farmId: job.farmId, fleetId: `fleet-${hex('e')}`, workerId: `worker-${hex('f')}` };
+    expect(parseGlobalId(globalIdOf('Worker', worker))).toEqual({ type: 'Worker', key: worker });
+  });
+
+  it('refuse unknown types, wrong part counts, bad IDs and non-canonical encodings', () => {
+    const path = `${job.farmId}/${job.queueId}/${job.jobId}`;
+    for (const id of [
+      toGlobalId('Pet', path),
+      toGlobalId('Job', `${job.farmId}/${job.queueId}`),
+      toGlobalId('Job', `${path}/extra`),
+      toGlobalId('Job', path.replace('job-', 'jab-')),
+      toGlobalId('Queue', path),
+      `${toGlobalId('Job', path)}=`,
+      ` ${toGlobalId('Job', path)}`,
+      '',
+      'not base64 at all',
+    ]) {
+      expect(parseGlobalId(id), id).toBeUndefined();
+    }
+  });
+});
