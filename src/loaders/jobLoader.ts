@@ -1,43 +1,27 @@
-import { BatchGetJobCommand, ListJobsCommand } from '@aws-sdk/client-deadline';
-import { keyPath, type QueueKey } from '../ids/keys.js';
+import { BatchGetJobCommand, GetJobCommand, ListJobsCommand } from '@aws-sdk/client-deadline';
+import { type JobKey, keyPath, type QueueKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { JobRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
+import { batchWithGetFallback } from './batchFallback.js';
 import { EntityLoader, matchBatch } from './entityLoader.js';
 
 export type JobDetailRecord = Extract<JobRecord, { level: 'detail' }>;
 
-/** Jobs: BatchGetJob (up to 100 per call), ListJobs pages per queue. */
+/** Jobs: BatchGetJob (up to 100 per call; GetJob where unsupported), ListJobs pages per queue. */
 export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
   constructor(private readonly upstream: DeadlineUpstream) {
     super(
       'Job',
-      async (keys) => {
-        const result = await upstream.call({ operation: 'BatchGetJob' }, (client) =>
-          client.send(
-            new BatchGetJobCommand({
-              identifiers: keys.map(({ farmId, queueId, jobId }) => ({ farmId, queueId, jobId })),
-            }),
-          ),
-        );
-        const records = (result.jobs ?? []).map(
-          (data): JobDetailRecord => ({
-            key: { farmId: data.farmId ?? '', queueId: data.queueId ?? '', jobId: data.jobId ?? '' },
-            level: 'detail',
-            ...data,
-          }),
-        );
-        return matchBatch(
+      (keys) =>
+        batchWithGetFallback(
+          upstream,
+          'BatchGetJob',
           keys,
-          (key) => keyPath('Job', key),
-          records,
-          (record) => keyPath('Job', record.key),
-          result.errors ?? [],
-          (error) => `${error.farmId}/${error.queueId}/${error.jobId}`,
-          (error) => batchItemError('BatchGetJob', error),
-        );
-      },
+          () => batchGetJobs(upstream, keys),
+          (key) => getJob(upstream, key),
+        ),
       100,
       upstream.whenIdle,
     );
@@ -60,4 +44,37 @@ export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
       };
     });
   }
+}
+
+async function batchGetJobs(upstream: DeadlineUpstream, keys: readonly JobKey[]) {
+  const result = await upstream.call({ operation: 'BatchGetJob' }, (client) =>
+    client.send(
+      new BatchGetJobCommand({
+        identifiers: keys.map(({ farmId, queueId, jobId }) => ({ farmId, queueId, jobId })),
+      }),
+    ),
+  );
+  const records = (result.jobs ?? []).map(
+    (data): JobDetailRecord => ({
+      key: { farmId: data.farmId ?? '', queueId: data.queueId ?? '', jobId: data.jobId ?? '' },
+      level: 'detail',
+      ...data,
+    }),
+  );
+  return matchBatch(
+    keys,
+    (key) => keyPath('Job', key),
+    records,
+    (record) => keyPath('Job', record.key),
+    result.errors ?? [],
+    (error) => `${error.farmId}/${error.queueId}/${error.jobId}`,
+    (error) => batchItemError('BatchGetJob', error),
+  );
+}
+
+async function getJob(upstream: DeadlineUpstream, key: JobKey): Promise<JobDetailRecord> {
+  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetJob' }, (client) =>
+    client.send(new GetJobCommand({ farmId: key.farmId, queueId: key.queueId, jobId: key.jobId })),
+  );
+  return { ...data, farmId: key.farmId, queueId: key.queueId, key, level: 'detail' };
 }

@@ -1,53 +1,27 @@
-import { BatchGetSessionCommand, ListSessionsCommand } from '@aws-sdk/client-deadline';
-import { type JobKey, keyPath } from '../ids/keys.js';
+import { BatchGetSessionCommand, GetSessionCommand, ListSessionsCommand } from '@aws-sdk/client-deadline';
+import { type JobKey, keyPath, type SessionKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { SessionRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
+import { batchWithGetFallback } from './batchFallback.js';
 import { EntityLoader, matchBatch } from './entityLoader.js';
 
 export type SessionDetailRecord = Extract<SessionRecord, { level: 'detail' }>;
 
-/** Sessions: BatchGetSession (up to 100 per call), ListSessions pages per job. */
+/** Sessions: BatchGetSession (up to 100 per call; GetSession where unsupported), ListSessions pages per job. */
 export class SessionLoader extends EntityLoader<'Session', SessionRecord, SessionDetailRecord> {
   constructor(private readonly upstream: DeadlineUpstream) {
     super(
       'Session',
-      async (keys) => {
-        const result = await upstream.call({ operation: 'BatchGetSession' }, (client) =>
-          client.send(
-            new BatchGetSessionCommand({
-              identifiers: keys.map(({ farmId, queueId, jobId, sessionId }) => ({
-                farmId,
-                queueId,
-                jobId,
-                sessionId,
-              })),
-            }),
-          ),
-        );
-        const records = (result.sessions ?? []).map(
-          (data): SessionDetailRecord => ({
-            key: {
-              farmId: data.farmId ?? '',
-              queueId: data.queueId ?? '',
-              jobId: data.jobId ?? '',
-              sessionId: data.sessionId ?? '',
-            },
-            level: 'detail',
-            ...data,
-          }),
-        );
-        return matchBatch(
+      (keys) =>
+        batchWithGetFallback(
+          upstream,
+          'BatchGetSession',
           keys,
-          (key) => keyPath('Session', key),
-          records,
-          (record) => keyPath('Session', record.key),
-          result.errors ?? [],
-          (error) => `${error.farmId}/${error.queueId}/${error.jobId}/${error.sessionId}`,
-          (error) => batchItemError('BatchGetSession', error),
-        );
-      },
+          () => batchGetSessions(upstream, keys),
+          (key) => getSession(upstream, key),
+        ),
       100,
       upstream.whenIdle,
     );
@@ -76,4 +50,47 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
       };
     });
   }
+}
+
+async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly SessionKey[]) {
+  const result = await upstream.call({ operation: 'BatchGetSession' }, (client) =>
+    client.send(
+      new BatchGetSessionCommand({
+        identifiers: keys.map(({ farmId, queueId, jobId, sessionId }) => ({
+          farmId,
+          queueId,
+          jobId,
+          sessionId,
+        })),
+      }),
+    ),
+  );
+  const records = (result.sessions ?? []).map(
+    (data): SessionDetailRecord => ({
+      key: {
+        farmId: data.farmId ?? '',
+        queueId: data.queueId ?? '',
+        jobId: data.jobId ?? '',
+        sessionId: data.sessionId ?? '',
+      },
+      level: 'detail',
+      ...data,
+    }),
+  );
+  return matchBatch(
+    keys,
+    (key) => keyPath('Session', key),
+    records,
+    (record) => keyPath('Session', record.key),
+    result.errors ?? [],
+    (error) => `${error.farmId}/${error.queueId}/${error.jobId}/${error.sessionId}`,
+    (error) => batchItemError('BatchGetSession', error),
+  );
+}
+
+async function getSession(upstream: DeadlineUpstream, key: SessionKey): Promise<SessionDetailRecord> {
+  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetSession' }, (client) =>
+    client.send(new GetSessionCommand({ ...key })),
+  );
+  return { ...data, farmId: key.farmId, queueId: key.queueId, jobId: key.jobId, key, level: 'detail' };
 }

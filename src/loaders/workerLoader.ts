@@ -1,44 +1,28 @@
-import { BatchGetWorkerCommand, ListWorkersCommand } from '@aws-sdk/client-deadline';
-import { type FleetKey, keyPath } from '../ids/keys.js';
+import { BatchGetWorkerCommand, GetWorkerCommand, ListWorkersCommand } from '@aws-sdk/client-deadline';
+import { type FleetKey, keyPath, type WorkerKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { WorkerRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
+import { batchWithGetFallback } from './batchFallback.js';
 import { EntityLoader, matchBatch } from './entityLoader.js';
 
 /**
- * Workers: BatchGetWorker (up to 100 per call), ListWorkers pages per fleet. ListWorkers items carry every member
- * GetWorker has, so list items count as details.
+ * Workers: BatchGetWorker (up to 100 per call; GetWorker where unsupported), ListWorkers pages per fleet.
+ * ListWorkers items carry every member GetWorker has, so list items count as details.
  */
 export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRecord> {
   constructor(private readonly upstream: DeadlineUpstream) {
     super(
       'Worker',
-      async (keys) => {
-        const result = await upstream.call({ operation: 'BatchGetWorker' }, (client) =>
-          client.send(
-            new BatchGetWorkerCommand({
-              identifiers: keys.map(({ farmId, fleetId, workerId }) => ({ farmId, fleetId, workerId })),
-            }),
-          ),
-        );
-        const records = (result.workers ?? []).map(
-          (data): WorkerRecord => ({
-            key: { farmId: data.farmId ?? '', fleetId: data.fleetId ?? '', workerId: data.workerId ?? '' },
-            level: 'detail',
-            ...data,
-          }),
-        );
-        return matchBatch(
+      (keys) =>
+        batchWithGetFallback(
+          upstream,
+          'BatchGetWorker',
           keys,
-          (key) => keyPath('Worker', key),
-          records,
-          (record) => keyPath('Worker', record.key),
-          result.errors ?? [],
-          (error) => `${error.farmId}/${error.fleetId}/${error.workerId}`,
-          (error) => batchItemError('BatchGetWorker', error),
-        );
-      },
+          () => batchGetWorkers(upstream, keys),
+          (key) => getWorker(upstream, key),
+        ),
       100,
       upstream.whenIdle,
     );
@@ -65,4 +49,37 @@ export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRec
       };
     });
   }
+}
+
+async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly WorkerKey[]) {
+  const result = await upstream.call({ operation: 'BatchGetWorker' }, (client) =>
+    client.send(
+      new BatchGetWorkerCommand({
+        identifiers: keys.map(({ farmId, fleetId, workerId }) => ({ farmId, fleetId, workerId })),
+      }),
+    ),
+  );
+  const records = (result.workers ?? []).map(
+    (data): WorkerRecord => ({
+      key: { farmId: data.farmId ?? '', fleetId: data.fleetId ?? '', workerId: data.workerId ?? '' },
+      level: 'detail',
+      ...data,
+    }),
+  );
+  return matchBatch(
+    keys,
+    (key) => keyPath('Worker', key),
+    records,
+    (record) => keyPath('Worker', record.key),
+    result.errors ?? [],
+    (error) => `${error.farmId}/${error.fleetId}/${error.workerId}`,
+    (error) => batchItemError('BatchGetWorker', error),
+  );
+}
+
+async function getWorker(upstream: DeadlineUpstream, key: WorkerKey): Promise<WorkerRecord> {
+  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetWorker' }, (client) =>
+    client.send(new GetWorkerCommand({ ...key })),
+  );
+  return { ...data, key, level: 'detail' };
 }

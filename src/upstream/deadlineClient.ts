@@ -3,6 +3,9 @@ import type { GatewayConfig } from '../config.js';
 import { mapUpstreamError, type UpstreamCallInfo } from '../errors/mapUpstreamError.js';
 import { countCallsIn, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
 
+/** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
+const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
+
 /**
  * The only place a DeadlineClient is built. One client per process, shared by every request: it holds the
  * connection pool, the credentials and the retry token bucket.
@@ -51,6 +54,16 @@ export class DeadlineUpstream {
     readonly client: DeadlineClient,
     readonly tally: UpstreamCallTally,
   ) {}
+
+  /** Operations this client's endpoint does not support; shared by every request of the client. */
+  get unsupportedOperations(): Set<string> {
+    let set = unsupportedByClient.get(this.client);
+    if (!set) {
+      set = new Set();
+      unsupportedByClient.set(this.client, set);
+    }
+    return set;
+  }
 
   async call<T>(info: UpstreamCallInfo, send: (client: DeadlineClient) => Promise<T>): Promise<T> {
     this.inFlight += 1;

@@ -1,0 +1,33 @@
+import { GraphQLError } from 'graphql';
+import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
+import { type BatchResult, getEach } from './entityLoader.js';
+
+/**
+ * BatchGetJob/Session/Worker are recent additions to the Deadline API: an older Deadline-compatible endpoint (a
+ * test double, a private emulator) may not have them. When a BatchGet call fails as a whole with 404/405/501 (a
+ * batch never fails as a whole for a missing item: those come back as per-item errors on a 200), the endpoint is
+ * taken not to support it: this batch and every later one of this client fall back to one Get call per key.
+ */
+export async function batchWithGetFallback<K, D>(
+  upstream: DeadlineUpstream,
+  operation: string,
+  keys: readonly K[],
+  batch: () => Promise<readonly BatchResult<D>[]>,
+  getOne: (key: K) => Promise<D>,
+): Promise<readonly BatchResult<D>[]> {
+  if (!upstream.unsupportedOperations.has(operation)) {
+    try {
+      return await batch();
+    } catch (error) {
+      if (!isUnsupported(error)) throw error;
+      upstream.unsupportedOperations.add(operation);
+      console.warn(`Deadline endpoint does not support ${operation}; falling back to one Get call per item.`);
+    }
+  }
+  return getEach(keys, getOne);
+}
+
+function isUnsupported(error: unknown): boolean {
+  const status = error instanceof GraphQLError ? error.extensions.upstreamStatus : undefined;
+  return status === 404 || status === 405 || status === 501;
+}
