@@ -133,7 +133,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       latencyMs: int('EMULATOR_LATENCY_MS', 0, 0, 60_000),
       throttleRate: rate('EMULATOR_THROTTLE_RATE'),
       errorRate: rate('EMULATOR_ERROR_RATE'),
-      largeJobSessions: int('EMULATOR_LARGE_JOB_SESSIONS', 3000, 251, 100_000),
+      largeJobSessions: int('EMULATOR_LARGE_JOB_SESSIONS', 3000, 0, 100_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
