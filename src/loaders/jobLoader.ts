@@ -68,7 +68,7 @@ async function batchGetJobs(upstream: DeadlineUpstream, keys: readonly JobKey[])
     (record) => keyPath('Job', record.key),
     result.errors ?? [],
     (error) => `${error.farmId}/${error.queueId}/${error.jobId}`,
-    (error) => batchItemError('BatchGetJob', error),
+    (error) => batchItemError('BatchGetJob', error, result.$metadata.requestId),
   );
 }
 

@@ -84,7 +84,7 @@ async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly Sessi
     (record) => keyPath('Session', record.key),
     result.errors ?? [],
     (error) => `${error.farmId}/${error.queueId}/${error.jobId}/${error.sessionId}`,
-    (error) => batchItemError('BatchGetSession', error),
+    (error) => batchItemError('BatchGetSession', error, result.$metadata.requestId),
   );
 }
 

@@ -73,7 +73,7 @@ async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly Worker
     (record) => keyPath('Worker', record.key),
     result.errors ?? [],
     (error) => `${error.farmId}/${error.fleetId}/${error.workerId}`,
-    (error) => batchItemError('BatchGetWorker', error),
+    (error) => batchItemError('BatchGetWorker', error, result.$metadata.requestId),
   );
 }
 
