@@ -1,0 +1,67 @@
+import { buildASTSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { typeDefs } from '../../src/schema.js';
+
+const schema = buildASTSchema(typeDefs);
+const ownTypes = Object.values(schema.getTypeMap()).filter((type) => !type.name.startsWith('__'));
+
+describe('the schema', () => {
+  it('describes every type, field, argument and enum value (the explorer shows these to frontend developers)', () => {
+    const missing: string[] = [];
+    for (const type of ownTypes) {
+      if (['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
+      if (!type.description?.trim()) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) {
+            if (!arg.description?.trim()) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) {
+          if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every entity a global ID through Node, and every list the Relay connection shape', () => {
+    const node = schema.getType('Node');
+    expect(isInterfaceType(node)).toBe(true);
+    const entities = ['Farm', 'Queue', 'Job', 'Session', 'Fleet', 'Worker'];
+    for (const name of entities) {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) throw new Error(name);
+      expect(type.getInterfaces().map((i) => i.name)).toEqual(['Node']);
+      expect(String(type.getFields().id?.type)).toBe('ID!');
+    }
+    const connections = ownTypes.filter((type) => type.name.endsWith('Connection'));
+    expect(connections.map((c) => c.name).sort()).toEqual(entities.map((e) => `${e}Connection`).sort());
+    for (const connection of connections) {
+      if (!isObjectType(connection)) throw new Error(connection.name);
+      const item = connection.name.replace(/Connection$/, '');
+      const fields = connection.getFields();
+      expect(String(fields.edges?.type)).toBe(`[${item}Edge!]!`);
+      expect(String(fields.nodes?.type)).toBe(`[${item}!]!`);
+      expect(String(fields.pageInfo?.type)).toBe('PageInfo!');
+      const edge = schema.getType(`${item}Edge`);
+      if (!isObjectType(edge)) throw new Error(`${item}Edge`);
+      expect(String(edge.getFields().cursor?.type)).toBe('String!');
+      expect(String(edge.getFields().node?.type)).toBe(`${item}!`);
+    }
+    // Every field returning a connection takes exactly `first: Int` and `after: String`.
+    for (const type of ownTypes) {
+      if (!isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (!String(field.type).endsWith('Connection!')) continue;
+        expect(
+          field.args.map((a) => `${a.name}: ${a.type}`),
+          `${type.name}.${field.name}`,
+        ).toEqual(['first: Int', 'after: String']);
+      }
+    }
+  });
+});
