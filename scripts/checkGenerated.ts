@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
 import config from '../codegen.js';
 
-const outputs: Array<{ filename: string; content: string }> = await generate({ ...config, silent: true }, false);
+const outputs: Array<{ filename: string; content: string }> = await generate(
+  { ...config, silent: true },
+  false,
+);
 const stale = outputs.filter(({ filename, content }) => {
   let current: string | undefined;
   try {
@@ -17,7 +20,9 @@ const stale = outputs.filter(({ filename, content }) => {
   return current !== content;
 });
 if (stale.length > 0) {
-  console.error(`Generated code is stale: ${stale.map((o) => o.filename).join(', ')}. Run \`npm run codegen\` and commit.`);
+  console.error(
+    `Generated code is stale: ${stale.map((o) => o.filename).join(', ')}. Run \`npm run codegen\` and commit.`,
+  );
   process.exit(1);
 }
 console.log(`Generated code is up to date (${outputs.length} file${outputs.length === 1 ? '' : 's'}).`);

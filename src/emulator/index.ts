@@ -1,0 +1,161 @@
+/**
+ * Embedded AWS Deadline Cloud emulator: a loopback HTTP server speaking the service's restJson1 protocol
+ * (API 2023-10-12) over a deterministic demo dataset, so the real `@aws-sdk/client-deadline` works against it:
+ *
+ *   new DeadlineClient({ endpoint: handle.endpoint, region: 'us-west-2',
+ *     credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, disableHostPrefix: true })
+ */
+import type { AddressInfo } from 'node:net';
+import type { Dataset, SeedSizes } from './dataset.js';
+import { assertRate, FaultInjector, type InjectableError } from './faultInjection.js';
+import { PageTokenCodec } from './pageTokens.js';
+import { OPERATIONS } from './routes.js';
+import { generateDataset } from './seed.js';
+import { CallCounter, createEmulatorServer } from './server.js';
+import { DeadlineStore, Paginator } from './store.js';
+
+export type {
+  Dataset,
+  FarmRecord,
+  FleetRecord,
+  JobRecord,
+  JobRef,
+  QueueRecord,
+  SeedSizes,
+  SessionRecord,
+  WorkerRecord,
+} from './dataset.js';
+export { DEFAULT_SEED_SIZES, datasetToJson, EDGE_SESSION_COUNTS } from './dataset.js';
+export type { InjectableError } from './faultInjection.js';
+export { DATASET_NOW, generateDataset } from './seed.js';
+
+export interface EmulatorOptions {
+  /** Default '127.0.0.1' (loopback only). */
+  host?: string;
+  /** Default 0 = ephemeral. */
+  port?: number;
+  /** Dataset seed, default 1. */
+  seed?: number;
+  sizes?: Partial<SeedSizes>;
+  /** Added latency per call, default 0. */
+  latencyMs?: number;
+  /** 0..1 share of calls answered 429 ThrottlingException, default 0. */
+  throttleRate?: number;
+  /** 0..1 share of calls answered 500 InternalServerErrorException, default 0. */
+  errorRate?: number;
+  /** Pagination token lifetime, default 86_400_000 (24 h). */
+  tokenTtlMs?: number;
+  /** Page size when maxResults is omitted, default 100. */
+  defaultMaxResults?: number;
+  /** Any call touching these farms → 403 AccessDeniedException. */
+  deniedFarmIds?: string[];
+  /** Clock, default Date.now. */
+  now?: () => number;
+}
+
+export interface EmulatorHandle {
+  /** e.g. 'http://127.0.0.1:41234' */
+  readonly endpoint: string;
+  readonly port: number;
+  /** The seeded data, read-only, in the exact order the List* calls return it. */
+  readonly dataset: Dataset;
+  /** Requests received per operation name since start/reset, failed ones included ('UnknownOperation' for no match). */
+  calls(): Record<string, number>;
+  totalCalls(): number;
+  resetCalls(): void;
+  setLatency(ms: number): void;
+  setFaults(faults: { throttleRate?: number; errorRate?: number }): void;
+  /** The next `count` (default 1) calls of `operation` (or of any operation, with '*') fail with `error`. */
+  failNext(operation: string, error: InjectableError, count?: number): void;
+  /** Moves the emulator clock forward: tokens older than the TTL then fail. */
+  advanceClock(ms: number): void;
+  setTokenTtl(ms: number): void;
+  close(): Promise<void>;
+}
+
+function assertNonNegative(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a number ≥ 0, got ${String(value)}`);
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const seed = options.seed ?? 1;
+  let latencyMs = options.latencyMs ?? 0;
+  let tokenTtlMs = options.tokenTtlMs ?? 86_400_000;
+  const defaultMaxResults = options.defaultMaxResults ?? 100;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be 0–65535, got ${port}`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  assertNonNegative('latencyMs', latencyMs);
+  assertNonNegative('tokenTtlMs', tokenTtlMs);
+  assertRate('throttleRate', options.throttleRate ?? 0);
+  assertRate('errorRate', options.errorRate ?? 0);
+  if (!Number.isInteger(defaultMaxResults) || defaultMaxResults < 1 || defaultMaxResults > 100) {
+    throw new RangeError(`defaultMaxResults must be an integer 1–100, got ${defaultMaxResults}`);
+  }
+
+  const baseClock = options.now ?? Date.now;
+  let clockOffsetMs = 0;
+  const clock = () => baseClock() + clockOffsetMs;
+
+  const dataset = generateDataset(seed, options.sizes);
+  const store = new DeadlineStore(dataset);
+  const paginator = new Paginator(new PageTokenCodec(clock, () => tokenTtlMs), () => defaultMaxResults);
+  const faults = new FaultInjector(seed, {
+    throttleRate: options.throttleRate ?? 0,
+    errorRate: options.errorRate ?? 0,
+  });
+  const calls = new CallCounter();
+  const server = createEmulatorServer({
+    context: { store, paginator, deniedFarmIds: new Set(options.deniedFarmIds ?? []) },
+    faults,
+    calls,
+    latencyMs: () => latencyMs,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    endpoint: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    dataset,
+    calls: () => calls.snapshot(),
+    totalCalls: () => calls.total(),
+    resetCalls: () => calls.reset(),
+    setLatency(ms) {
+      assertNonNegative('latencyMs', ms);
+      latencyMs = ms;
+    },
+    setFaults: (rates) => faults.setRates(rates),
+    failNext(operation, error, count) {
+      // Catch typos early: a misspelt operation name would otherwise never fire.
+      if (operation !== '*' && !OPERATIONS.some((candidate) => candidate.name === operation)) {
+        throw new RangeError(`failNext: unknown operation '${operation}'`);
+      }
+      faults.failNext(operation, error, count);
+    },
+    advanceClock(ms) {
+      assertNonNegative('advanceClock ms', ms);
+      clockOffsetMs += ms;
+    },
+    setTokenTtl(ms) {
+      assertNonNegative('tokenTtlMs', ms);
+      tokenTtlMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Input validation against the constraints of service-2.json (patterns anchored, lengths, ranges, enums). A
+ * `RequestFields` collects every failed field, then throws one ValidationException (FIELD_VALIDATION_FAILED)
+ * listing them in `fieldList`, like AWS's "2 validation errors detected: …".
+ */
+import { fieldValidationError, type ValidationFieldError } from './awsErrors.js';
+
+/** Resource ID patterns from the model (`FarmId`, `QueueId`, …), anchored. */
+export const ID_PATTERNS = {
+  farmId: { regex: /^farm-[0-9a-f]{32}$/, source: 'farm-[0-9a-f]{32}' },
+  queueId: { regex: /^queue-[0-9a-f]{32}$/, source: 'queue-[0-9a-f]{32}' },
+  jobId: { regex: /^job-[0-9a-f]{32}$/, source: 'job-[0-9a-f]{32}' },
+  sessionId: { regex: /^session-[0-9a-f]{32}$/, source: 'session-[0-9a-f]{32}' },
+  fleetId: { regex: /^fleet-[0-9a-f]{32}$/, source: 'fleet-[0-9a-f]{32}' },
+  workerId: { regex: /^worker-[0-9a-f]{32}$/, source: 'worker-[0-9a-f]{32}' },
+} as const;
+
+export type IdField = keyof typeof ID_PATTERNS;
+
+const PRINCIPAL_ID_SOURCE =
+  '([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}';
+const PRINCIPAL_ID = new RegExp(`^(?:${PRINCIPAL_ID_SOURCE})$`);
+const INTEGER = /^-?\d+$/;
+const MAX_NEXT_TOKEN_LENGTH = 4096;
+
+/** How a value appears in a message: quoted and cut short, so huge inputs do not echo back whole. */
+function shown(value: string): string {
+  return `'${value.length > 64 ? `${value.slice(0, 64)}…` : value}'`;
+}
+
+export function idIsValid(field: IdField, value: string): boolean {
+  return ID_PATTERNS[field].regex.test(value);
+}
+
+export function invalidIdMessage(field: IdField, value: string): string {
+  return `Value ${shown(value)} at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ID_PATTERNS[field].source}`;
+}
+
+export class RequestFields {
+  private readonly failures: ValidationFieldError[] = [];
+
+  fail(name: string, message: string): void {
+    this.failures.push({ name, message });
+  }
+
+  /** Throws the collected failures, if any. */
+  assertValid(): void {
+    if (this.failures.length > 0) throw fieldValidationError(this.failures);
+  }
+
+  id(field: IdField, value: string): string {
+    if (!idIsValid(field, value)) this.fail(field, invalidIdMessage(field, value));
+    return value;
+  }
+
+  /** A query parameter: absent → undefined; repeated → a failure (the model has no list-valued query here). */
+  private single(query: URLSearchParams, name: string): string | undefined {
+    const values = query.getAll(name);
+    if (values.length > 1) {
+      this.fail(name, `Query parameter '${name}' must be sent at most once, got ${values.length} values`);
+    }
+    return values[0];
+  }
+
+  maxResults(query: URLSearchParams): number | undefined {
+    const raw = this.single(query, 'maxResults');
+    if (raw === undefined) return undefined;
+    if (!INTEGER.test(raw)) {
+      this.fail(
+        'maxResults',
+        `Value ${shown(raw)} at 'maxResults' failed to satisfy constraint: Member must be an integer`,
+      );
+      return undefined;
+    }
+    const value = Number(raw);
+    if (value < 1) {
+      this.fail(
+        'maxResults',
+        `Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+      );
+    } else if (value > 100) {
+      this.fail(
+        'maxResults',
+        `Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`,
+      );
+    }
+    return value;
+  }
+
+  /** nextToken: 0–4096 chars; an empty value means "no token" (the model allows length 0). */
+  nextToken(query: URLSearchParams): string | undefined {
+    const raw = this.single(query, 'nextToken');
+    if (raw !== undefined && raw.length > MAX_NEXT_TOKEN_LENGTH) {
+      this.fail(
+        'nextToken',
+        `Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NEXT_TOKEN_LENGTH}`,
+      );
+    }
+    return raw === '' ? undefined : raw;
+  }
+
+  principalId(query: URLSearchParams): string | undefined {
+    const raw = this.single(query, 'principalId');
+    if (raw === undefined) return undefined;
+    if (raw.length < 1 || raw.length > 47) {
+      this.fail(
+        'principalId',
+        `Value ${shown(raw)} at 'principalId' failed to satisfy constraint: Member must have length between 1 and 47`,
+      );
+    } else if (!PRINCIPAL_ID.test(raw)) {
+      this.fail(
+        'principalId',
+        `Value ${shown(raw)} at 'principalId' failed to satisfy constraint: Member must satisfy regular expression pattern: ${PRINCIPAL_ID_SOURCE}`,
+      );
+    }
+    return raw;
+  }
+
+  enumValue<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[]): T | undefined {
+    const raw = this.single(query, name);
+    if (raw === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.fail(
+        name,
+        `Value ${shown(raw)} at '${name}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      );
+      return undefined;
+    }
+    return raw as T;
+  }
+
+  /** A string query parameter with a length range (ResourceName: 1–100). */
+  text(query: URLSearchParams, name: string, min: number, max: number): string | undefined {
+    const raw = this.single(query, name);
+    if (raw === undefined) return undefined;
+    if (raw.length < min || raw.length > max) {
+      this.fail(
+        name,
+        `Value ${shown(raw)} at '${name}' failed to satisfy constraint: Member must have length between ${min} and ${max}`,
+      );
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,479 @@
+/**
+ * The emulated operations: HTTP method and path (exactly the model's `http.requestUri`), input validation, and the
+ * response body. Transport concerns (auth, faults, counting, error serialisation) live in server.ts.
+ */
+import { AwsError, accessDenied, fieldValidationError } from './awsErrors.js';
+import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
+import { type IdField, idIsValid, invalidIdMessage, RequestFields } from './requestValidation.js';
+import type { DeadlineStore, Page, Paginator } from './store.js';
+import {
+  batchJobItem,
+  batchSessionItem,
+  batchWorkerItem,
+  farmSummary,
+  fleetSummary,
+  jobSummary,
+  queueSummary,
+  sessionSummary,
+  workerSummary,
+} from './wireShapes.js';
+
+export const API_VERSION = '2023-10-12';
+const ACCOUNT_ID = '123456789012';
+const REGION = 'us-west-2';
+
+export interface OperationRequest {
+  /** Path labels, percent-decoded. */
+  labels: Readonly<Record<string, string>>;
+  /** Query string, percent-decoded. */
+  query: URLSearchParams;
+  /** Parsed JSON body (POST operations), undefined for GET. */
+  body: unknown;
+}
+
+export interface OperationContext {
+  store: DeadlineStore;
+  paginator: Paginator;
+  deniedFarmIds: ReadonlySet<string>;
+}
+
+export interface Operation {
+  name: string;
+  method: 'GET' | 'POST';
+  /** Path template, e.g. `/2023-10-12/farms/{farmId}/queues`. */
+  path: string;
+  handle(request: OperationRequest, context: OperationContext): unknown;
+}
+
+function label(request: OperationRequest, name: IdField): string {
+  return request.labels[name] ?? '';
+}
+
+function withToken<T>(key: string, page: Page<T>, map: (item: T) => unknown): Record<string, unknown> {
+  return page.nextToken === undefined
+    ? { [key]: page.items.map(map) }
+    : { [key]: page.items.map(map), nextToken: page.nextToken };
+}
+
+function farmDenied(operation: string, farmId: string): AwsError {
+  return accessDenied(
+    `User: arn:aws:iam::${ACCOUNT_ID}:user/emulator is not authorized to perform: deadline:${operation} on resource: arn:aws:deadline:${REGION}:${ACCOUNT_ID}:farm/${farmId}`,
+  );
+}
+
+function assertFarmAllowed(context: OperationContext, operation: string, farmId: string): void {
+  if (context.deniedFarmIds.has(farmId)) throw farmDenied(operation, farmId);
+}
+
+/** Validates path labels and the paging parameters shared by every List* operation. */
+function listInput(request: OperationRequest, idFields: IdField[]) {
+  const fields = new RequestFields();
+  const ids = Object.fromEntries(idFields.map((field) => [field, fields.id(field, label(request, field))]));
+  const maxResults = fields.maxResults(request.query);
+  const nextToken = fields.nextToken(request.query);
+  return { fields, ids, maxResults, nextToken };
+}
+
+function getInput(request: OperationRequest, idFields: IdField[]): Record<string, string> {
+  const fields = new RequestFields();
+  const ids = Object.fromEntries(idFields.map((field) => [field, fields.id(field, label(request, field))]));
+  fields.assertValid();
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------- BatchGet*
+
+const MAX_BATCH_IDENTIFIERS = 100;
+
+/**
+ * Checks the request body's structure: `{ identifiers: [ { <idFields>: string } ] }` with 1–100 items. Structural
+ * problems reject the whole call; an ID that fails its pattern is reported per item by the caller.
+ */
+function batchIdentifiers(body: unknown, idFields: readonly IdField[]): Record<IdField, string>[] {
+  const identifiers =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).identifiers : undefined;
+  if (!Array.isArray(identifiers)) {
+    const message =
+      identifiers === undefined
+        ? "Value null at 'identifiers' failed to satisfy constraint: Member must not be null"
+        : "Value at 'identifiers' failed to satisfy constraint: Member must be a list";
+    throw fieldValidationError([{ name: 'identifiers', message }]);
+  }
+  if (identifiers.length < 1 || identifiers.length > MAX_BATCH_IDENTIFIERS) {
+    throw fieldValidationError([
+      {
+        name: 'identifiers',
+        message: `Value at 'identifiers' failed to satisfy constraint: Member must have length between 1 and ${MAX_BATCH_IDENTIFIERS}, got ${identifiers.length}`,
+      },
+    ]);
+  }
+  const fields = new RequestFields();
+  const parsed = identifiers.map((item: unknown, index) => {
+    const record =
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? (item as Record<string, unknown>)
+        : {};
+    const out = {} as Record<IdField, string>;
+    for (const field of idFields) {
+      const value = record[field];
+      if (typeof value !== 'string') {
+        fields.fail(
+          `identifiers.${index}.${field}`,
+          `Value ${value === undefined ? 'null' : 'of the wrong type'} at 'identifiers.${index}.member.${field}' failed to satisfy constraint: Member must be a non-null string`,
+        );
+      } else {
+        out[field] = value;
+      }
+    }
+    return out;
+  });
+  fields.assertValid();
+  return parsed;
+}
+
+type BatchErrorCode = 'ResourceNotFoundException' | 'ValidationException' | 'AccessDeniedException';
+
+interface BatchOutcome<T> {
+  items: T[];
+  errors: Record<string, string>[];
+}
+
+/**
+ * Resolves each identifier. Duplicated identifiers are answered once (first occurrence): AWS documents no
+ * behaviour, and returning the same resource twice would only make clients de-duplicate. Farms in
+ * `deniedFarmIds` give a per-item AccessDeniedException when `perItemAccessDenied` (BatchGetJob, whose error
+ * code enum has it) and otherwise fail the whole call with 403 (BatchGetSession/Worker enums lack that code).
+ */
+function resolveBatch<T>(
+  operation: string,
+  context: OperationContext,
+  body: unknown,
+  idFields: readonly IdField[],
+  perItemAccessDenied: boolean,
+  lookup: (ids: Record<IdField, string>) => T,
+): BatchOutcome<T> {
+  const identifiers = batchIdentifiers(body, idFields);
+  const seen = new Set<string>();
+  const unique = identifiers.filter((ids) => {
+    const key = idFields.map((field) => ids[field]).join('/');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const wellFormed = (ids: Record<IdField, string>) =>
+    idFields.every((field) => idIsValid(field, ids[field]));
+  if (!perItemAccessDenied) {
+    const denied = unique.find((ids) => wellFormed(ids) && context.deniedFarmIds.has(ids.farmId));
+    if (denied) throw farmDenied(operation, denied.farmId);
+  }
+  const outcome: BatchOutcome<T> = { items: [], errors: [] };
+  const fail = (ids: Record<IdField, string>, code: BatchErrorCode, message: string) => {
+    const error: Record<string, string> = {};
+    for (const field of idFields) error[field] = ids[field];
+    outcome.errors.push({ ...error, code, message });
+  };
+  for (const ids of unique) {
+    const badField = idFields.find((field) => !idIsValid(field, ids[field]));
+    if (badField) {
+      fail(ids, 'ValidationException', invalidIdMessage(badField, ids[badField]));
+    } else if (context.deniedFarmIds.has(ids.farmId)) {
+      fail(ids, 'AccessDeniedException', farmDenied(operation, ids.farmId).message);
+    } else {
+      try {
+        outcome.items.push(lookup(ids));
+      } catch (error) {
+        if (!(error instanceof AwsError) || error.errorName !== 'ResourceNotFoundException') throw error;
+        fail(ids, 'ResourceNotFoundException', error.message);
+      }
+    }
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------------- table
+
+const V = `/${API_VERSION}`;
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    name: 'ListFarms',
+    method: 'GET',
+    path: `${V}/farms`,
+    // Lists denied farms too: ListFarms is authorised per account, not per farm.
+    handle(request, context) {
+      const { fields, maxResults, nextToken } = listInput(request, []);
+      const principalId = fields.principalId(request.query);
+      fields.assertValid();
+      const farms = context.store.listFarms({ principalId });
+      const page = context.paginator.page(farms, {
+        operation: 'ListFarms',
+        args: { principalId: principalId ?? null, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('farms', page, farmSummary);
+    },
+  },
+  {
+    name: 'GetFarm',
+    method: 'GET',
+    path: `${V}/farms/{farmId}`,
+    handle(request, context) {
+      const { farmId = '' } = getInput(request, ['farmId']);
+      assertFarmAllowed(context, 'GetFarm', farmId);
+      return context.store.farm(farmId);
+    },
+  },
+  {
+    name: 'ListQueues',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId']);
+      const principalId = fields.principalId(request.query);
+      const status = fields.enumValue(request.query, 'status', QUEUE_STATUSES);
+      fields.assertValid();
+      const farmId = ids.farmId ?? '';
+      assertFarmAllowed(context, 'ListQueues', farmId);
+      const queues = context.store.listQueues(farmId, { principalId, status });
+      const page = context.paginator.page(queues, {
+        operation: 'ListQueues',
+        args: {
+          farmId,
+          principalId: principalId ?? null,
+          status: status ?? null,
+          maxResults: maxResults ?? null,
+        },
+        maxResults,
+        nextToken,
+      });
+      return withToken('queues', page, queueSummary);
+    },
+  },
+  {
+    name: 'GetQueue',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}`,
+    handle(request, context) {
+      const { farmId = '', queueId = '' } = getInput(request, ['farmId', 'queueId']);
+      assertFarmAllowed(context, 'GetQueue', farmId);
+      return context.store.queue(farmId, queueId);
+    },
+  },
+  {
+    name: 'ListJobs',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'queueId']);
+      const principalId = fields.principalId(request.query);
+      fields.assertValid();
+      const { farmId = '', queueId = '' } = ids;
+      assertFarmAllowed(context, 'ListJobs', farmId);
+      const jobs = context.store.listJobs(farmId, queueId, { principalId });
+      const page = context.paginator.page(jobs, {
+        operation: 'ListJobs',
+        args: { farmId, queueId, principalId: principalId ?? null, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('jobs', page, jobSummary);
+    },
+  },
+  {
+    name: 'GetJob',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}`,
+    handle(request, context) {
+      const { farmId = '', queueId = '', jobId = '' } = getInput(request, ['farmId', 'queueId', 'jobId']);
+      assertFarmAllowed(context, 'GetJob', farmId);
+      return context.store.job(farmId, queueId, jobId);
+    },
+  },
+  {
+    name: 'ListSessions',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/sessions`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'queueId', 'jobId']);
+      fields.assertValid();
+      const { farmId = '', queueId = '', jobId = '' } = ids;
+      assertFarmAllowed(context, 'ListSessions', farmId);
+      const sessions = context.store.listSessions(farmId, queueId, jobId);
+      const page = context.paginator.page(sessions, {
+        operation: 'ListSessions',
+        args: { farmId, queueId, jobId, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('sessions', page, sessionSummary);
+    },
+  },
+  {
+    name: 'GetSession',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/sessions/{sessionId}`,
+    handle(request, context) {
+      const ids = getInput(request, ['farmId', 'queueId', 'jobId', 'sessionId']);
+      const { farmId = '', queueId = '', jobId = '', sessionId = '' } = ids;
+      assertFarmAllowed(context, 'GetSession', farmId);
+      return context.store.session(farmId, queueId, jobId, sessionId);
+    },
+  },
+  {
+    name: 'ListFleets',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId']);
+      const principalId = fields.principalId(request.query);
+      const displayName = fields.text(request.query, 'displayName', 1, 100);
+      const status = fields.enumValue(request.query, 'status', FLEET_STATUSES);
+      fields.assertValid();
+      const farmId = ids.farmId ?? '';
+      assertFarmAllowed(context, 'ListFleets', farmId);
+      const fleets = context.store.listFleets(farmId, { principalId, displayName, status });
+      const page = context.paginator.page(fleets, {
+        operation: 'ListFleets',
+        args: {
+          farmId,
+          principalId: principalId ?? null,
+          displayName: displayName ?? null,
+          status: status ?? null,
+          maxResults: maxResults ?? null,
+        },
+        maxResults,
+        nextToken,
+      });
+      return withToken('fleets', page, fleetSummary);
+    },
+  },
+  {
+    name: 'GetFleet',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets/{fleetId}`,
+    handle(request, context) {
+      const { farmId = '', fleetId = '' } = getInput(request, ['farmId', 'fleetId']);
+      assertFarmAllowed(context, 'GetFleet', farmId);
+      return context.store.fleet(farmId, fleetId);
+    },
+  },
+  {
+    name: 'ListWorkers',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets/{fleetId}/workers`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'fleetId']);
+      fields.assertValid();
+      const { farmId = '', fleetId = '' } = ids;
+      assertFarmAllowed(context, 'ListWorkers', farmId);
+      const workers = context.store.listWorkers(farmId, fleetId);
+      const page = context.paginator.page(workers, {
+        operation: 'ListWorkers',
+        args: { farmId, fleetId, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('workers', page, workerSummary);
+    },
+  },
+  {
+    name: 'GetWorker',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets/{fleetId}/workers/{workerId}`,
+    handle(request, context) {
+      const {
+        farmId = '',
+        fleetId = '',
+        workerId = '',
+      } = getInput(request, ['farmId', 'fleetId', 'workerId']);
+      assertFarmAllowed(context, 'GetWorker', farmId);
+      return context.store.worker(farmId, fleetId, workerId);
+    },
+  },
+  {
+    name: 'BatchGetJob',
+    method: 'POST',
+    path: `${V}/batch-get-job`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetJob',
+        context,
+        request.body,
+        ['farmId', 'queueId', 'jobId'],
+        true,
+        (ids) => batchJobItem(ids.farmId, ids.queueId, context.store.job(ids.farmId, ids.queueId, ids.jobId)),
+      );
+      return { jobs: items, errors };
+    },
+  },
+  {
+    name: 'BatchGetSession',
+    method: 'POST',
+    path: `${V}/batch-get-session`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetSession',
+        context,
+        request.body,
+        ['farmId', 'queueId', 'jobId', 'sessionId'],
+        false,
+        (ids) =>
+          batchSessionItem(
+            ids.farmId,
+            ids.queueId,
+            ids.jobId,
+            context.store.session(ids.farmId, ids.queueId, ids.jobId, ids.sessionId),
+          ),
+      );
+      return { sessions: items, errors };
+    },
+  },
+  {
+    name: 'BatchGetWorker',
+    method: 'POST',
+    path: `${V}/batch-get-worker`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetWorker',
+        context,
+        request.body,
+        ['farmId', 'fleetId', 'workerId'],
+        false,
+        (ids) => batchWorkerItem(context.store.worker(ids.farmId, ids.fleetId, ids.workerId)),
+      );
+      return { workers: items, errors };
+    },
+  },
+];
+
+const COMPILED = OPERATIONS.map((operation) => ({ operation, segments: operation.path.slice(1).split('/') }));
+
+export type RouteMatch =
+  | { kind: 'operation'; operation: Operation; labels: Record<string, string> }
+  | { kind: 'wrongMethod'; allowed: string[] }
+  | { kind: 'unknownPath' };
+
+/**
+ * Finds the operation for a method and the raw (still percent-encoded) path segments. Trailing slashes are not
+ * normalised: `…/jobs/` is GetJob with an empty jobId (a ValidationException), as the SDK would send it.
+ */
+export function matchRoute(method: string, rawSegments: readonly string[]): RouteMatch {
+  const allowed: string[] = [];
+  for (const { operation, segments } of COMPILED) {
+    if (segments.length !== rawSegments.length) continue;
+    const labels: Record<string, string> = {};
+    const matches = segments.every((segment, index) => {
+      const raw = rawSegments[index] ?? '';
+      if (segment.startsWith('{')) {
+        labels[segment.slice(1, -1)] = raw;
+        return true;
+      }
+      return segment === raw;
+    });
+    if (!matches) continue;
+    if (operation.method === method) return { kind: 'operation', operation, labels };
+    allowed.push(operation.method);
+  }
+  return allowed.length > 0 ? { kind: 'wrongMethod', allowed } : { kind: 'unknownPath' };
+}

@@ -1,0 +1,183 @@
+/**
+ * The HTTP transport: SigV4 presence check, per-operation call counting, injected faults and latency, request
+ * parsing, dispatch to the operation table, and AWS-style responses. Never lets a request crash the process:
+ * anything unexpected becomes a 500 InternalServerErrorException.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AwsError, accessDenied, internalError, validationError } from './awsErrors.js';
+import type { FaultInjector } from './faultInjection.js';
+import { matchRoute, type OperationContext } from './routes.js';
+
+/** Counter key for requests that match no operation. */
+export const UNKNOWN_OPERATION = 'UnknownOperation';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export class CallCounter {
+  private counts = new Map<string, number>();
+
+  record(operation: string): void {
+    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  total(): number {
+    let sum = 0;
+    for (const count of this.counts.values()) sum += count;
+    return sum;
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
+}
+
+export interface ServerDependencies {
+  context: OperationContext;
+  faults: FaultInjector;
+  calls: CallCounter;
+  latencyMs: () => number;
+}
+
+/** Requests must look SigV4-signed; the signature itself is not verified. */
+function authorizationFailure(request: IncomingMessage): AwsError | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return accessDenied('Missing Authentication Token');
+  if (!header.startsWith('AWS4-HMAC-SHA256 ') || !header.includes('Credential=')) {
+    return accessDenied(
+      "Authorization header requires 'Credential' parameter and must use the AWS4-HMAC-SHA256 algorithm.",
+    );
+  }
+  return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
+}
+
+function send(
+  response: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(payload)),
+    'x-amzn-RequestId': requestId,
+    ...headers,
+  });
+  response.end(payload);
+}
+
+function sendError(response: ServerResponse, requestId: string, error: AwsError): void {
+  send(response, requestId, error.status, error.body(), {
+    'x-amzn-ErrorType': error.errorName,
+    ...error.headers,
+  });
+}
+
+function decodeSegments(pathname: string): string[] {
+  try {
+    return pathname
+      .slice(1)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw validationError('CANNOT_PARSE', 'The request path contains an invalid percent-encoding.');
+  }
+}
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDependencies,
+  requestId: string,
+) {
+  const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+  const method = request.method ?? 'GET';
+  // Match on the raw segments (so an encoded '/' inside a label cannot change the route), decode afterwards.
+  const route = matchRoute(method, url.pathname.slice(1).split('/'));
+  deps.calls.record(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
+  const body = await readBody(request);
+
+  const authFailure = authorizationFailure(request);
+  if (authFailure) throw authFailure;
+  const injected = deps.faults.failureFor(
+    route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION,
+  );
+  const latency = deps.latencyMs();
+  if (latency > 0) await sleep(latency);
+  if (injected) throw injected;
+
+  // Unknown routes answer ValidationException/UNKNOWN_OPERATION: the model's own reason for this case, and a
+  // typed error the SDK can surface (a 404 ResourceNotFoundException would claim a resource is missing).
+  if (route.kind === 'unknownPath') {
+    throw validationError('UNKNOWN_OPERATION', `No operation matches ${method} ${url.pathname}`);
+  }
+  if (route.kind === 'wrongMethod') {
+    throw validationError(
+      'UNKNOWN_OPERATION',
+      `No operation matches ${method} ${url.pathname}; this path accepts ${route.allowed.join(', ')}`,
+    );
+  }
+  const segments = decodeSegments(url.pathname);
+  const labels: Record<string, string> = {};
+  const templateSegments = route.operation.path.slice(1).split('/');
+  templateSegments.forEach((segment, index) => {
+    if (segment.startsWith('{')) labels[segment.slice(1, -1)] = segments[index] ?? '';
+  });
+
+  let parsedBody: unknown;
+  if (route.operation.method === 'POST') {
+    if (body.tooLarge)
+      throw validationError('CANNOT_PARSE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    if (body.text.trim() !== '') {
+      try {
+        parsedBody = JSON.parse(body.text);
+      } catch {
+        throw validationError('CANNOT_PARSE', 'The request body is not valid JSON.');
+      }
+    }
+  }
+  const result = route.operation.handle({ labels, query: url.searchParams, body: parsedBody }, deps.context);
+  send(response, requestId, 200, result);
+}
+
+export function createEmulatorServer(deps: ServerDependencies): Server {
+  const server = createServer((request, response) => {
+    const requestId = randomUUID();
+    handle(request, response, deps, requestId).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof AwsError) {
+        sendError(response, requestId, error);
+        return;
+      }
+      process.stderr.write(
+        `[deadline-emulator] unexpected error for ${request.method} ${request.url}: ${String(error)}\n`,
+      );
+      sendError(response, requestId, internalError());
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
