@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import { type BatchResult, getEach } from './entityLoader.js';
+import type { BatchResult } from './entityLoader.js';
 
 /**
  * BatchGetJob/Session/Worker are recent additions to the Deadline API: an older Deadline-compatible endpoint (a
@@ -8,12 +8,11 @@ import { type BatchResult, getEach } from './entityLoader.js';
  * batch never fails as a whole for a missing item: those come back as per-item errors on a 200), the endpoint is
  * taken not to support it: this batch and every later one of this client fall back to one Get call per key.
  */
-export async function batchWithGetFallback<K, D>(
+export async function batchWithGetFallback<D>(
   upstream: DeadlineUpstream,
   operation: string,
-  keys: readonly K[],
   batch: () => Promise<readonly BatchResult<D>[]>,
-  getOne: (key: K) => Promise<D>,
+  getEachKey: () => Promise<readonly BatchResult<D>[]>,
 ): Promise<readonly BatchResult<D>[]> {
   if (!upstream.unsupportedOperations.has(operation)) {
     try {
@@ -24,7 +23,7 @@ export async function batchWithGetFallback<K, D>(
       console.warn(`Deadline endpoint does not support ${operation}; falling back to one Get call per item.`);
     }
   }
-  return getEach(keys, getOne);
+  return getEachKey();
 }
 
 function isUnsupported(error: unknown): boolean {

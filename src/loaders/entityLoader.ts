@@ -1,8 +1,10 @@
+import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { notFound } from '../errors/codes.js';
 import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
-import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
+import type { FetchPage, UpstreamPage } from '../pagination/connection.js';
+import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 
 /**
  * The per-request cache of one upstream resource (jobs, sessions, …), shared by the per-resource loader modules.
@@ -11,7 +13,7 @@ import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connect
  *   it fetches the detail record through `loadDetail`.
  * - `loadDetail(key)` fetches the Get/BatchGet record, batched and deduplicated by DataLoader (keyed by the full
  *   key path). A summary never stands in for a detail: detail-only fields always come from here.
- * - `page(...)` fetches one upstream list page at most once per request and primes the cache with its items.
+ * - `listPages(...)` fetches each upstream list page at most once per request and primes the cache with its items.
  */
 export interface EntityRecord<T extends EntityType> {
   key: EntityKeys[T];
@@ -20,6 +22,15 @@ export interface EntityRecord<T extends EntityType> {
 
 /** A batch result per key: the record, or an Error (a missing key becomes NOT_FOUND). */
 export type BatchResult<R> = R | Error | undefined;
+
+/** Deadline's BatchGet* take up to 100 identifiers; Get-only resources use the same bound for concurrency. */
+const MAX_BATCH_SIZE = 100;
+
+/** The request half of a List* call: what the connection helper decides. */
+export interface ListPageInput {
+  nextToken?: string;
+  maxResults: number;
+}
 
 export class EntityLoader<
   T extends EntityType,
@@ -32,9 +43,8 @@ export class EntityLoader<
 
   constructor(
     readonly type: T,
+    protected readonly upstream: DeadlineUpstream,
     batchLoad: (keys: readonly EntityKeys[T][]) => Promise<readonly BatchResult<D>[]>,
-    maxBatchSize: number,
-    batchScheduleFn: (dispatch: () => void) => void,
   ) {
     this.details = new DataLoader<EntityKeys[T], D, string>(
       async (keys) => {
@@ -46,7 +56,12 @@ export class EntityLoader<
           return result;
         });
       },
-      { maxBatchSize, batchScheduleFn, cacheKeyFn: (key) => keyPath(this.type, key), name: `${type}.detail` },
+      {
+        maxBatchSize: MAX_BATCH_SIZE,
+        batchScheduleFn: upstream.whenIdle,
+        cacheKeyFn: (key) => keyPath(this.type, key),
+        name: `${type}.detail`,
+      },
     );
   }
 
@@ -78,18 +93,26 @@ export class EntityLoader<
   }
 
   /**
-   * A list page fetcher for one parent, for `resolveConnection`. `fetch` makes the upstream call; a page with the
-   * same arguments is fetched once per request, and its items are remembered.
+   * A list page fetcher for one parent, for `resolveConnection`: `send` makes the List* call, `records` turns its
+   * output into records. A page with the same arguments is fetched once per request; its items are remembered.
    */
-  pager(parentPath: string, fetch: (request: PageRequest) => Promise<UpstreamPage<R>>): FetchPage<R> {
-    return (request) => {
-      const id = `${parentPath}|${request.maxResults}|${request.nextToken ?? ''}`;
+  protected listPages<O extends { nextToken?: string }>(
+    parentPath: string,
+    operation: string,
+    send: (client: DeadlineClient, page: ListPageInput) => Promise<O>,
+    records: (output: O) => R[],
+  ): FetchPage<R> {
+    return ({ nextToken, maxResults, resumedFromCursor }) => {
+      const id = `${parentPath}|${maxResults}|${nextToken ?? ''}`;
       let page = this.pageCache.get(id);
       if (page === undefined) {
-        page = fetch(request).then((result) => {
-          for (const item of result.items) this.remember(item);
-          return result;
-        });
+        page = this.upstream
+          .call({ operation, resumedFromCursor }, (client) => send(client, { nextToken, maxResults }))
+          .then((output): UpstreamPage<R> => {
+            const items = records(output);
+            for (const item of items) this.remember(item);
+            return { items, nextToken: output.nextToken };
+          });
         this.pageCache.set(id, page);
       }
       return page;
@@ -102,20 +125,25 @@ function asDetail<R extends { level: string }, D extends R>(record: R): D | unde
 }
 
 /**
- * Resolves single-resource Get calls (farms, queues, fleets have no BatchGet) concurrently, one per distinct key
- * (DataLoader has deduplicated them), turning a missing resource into an Error for that key only.
+ * Runs one Get call per key, concurrently (DataLoader has deduplicated the keys): for farms, queues and fleets,
+ * which have no BatchGet, and for BatchGet* fallbacks. A missing resource becomes NOT_FOUND for its key only.
  */
-export async function getEach<K, D>(
+export async function getEach<K, O extends { $metadata?: unknown }>(
+  upstream: DeadlineUpstream,
+  operation: string,
   keys: readonly K[],
-  get: (key: K) => Promise<D>,
-): Promise<BatchResult<D>[]> {
+  send: (client: DeadlineClient, key: K) => Promise<O>,
+): Promise<BatchResult<Omit<O, '$metadata'> & { key: K; level: 'detail' }>[]> {
   return Promise.all(
-    keys.map((key) =>
-      get(key).catch((error: unknown) => {
+    keys.map(async (key) => {
+      try {
+        const { $metadata: _, ...data } = await upstream.call({ operation }, (client) => send(client, key));
+        return { ...data, key, level: 'detail' as const };
+      } catch (error) {
         if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return undefined;
         return error instanceof Error ? error : new Error(String(error));
-      }),
-    ),
+      }
+    }),
   );
 }
 

@@ -8,34 +8,23 @@ export type FarmDetailRecord = Extract<FarmRecord, { level: 'detail' }>;
 
 /** Farms: GetFarm per distinct farm (Deadline has no BatchGetFarm), ListFarms pages. */
 export class FarmLoader extends EntityLoader<'Farm', FarmRecord, FarmDetailRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Farm',
-      (keys) =>
-        getEach(keys, async (key) => {
-          const { $metadata: _, ...data } = await upstream.call({ operation: 'GetFarm' }, (client) =>
-            client.send(new GetFarmCommand({ farmId: key.farmId })),
-          );
-          return { ...data, key, level: 'detail' } satisfies FarmDetailRecord;
-        }),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Farm', upstream, (keys) =>
+      getEach(upstream, 'GetFarm', keys, (client, { farmId }) => client.send(new GetFarmCommand({ farmId }))),
     );
   }
 
   pages(): FetchPage<FarmRecord> {
-    return this.pager('', async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListFarms', resumedFromCursor }, (client) =>
-        client.send(new ListFarmsCommand({ nextToken, maxResults })),
-      );
-      return {
-        items: (page.farms ?? []).map((data) => ({
-          key: { farmId: data.farmId ?? '' },
+    return this.listPages(
+      '',
+      'ListFarms',
+      (client, page) => client.send(new ListFarmsCommand(page)),
+      (output) =>
+        (output.farms ?? []).map((farm) => ({
+          ...farm,
+          key: { farmId: farm.farmId ?? '' },
           level: 'summary',
-          ...data,
         })),
-        nextToken: page.nextToken,
-      };
-    });
+    );
   }
 }

@@ -9,34 +9,25 @@ export type FleetDetailRecord = Extract<FleetRecord, { level: 'detail' }>;
 
 /** Fleets: GetFleet per distinct fleet (no BatchGetFleet), ListFleets pages per farm. */
 export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Fleet',
-      (keys) =>
-        getEach(keys, async (key) => {
-          const { $metadata: _, ...data } = await upstream.call({ operation: 'GetFleet' }, (client) =>
-            client.send(new GetFleetCommand({ farmId: key.farmId, fleetId: key.fleetId })),
-          );
-          return { ...data, key, level: 'detail' } satisfies FleetDetailRecord;
-        }),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Fleet', upstream, (keys) =>
+      getEach(upstream, 'GetFleet', keys, (client, { farmId, fleetId }) =>
+        client.send(new GetFleetCommand({ farmId, fleetId })),
+      ),
     );
   }
 
-  pagesOf(farm: FarmKey): FetchPage<FleetRecord> {
-    return this.pager(keyPath('Farm', farm), async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListFleets', resumedFromCursor }, (client) =>
-        client.send(new ListFleetsCommand({ farmId: farm.farmId, nextToken, maxResults })),
-      );
-      return {
-        items: (page.fleets ?? []).map((data) => ({
-          key: { farmId: farm.farmId, fleetId: data.fleetId ?? '' },
+  pagesOf({ farmId }: FarmKey): FetchPage<FleetRecord> {
+    return this.listPages(
+      keyPath('Farm', { farmId }),
+      'ListFleets',
+      (client, page) => client.send(new ListFleetsCommand({ farmId, ...page })),
+      (output) =>
+        (output.fleets ?? []).map((fleet) => ({
+          ...fleet,
+          key: { farmId, fleetId: fleet.fleetId ?? '' },
           level: 'summary',
-          ...data,
         })),
-        nextToken: page.nextToken,
-      };
-    });
+    );
   }
 }

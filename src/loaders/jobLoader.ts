@@ -5,44 +5,40 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { JobRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch } from './entityLoader.js';
 
 export type JobDetailRecord = Extract<JobRecord, { level: 'detail' }>;
 
 /** Jobs: BatchGetJob (up to 100 per call; GetJob where unsupported), ListJobs pages per queue. */
 export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Job',
-      (keys) =>
-        batchWithGetFallback(
-          upstream,
-          'BatchGetJob',
-          keys,
-          () => batchGetJobs(upstream, keys),
-          (key) => getJob(upstream, key),
-        ),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Job', upstream, (keys) =>
+      batchWithGetFallback(
+        upstream,
+        'BatchGetJob',
+        () => batchGetJobs(upstream, keys),
+        () =>
+          getEach(upstream, 'GetJob', keys, async (client, { farmId, queueId, jobId }) => ({
+            ...(await client.send(new GetJobCommand({ farmId, queueId, jobId }))),
+            farmId,
+            queueId,
+          })),
+      ),
     );
   }
 
-  pagesOf(queue: QueueKey): FetchPage<JobRecord> {
-    return this.pager(keyPath('Queue', queue), async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListJobs', resumedFromCursor }, (client) =>
-        client.send(
-          new ListJobsCommand({ farmId: queue.farmId, queueId: queue.queueId, nextToken, maxResults }),
-        ),
-      );
-      return {
-        items: (page.jobs ?? []).map((data) => ({
-          key: { ...queue, jobId: data.jobId ?? '' },
+  pagesOf({ farmId, queueId }: QueueKey): FetchPage<JobRecord> {
+    return this.listPages(
+      keyPath('Queue', { farmId, queueId }),
+      'ListJobs',
+      (client, page) => client.send(new ListJobsCommand({ farmId, queueId, ...page })),
+      (output) =>
+        (output.jobs ?? []).map((job) => ({
+          ...job,
+          key: { farmId, queueId, jobId: job.jobId ?? '' },
           level: 'summary',
-          ...data,
         })),
-        nextToken: page.nextToken,
-      };
-    });
+    );
   }
 }
 
@@ -55,10 +51,10 @@ async function batchGetJobs(upstream: DeadlineUpstream, keys: readonly JobKey[])
     ),
   );
   const records = (result.jobs ?? []).map(
-    (data): JobDetailRecord => ({
-      key: { farmId: data.farmId ?? '', queueId: data.queueId ?? '', jobId: data.jobId ?? '' },
+    (job): JobDetailRecord => ({
+      ...job,
+      key: { farmId: job.farmId ?? '', queueId: job.queueId ?? '', jobId: job.jobId ?? '' },
       level: 'detail',
-      ...data,
     }),
   );
   return matchBatch(
@@ -70,11 +66,4 @@ async function batchGetJobs(upstream: DeadlineUpstream, keys: readonly JobKey[])
     (error) => `${error.farmId}/${error.queueId}/${error.jobId}`,
     (error) => batchItemError('BatchGetJob', error, result.$metadata.requestId),
   );
-}
-
-async function getJob(upstream: DeadlineUpstream, key: JobKey): Promise<JobDetailRecord> {
-  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetJob' }, (client) =>
-    client.send(new GetJobCommand({ farmId: key.farmId, queueId: key.queueId, jobId: key.jobId })),
-  );
-  return { ...data, farmId: key.farmId, queueId: key.queueId, key, level: 'detail' };
 }

@@ -9,34 +9,25 @@ export type QueueDetailRecord = Extract<QueueRecord, { level: 'detail' }>;
 
 /** Queues: GetQueue per distinct queue (no BatchGetQueue), ListQueues pages per farm. */
 export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Queue',
-      (keys) =>
-        getEach(keys, async (key) => {
-          const { $metadata: _, ...data } = await upstream.call({ operation: 'GetQueue' }, (client) =>
-            client.send(new GetQueueCommand({ farmId: key.farmId, queueId: key.queueId })),
-          );
-          return { ...data, key, level: 'detail' } satisfies QueueDetailRecord;
-        }),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Queue', upstream, (keys) =>
+      getEach(upstream, 'GetQueue', keys, (client, { farmId, queueId }) =>
+        client.send(new GetQueueCommand({ farmId, queueId })),
+      ),
     );
   }
 
-  pagesOf(farm: FarmKey): FetchPage<QueueRecord> {
-    return this.pager(keyPath('Farm', farm), async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListQueues', resumedFromCursor }, (client) =>
-        client.send(new ListQueuesCommand({ farmId: farm.farmId, nextToken, maxResults })),
-      );
-      return {
-        items: (page.queues ?? []).map((data) => ({
-          key: { farmId: farm.farmId, queueId: data.queueId ?? '' },
+  pagesOf({ farmId }: FarmKey): FetchPage<QueueRecord> {
+    return this.listPages(
+      keyPath('Farm', { farmId }),
+      'ListQueues',
+      (client, page) => client.send(new ListQueuesCommand({ farmId, ...page })),
+      (output) =>
+        (output.queues ?? []).map((queue) => ({
+          ...queue,
+          key: { farmId, queueId: queue.queueId ?? '' },
           level: 'summary',
-          ...data,
         })),
-        nextToken: page.nextToken,
-      };
-    });
+    );
   }
 }

@@ -5,50 +5,41 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { SessionRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch } from './entityLoader.js';
 
 export type SessionDetailRecord = Extract<SessionRecord, { level: 'detail' }>;
 
 /** Sessions: BatchGetSession (up to 100 per call; GetSession where unsupported), ListSessions pages per job. */
 export class SessionLoader extends EntityLoader<'Session', SessionRecord, SessionDetailRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Session',
-      (keys) =>
-        batchWithGetFallback(
-          upstream,
-          'BatchGetSession',
-          keys,
-          () => batchGetSessions(upstream, keys),
-          (key) => getSession(upstream, key),
-        ),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Session', upstream, (keys) =>
+      batchWithGetFallback(
+        upstream,
+        'BatchGetSession',
+        () => batchGetSessions(upstream, keys),
+        () =>
+          getEach(upstream, 'GetSession', keys, async (client, { farmId, queueId, jobId, sessionId }) => ({
+            ...(await client.send(new GetSessionCommand({ farmId, queueId, jobId, sessionId }))),
+            farmId,
+            queueId,
+            jobId,
+          })),
+      ),
     );
   }
 
-  pagesOf(job: JobKey): FetchPage<SessionRecord> {
-    return this.pager(keyPath('Job', job), async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListSessions', resumedFromCursor }, (client) =>
-        client.send(
-          new ListSessionsCommand({
-            farmId: job.farmId,
-            queueId: job.queueId,
-            jobId: job.jobId,
-            nextToken,
-            maxResults,
-          }),
-        ),
-      );
-      return {
-        items: (page.sessions ?? []).map((data) => ({
-          key: { ...job, sessionId: data.sessionId ?? '' },
+  pagesOf({ farmId, queueId, jobId }: JobKey): FetchPage<SessionRecord> {
+    return this.listPages(
+      keyPath('Job', { farmId, queueId, jobId }),
+      'ListSessions',
+      (client, page) => client.send(new ListSessionsCommand({ farmId, queueId, jobId, ...page })),
+      (output) =>
+        (output.sessions ?? []).map((session) => ({
+          ...session,
+          key: { farmId, queueId, jobId, sessionId: session.sessionId ?? '' },
           level: 'summary',
-          ...data,
         })),
-        nextToken: page.nextToken,
-      };
-    });
+    );
   }
 }
 
@@ -66,15 +57,15 @@ async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly Sessi
     ),
   );
   const records = (result.sessions ?? []).map(
-    (data): SessionDetailRecord => ({
+    (session): SessionDetailRecord => ({
+      ...session,
       key: {
-        farmId: data.farmId ?? '',
-        queueId: data.queueId ?? '',
-        jobId: data.jobId ?? '',
-        sessionId: data.sessionId ?? '',
+        farmId: session.farmId ?? '',
+        queueId: session.queueId ?? '',
+        jobId: session.jobId ?? '',
+        sessionId: session.sessionId ?? '',
       },
       level: 'detail',
-      ...data,
     }),
   );
   return matchBatch(
@@ -86,11 +77,4 @@ async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly Sessi
     (error) => `${error.farmId}/${error.queueId}/${error.jobId}/${error.sessionId}`,
     (error) => batchItemError('BatchGetSession', error, result.$metadata.requestId),
   );
-}
-
-async function getSession(upstream: DeadlineUpstream, key: SessionKey): Promise<SessionDetailRecord> {
-  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetSession' }, (client) =>
-    client.send(new GetSessionCommand({ ...key })),
-  );
-  return { ...data, farmId: key.farmId, queueId: key.queueId, jobId: key.jobId, key, level: 'detail' };
 }

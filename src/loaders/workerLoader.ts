@@ -5,49 +5,41 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { WorkerRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch } from './entityLoader.js';
 
 /**
  * Workers: BatchGetWorker (up to 100 per call; GetWorker where unsupported), ListWorkers pages per fleet.
  * ListWorkers items carry every member GetWorker has, so list items count as details.
  */
 export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRecord> {
-  constructor(private readonly upstream: DeadlineUpstream) {
-    super(
-      'Worker',
-      (keys) =>
-        batchWithGetFallback(
-          upstream,
-          'BatchGetWorker',
-          keys,
-          () => batchGetWorkers(upstream, keys),
-          (key) => getWorker(upstream, key),
-        ),
-      100,
-      upstream.whenIdle,
+  constructor(upstream: DeadlineUpstream) {
+    super('Worker', upstream, (keys) =>
+      batchWithGetFallback(
+        upstream,
+        'BatchGetWorker',
+        () => batchGetWorkers(upstream, keys),
+        () =>
+          getEach(upstream, 'GetWorker', keys, (client, { farmId, fleetId, workerId }) =>
+            client.send(new GetWorkerCommand({ farmId, fleetId, workerId })),
+          ),
+      ),
     );
   }
 
-  pagesOf(fleet: FleetKey): FetchPage<WorkerRecord> {
-    return this.pager(keyPath('Fleet', fleet), async ({ nextToken, maxResults, resumedFromCursor }) => {
-      const page = await this.upstream.call({ operation: 'ListWorkers', resumedFromCursor }, (client) =>
-        client.send(
-          new ListWorkersCommand({ farmId: fleet.farmId, fleetId: fleet.fleetId, nextToken, maxResults }),
-        ),
-      );
-      return {
-        items: (page.workers ?? []).map(
-          (data): WorkerRecord => ({
-            key: { ...fleet, workerId: data.workerId ?? '' },
-            level: 'detail',
-            ...data,
-            farmId: fleet.farmId,
-            fleetId: fleet.fleetId,
-          }),
-        ),
-        nextToken: page.nextToken,
-      };
-    });
+  pagesOf({ farmId, fleetId }: FleetKey): FetchPage<WorkerRecord> {
+    return this.listPages(
+      keyPath('Fleet', { farmId, fleetId }),
+      'ListWorkers',
+      (client, page) => client.send(new ListWorkersCommand({ farmId, fleetId, ...page })),
+      (output) =>
+        (output.workers ?? []).map((worker) => ({
+          ...worker,
+          farmId,
+          fleetId,
+          key: { farmId, fleetId, workerId: worker.workerId ?? '' },
+          level: 'detail',
+        })),
+    );
   }
 }
 
@@ -60,10 +52,10 @@ async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly Worker
     ),
   );
   const records = (result.workers ?? []).map(
-    (data): WorkerRecord => ({
-      key: { farmId: data.farmId ?? '', fleetId: data.fleetId ?? '', workerId: data.workerId ?? '' },
+    (worker): WorkerRecord => ({
+      ...worker,
+      key: { farmId: worker.farmId ?? '', fleetId: worker.fleetId ?? '', workerId: worker.workerId ?? '' },
       level: 'detail',
-      ...data,
     }),
   );
   return matchBatch(
@@ -75,11 +67,4 @@ async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly Worker
     (error) => `${error.farmId}/${error.fleetId}/${error.workerId}`,
     (error) => batchItemError('BatchGetWorker', error, result.$metadata.requestId),
   );
-}
-
-async function getWorker(upstream: DeadlineUpstream, key: WorkerKey): Promise<WorkerRecord> {
-  const { $metadata: _, ...data } = await upstream.call({ operation: 'GetWorker' }, (client) =>
-    client.send(new GetWorkerCommand({ ...key })),
-  );
-  return { ...data, key, level: 'detail' };
 }
