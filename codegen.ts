@@ -7,7 +7,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const records = '../upstream/records.js';
 
 const config: CodegenConfig = {
-  schema: 'schema/*.graphql',
+  // The subgraph SDL, plus declarations of the federation directives it imports (codegen does not read @link).
+  schema: ['schema/*.graphql', 'schema/federation/directives.graphql'],
   generates: {
     'src/__generated__/resolvers-types.ts': {
       plugins: [
@@ -16,6 +17,7 @@ const config: CodegenConfig = {
         'typescript-resolvers',
       ],
       config: {
+        federation: true,
         contextType: '../context.js#GatewayContext',
         mappers: {
           Farm: `${records}#FarmRecord`,
@@ -26,7 +28,7 @@ const config: CodegenConfig = {
           Worker: `${records}#WorkerRecord`,
           PageInfo: '../pagination/connection.js#LazyPageInfo',
         },
-        scalars: { DateTime: { input: 'string', output: 'Date | string' } },
+        scalars: { DateTime: { input: 'string', output: 'Date | string' }, _FieldSet: 'string' },
         strictScalars: true,
         enumsAsTypes: true,
         useTypeImports: true,

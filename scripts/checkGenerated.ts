@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
 import config from '../codegen.js';
+import { subgraphSdl } from '../src/schema.js';
 
-const outputs: Array<{ filename: string; content: string }> = await generate(
-  { ...config, silent: true },
-  false,
-);
+const outputs: Array<{ filename: string; content: string }> = [
+  ...(await generate({ ...config, silent: true }, false)),
+  // The default subgraph SDL (`npm run schema:print`), for rover and for readers of the contract.
+  { filename: 'src/__generated__/subgraph.graphql', content: subgraphSdl() },
+];
 const stale = outputs.filter(({ filename, content }) => {
   let current: string | undefined;
   try {

@@ -38,6 +38,10 @@ export interface GatewayConfig {
     chainPageSize: number;
   };
   emulator: EmulatorSettings;
+  /** Names of the Relay root fields, or null when RELAY_NODE_FIELD=off. */
+  nodeFields: { node: string; nodes: string } | null;
+  /** Shared secret every request must carry (ROUTER_SECRET), and its header. */
+  routerSecret: { secret: string; header: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +120,27 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     cursorSecret = Buffer.from(secret, 'utf8');
   }
 
+  const nodeField = env.RELAY_NODE_FIELD || 'node';
+  let nodeFields: GatewayConfig['nodeFields'] = { node: nodeField, nodes: `${nodeField}s` };
+  if (nodeField === 'off') {
+    nodeFields = null;
+  } else if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(nodeField) || nodeField.startsWith('__')) {
+    problems.push(
+      `RELAY_NODE_FIELD must be a GraphQL field name (e.g. deadlineNode) or "off", got "${nodeField}".`,
+    );
+  }
+
+  let routerSecret: GatewayConfig['routerSecret'];
+  const routerSecretValue = env.ROUTER_SECRET;
+  const routerSecretHeader = (env.ROUTER_SECRET_HEADER || 'router-authorization').toLowerCase();
+  if (routerSecretValue !== undefined && routerSecretValue !== '') {
+    if (routerSecretValue.length < 16) problems.push('ROUTER_SECRET must be at least 16 characters.');
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(routerSecretHeader)) {
+      problems.push(`ROUTER_SECRET_HEADER must be an HTTP header name, got "${routerSecretHeader}".`);
+    }
+    routerSecret = { secret: routerSecretValue, header: routerSecretHeader };
+  }
+
   const host = env.HOST || '127.0.0.1';
   const config: GatewayConfig = {
     port: int('PORT', 4000, 0, 65535),
@@ -135,6 +160,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       errorRate: rate('EMULATOR_ERROR_RATE'),
       largeJobSessions: int('EMULATOR_LARGE_JOB_SESSIONS', 3000, 0, 100_000),
     },
+    nodeFields,
+    routerSecret,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

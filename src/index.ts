@@ -57,6 +57,10 @@ async function main(): Promise<void> {
     client,
     cursorSecret: config.cursorSecret,
     chainPageSize: config.upstream.chainPageSize,
+    nodeFields: config.nodeFields,
+    ...(config.routerSecret
+      ? { routerSecret: config.routerSecret.secret, routerSecretHeader: config.routerSecret.header }
+      : {}),
   });
   const url = await gateway.listen(config.port, config.host);
   console.log(`deadline-graphql ready: ${url}/graphql (health: ${url}/healthz)`);

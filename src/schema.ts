@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'graphql';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { type DocumentNode, type GraphQLSchema, Kind, parse, visit } from 'graphql';
+import { resolversWith } from './resolvers/index.js';
 
 /** The schema is the SDL in schema/*.graphql (the source of truth, also read by codegen), merged in name order. */
 const schemaDir = new URL('../schema/', import.meta.url);
@@ -11,3 +13,55 @@ export const schemaSource = readdirSync(schemaDir)
   .join('\n');
 
 export const typeDefs = parse(schemaSource);
+
+/**
+ * The names of the Relay root fields `node(id:)` and `nodes(ids:)`, or null to leave them out. In a supergraph
+ * whose other subgraphs already define `Query.node`, rename them (RELAY_NODE_FIELD) or switch them off: see
+ * README "Run as a subgraph".
+ */
+export interface NodeFieldNames {
+  node: string;
+  nodes: string;
+}
+
+export const DEFAULT_NODE_FIELDS: NodeFieldNames = { node: 'node', nodes: 'nodes' };
+
+/** The SDL with the Relay root fields renamed or removed. */
+export function typeDefsWith(nodeFields: NodeFieldNames | null): DocumentNode {
+  return visit(typeDefs, {
+    FieldDefinition(field, _key, _parent, _path, ancestors) {
+      const owner = ancestors.at(-1);
+      if (
+        !owner ||
+        !('kind' in owner) ||
+        owner.kind !== Kind.OBJECT_TYPE_DEFINITION ||
+        owner.name.value !== 'Query'
+      ) {
+        return undefined;
+      }
+      const name = field.name.value;
+      if (name !== 'node' && name !== 'nodes') return undefined;
+      if (nodeFields === null) return null;
+      return { ...field, name: { ...field.name, value: nodeFields[name] } };
+    },
+  });
+}
+
+/** What buildSubgraphSchema takes as resolvers (codegen's typed map is stricter than its index signature). */
+type SubgraphResolvers = Extract<
+  Parameters<typeof buildSubgraphSchema>[0],
+  { resolvers?: unknown }
+>['resolvers'];
+
+/** The executable Federation 2 subgraph schema. */
+export function buildGatewaySchema(nodeFields: NodeFieldNames | null = DEFAULT_NODE_FIELDS): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: typeDefsWith(nodeFields),
+    resolvers: resolversWith(nodeFields) as unknown as SubgraphResolvers,
+  });
+}
+
+/** The subgraph SDL as a router or `rover subgraph publish` sees it. */
+export function subgraphSdl(nodeFields: NodeFieldNames | null = DEFAULT_NODE_FIELDS): string {
+  return `${printSubgraphSchema(buildGatewaySchema(nodeFields)).trim()}\n`;
+}

@@ -1,17 +1,17 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { createContext, type GatewayContext } from './context.js';
 import { ErrorCode } from './errors/codes.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
-import { resolvers } from './resolvers/index.js';
-import { typeDefs } from './schema.js';
+import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
 
 /**
  * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
@@ -22,6 +22,12 @@ export interface GatewayOptions {
   cursorSecret: Buffer;
   /** maxResults of the upstream token chains the gateway starts (1–100, default 100). */
   chainPageSize?: number;
+  /** Names of the Relay root fields `node`/`nodes`, or null to leave them out (default: node, nodes). */
+  nodeFields?: NodeFieldNames | null;
+  /** When set, every /graphql request must carry this shared secret (from the router) in `routerSecretHeader`. */
+  routerSecret?: string;
+  /** Header that carries the router secret (default `router-authorization`). */
+  routerSecretHeader?: string;
   /** Where unexpected errors are reported (they reach clients masked). */
   logError?: (message: string, error: unknown) => void;
 }
@@ -40,11 +46,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
   const logError = options.logError ?? ((message, error) => console.error(message, error));
 
+  const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
+
   const apollo = new ApolloServer<GatewayContext>({
-    typeDefs,
-    resolvers,
+    schema: buildGatewaySchema(nodeFields),
     includeStacktraceInErrorResponses: false,
-    plugins: [preflightPlugin(cursors), upstreamCallsPlugin()],
+    plugins: [preflightPlugin(cursors, nodeFields), upstreamCallsPlugin()],
     formatError: (formatted, error) => maskUnexpected(formatted, error, logError),
   });
   await apollo.start();
@@ -56,6 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(
     '/graphql',
+    ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async () => createContext(options.client, connections) }),
   );
@@ -82,6 +90,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         closing.closeAllConnections();
       }
     },
+  };
+}
+
+/**
+ * Refuses requests that do not carry the router's shared secret: a subgraph behind a router should not answer
+ * anyone else. 401 with a GraphQL error body, so clients and routers see a stable code.
+ */
+function requireRouterSecret(secret: string, header = 'router-authorization'): RequestHandler {
+  const expected = Buffer.from(secret);
+  return (req, res, next) => {
+    const given = Buffer.from(req.get(header) ?? '');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    res.status(401).json({
+      errors: [
+        {
+          message: `This subgraph only answers its router: send the shared secret in the \`${header}\` header.`,
+          extensions: { code: 'UNAUTHENTICATED' },
+        },
+      ],
+    });
   };
 }
 

@@ -19,6 +19,7 @@ export type Scalars = {
    * Cloud reported it.
    */
   DateTime: { input: string; output: Date | string; }
+  _FieldSet: { input: string; output: string; }
 };
 
 /** Whether a fleet is scaling. */
@@ -837,6 +838,17 @@ export type WorkerStatus =
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -900,7 +912,43 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  Farm: Farm;
+  Fleet: Fleet;
+  Job: Job;
+  Queue: Queue;
+  Session: Session;
+  Worker: Worker;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Farm:
+    ( { __typename: 'Farm' }
+    & ( GraphQLRecursivePick<FederationTypes['Farm'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Farm'], {"farmId":true}> ) );
+  Fleet:
+    ( { __typename: 'Fleet' }
+    & ( GraphQLRecursivePick<FederationTypes['Fleet'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Fleet'], {"farmId":true,"fleetId":true}> ) );
+  Job:
+    ( { __typename: 'Job' }
+    & ( GraphQLRecursivePick<FederationTypes['Job'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Job'], {"farmId":true,"queueId":true,"jobId":true}> ) );
+  Queue:
+    ( { __typename: 'Queue' }
+    & ( GraphQLRecursivePick<FederationTypes['Queue'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Queue'], {"farmId":true,"queueId":true}> ) );
+  Session:
+    ( { __typename: 'Session' }
+    & ( GraphQLRecursivePick<FederationTypes['Session'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Session'], {"farmId":true,"queueId":true,"jobId":true,"sessionId":true}> ) );
+  Worker:
+    ( { __typename: 'Worker' }
+    & ( GraphQLRecursivePick<FederationTypes['Worker'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Worker'], {"farmId":true,"fleetId":true,"workerId":true}> ) );
+};
 
 
 /** Mapping of interface types */
@@ -918,10 +966,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AutoScalingStatus: AutoScalingStatus;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DefaultQueueBudgetAction: DefaultQueueBudgetAction;
   Farm: ResolverTypeWrapper<FarmRecord>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   FarmConnection: ResolverTypeWrapper<Omit<FarmConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['FarmEdge']>, nodes: Array<ResolversTypes['Farm']>, pageInfo: ResolversTypes['PageInfo'] }>;
   FarmEdge: ResolverTypeWrapper<Omit<FarmEdge, 'node'> & { node: ResolversTypes['Farm'] }>;
   Fleet: ResolverTypeWrapper<FleetRecord>;
@@ -929,10 +978,7 @@ export type ResolversTypes = {
   FleetConnection: ResolverTypeWrapper<Omit<FleetConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['FleetEdge']>, nodes: Array<ResolversTypes['Fleet']>, pageInfo: ResolversTypes['PageInfo'] }>;
   FleetEdge: ResolverTypeWrapper<Omit<FleetEdge, 'node'> & { node: ResolversTypes['Fleet'] }>;
   FleetStatus: FleetStatus;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HostProperties: ResolverTypeWrapper<HostProperties>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Job: ResolverTypeWrapper<JobRecord>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['JobEdge']>, nodes: Array<ResolversTypes['Job']>, pageInfo: ResolversTypes['PageInfo'] }>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
@@ -955,29 +1001,29 @@ export type ResolversTypes = {
   SessionEdge: ResolverTypeWrapper<Omit<SessionEdge, 'node'> & { node: ResolversTypes['Session'] }>;
   SessionLifecycleStatus: SessionLifecycleStatus;
   SessionLifecycleTargetStatus: SessionLifecycleTargetStatus;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   TaskRunStatus: TaskRunStatus;
   TaskRunStatusCount: ResolverTypeWrapper<TaskRunStatusCount>;
   Worker: ResolverTypeWrapper<WorkerRecord>;
   WorkerConnection: ResolverTypeWrapper<Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
   WorkerEdge: ResolverTypeWrapper<Omit<WorkerEdge, 'node'> & { node: ResolversTypes['Worker'] }>;
   WorkerStatus: WorkerStatus;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Farm: FarmRecord;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
   FarmConnection: Omit<FarmConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['FarmEdge']>, nodes: Array<ResolversParentTypes['Farm']>, pageInfo: ResolversParentTypes['PageInfo'] };
   FarmEdge: Omit<FarmEdge, 'node'> & { node: ResolversParentTypes['Farm'] };
   Fleet: FleetRecord;
   FleetConnection: Omit<FleetConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['FleetEdge']>, nodes: Array<ResolversParentTypes['Fleet']>, pageInfo: ResolversParentTypes['PageInfo'] };
   FleetEdge: Omit<FleetEdge, 'node'> & { node: ResolversParentTypes['Fleet'] };
-  Float: Scalars['Float']['output'];
   HostProperties: HostProperties;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   Job: JobRecord;
   JobConnection: Omit<JobConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['JobEdge']>, nodes: Array<ResolversParentTypes['Job']>, pageInfo: ResolversParentTypes['PageInfo'] };
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
@@ -993,18 +1039,47 @@ export type ResolversParentTypes = {
   Session: SessionRecord;
   SessionConnection: Omit<SessionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['SessionEdge']>, nodes: Array<ResolversParentTypes['Session']>, pageInfo: ResolversParentTypes['PageInfo'] };
   SessionEdge: Omit<SessionEdge, 'node'> & { node: ResolversParentTypes['Session'] };
-  String: Scalars['String']['output'];
   TaskRunStatusCount: TaskRunStatusCount;
   Worker: WorkerRecord;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
   WorkerEdge: Omit<WorkerEdge, 'node'> & { node: ResolversParentTypes['Worker'] };
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
 };
+
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LinkDirectiveArgs = {
+  import?: Maybe<Array<Maybe<Scalars['String']['input']>>>;
+  url: Scalars['String']['input'];
+};
+
+export type LinkDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ShareableDirectiveArgs = { };
+
+export type ShareableDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
-export type FarmResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Farm'] = ResolversParentTypes['Farm']> = {
+export type FarmResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Farm'] = ResolversParentTypes['Farm'], FederationReferenceType extends FederationReferenceTypes['Farm'] = FederationReferenceTypes['Farm']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Farm']> | FederationReferenceType, FederationReferenceType, ContextType>;
   costScaleFactor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1012,11 +1087,11 @@ export type FarmResolvers<ContextType = GatewayContext, ParentType extends Resol
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType, RequireFields<FarmFleetArgs, 'fleetId'>>;
-  fleets?: Resolver<ResolversTypes['FleetConnection'], ParentType, ContextType, Partial<FarmFleetsArgs>>;
+  fleets?: Resolver<ResolversTypes['FleetConnection'], ParentType, ContextType, RequireFields<FarmFleetsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kmsKeyArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<FarmQueueArgs, 'queueId'>>;
-  queues?: Resolver<ResolversTypes['QueueConnection'], ParentType, ContextType, Partial<FarmQueuesArgs>>;
+  queues?: Resolver<ResolversTypes['QueueConnection'], ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1033,7 +1108,8 @@ export type FarmEdgeResolvers<ContextType = GatewayContext, ParentType extends R
   node?: Resolver<ResolversTypes['Farm'], ParentType, ContextType>;
 };
 
-export type FleetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Fleet'] = ResolversParentTypes['Fleet']> = {
+export type FleetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Fleet'] = ResolversParentTypes['Fleet'], FederationReferenceType extends FederationReferenceTypes['Fleet'] = FederationReferenceTypes['Fleet']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Fleet']> | FederationReferenceType, FederationReferenceType, ContextType>;
   autoScalingStatus?: Resolver<Maybe<ResolversTypes['AutoScalingStatus']>, ParentType, ContextType>;
   configurationType?: Resolver<ResolversTypes['FleetConfigurationType'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1054,7 +1130,7 @@ export type FleetResolvers<ContextType = GatewayContext, ParentType extends Reso
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   worker?: Resolver<Maybe<ResolversTypes['Worker']>, ParentType, ContextType, RequireFields<FleetWorkerArgs, 'workerId'>>;
   workerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  workers?: Resolver<ResolversTypes['WorkerConnection'], ParentType, ContextType, Partial<FleetWorkersArgs>>;
+  workers?: Resolver<ResolversTypes['WorkerConnection'], ParentType, ContextType, RequireFields<FleetWorkersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1077,7 +1153,8 @@ export type HostPropertiesResolvers<ContextType = GatewayContext, ParentType ext
   ipV6Addresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type JobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job']> = {
+export type JobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job'], FederationReferenceType extends FederationReferenceTypes['Job'] = FederationReferenceTypes['Job']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Job']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1096,7 +1173,7 @@ export type JobResolvers<ContextType = GatewayContext, ParentType extends Resolv
   queue?: Resolver<ResolversTypes['Queue'], ParentType, ContextType>;
   queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<JobSessionArgs, 'sessionId'>>;
-  sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, Partial<JobSessionsArgs>>;
+  sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<JobSessionsArgs, 'first'>>;
   sourceJobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   storageProfileId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -1151,7 +1228,7 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   farm?: Resolver<Maybe<ResolversTypes['Farm']>, ParentType, ContextType, RequireFields<QueryFarmArgs, 'farmId'>>;
-  farms?: Resolver<ResolversTypes['FarmConnection'], ParentType, ContextType, Partial<QueryFarmsArgs>>;
+  farms?: Resolver<ResolversTypes['FarmConnection'], ParentType, ContextType, RequireFields<QueryFarmsArgs, 'first'>>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType, RequireFields<QueryFleetArgs, 'farmId' | 'fleetId'>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'farmId' | 'jobId' | 'queueId'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
@@ -1161,7 +1238,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   worker?: Resolver<Maybe<ResolversTypes['Worker']>, ParentType, ContextType, RequireFields<QueryWorkerArgs, 'farmId' | 'fleetId' | 'workerId'>>;
 };
 
-export type QueueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Queue'] = ResolversParentTypes['Queue']> = {
+export type QueueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Queue'] = ResolversParentTypes['Queue'], FederationReferenceType extends FederationReferenceTypes['Queue'] = FederationReferenceTypes['Queue']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Queue']> | FederationReferenceType, FederationReferenceType, ContextType>;
   blockedReason?: Resolver<Maybe<ResolversTypes['QueueBlockedReason']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1172,7 +1250,7 @@ export type QueueResolvers<ContextType = GatewayContext, ParentType extends Reso
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueueJobArgs, 'jobId'>>;
-  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, Partial<QueueJobsArgs>>;
+  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, RequireFields<QueueJobsArgs, 'first'>>;
   queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['QueueStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1191,7 +1269,8 @@ export type QueueEdgeResolvers<ContextType = GatewayContext, ParentType extends 
   node?: Resolver<ResolversTypes['Queue'], ParentType, ContextType>;
 };
 
-export type SessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
+export type SessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Session']> | FederationReferenceType, FederationReferenceType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType>;
@@ -1230,7 +1309,8 @@ export type TaskRunStatusCountResolvers<ContextType = GatewayContext, ParentType
   status?: Resolver<ResolversTypes['TaskRunStatus'], ParentType, ContextType>;
 };
 
-export type WorkerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker']> = {
+export type WorkerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker'], FederationReferenceType extends FederationReferenceTypes['Worker'] = FederationReferenceTypes['Worker']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Worker']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1288,3 +1368,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   WorkerEdge?: WorkerEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GatewayContext> = {
+  cost?: CostDirectiveResolver<any, any, ContextType>;
+  link?: LinkDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
+};

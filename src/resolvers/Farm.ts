@@ -3,9 +3,11 @@ import { globalIdOf } from '../ids/globalId.js';
 import { keyPath } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Farm: FarmResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.farms.load(keyOfReference('Farm', reference)),
   id: (farm) => globalIdOf('Farm', farm.key),
   farmId: (farm) => farm.key.farmId,
   description: async (farm, _, ctx) => (await ctx.loaders.farms.detailOf(farm)).description ?? null,

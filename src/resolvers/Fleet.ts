@@ -3,9 +3,11 @@ import { globalIdOf } from '../ids/globalId.js';
 import { keyPath } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Fleet: FleetResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.fleets.load(keyOfReference('Fleet', reference)),
   id: (fleet) => globalIdOf('Fleet', fleet.key),
   farmId: (fleet) => fleet.key.farmId,
   fleetId: (fleet) => fleet.key.fleetId,

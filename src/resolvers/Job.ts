@@ -4,9 +4,11 @@ import { globalIdOf } from '../ids/globalId.js';
 import { keyPath } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Job: JobResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.jobs.load(keyOfReference('Job', reference)),
   id: (job) => globalIdOf('Job', job.key),
   farmId: (job) => job.key.farmId,
   queueId: (job) => job.key.queueId,

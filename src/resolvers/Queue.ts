@@ -3,9 +3,11 @@ import { globalIdOf } from '../ids/globalId.js';
 import { keyPath } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Queue: QueueResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.queues.load(keyOfReference('Queue', reference)),
   id: (queue) => globalIdOf('Queue', queue.key),
   farmId: (queue) => queue.key.farmId,
   queueId: (queue) => queue.key.queueId,

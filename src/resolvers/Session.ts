@@ -1,8 +1,10 @@
 import type { SessionResolvers } from '../__generated__/resolvers-types.js';
 import { globalIdOf } from '../ids/globalId.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { hostProperties, logConfiguration } from './hostAndLog.js';
 
 export const Session: SessionResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.sessions.load(keyOfReference('Session', reference)),
   id: (session) => globalIdOf('Session', session.key),
   farmId: (session) => session.key.farmId,
   queueId: (session) => session.key.queueId,

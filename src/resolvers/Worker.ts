@@ -1,8 +1,10 @@
 import type { WorkerResolvers } from '../__generated__/resolvers-types.js';
 import { globalIdOf } from '../ids/globalId.js';
+import { keyOfReference } from '../validation/entityReference.js';
 import { hostProperties, logConfiguration } from './hostAndLog.js';
 
 export const Worker: WorkerResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.workers.load(keyOfReference('Worker', reference)),
   id: (worker) => globalIdOf('Worker', worker.key),
   farmId: (worker) => worker.key.farmId,
   fleetId: (worker) => worker.key.fleetId,

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import type { NodeFieldNames } from '../schema.js';
 import { DateTime } from './DateTime.js';
 import { Farm } from './Farm.js';
 import { Fleet } from './Fleet.js';
@@ -23,3 +24,10 @@ export const resolvers: Resolvers = {
   Worker,
   DateTime,
 };
+
+/** The resolver map with the Relay root fields renamed or removed, to match `typeDefsWith`. */
+export function resolversWith(nodeFields: NodeFieldNames | null): Resolvers {
+  const { node, nodes, ...rest } = Query;
+  const query = nodeFields === null ? rest : { ...rest, [nodeFields.node]: node, [nodeFields.nodes]: nodes };
+  return { ...resolvers, Query: query };
+}

@@ -23,6 +23,7 @@ import { type EntityKeys, type EntityType, keyPath, type TypedKey } from '../ids
 import { validateFirst } from '../pagination/connection.js';
 import { type CursorCodec, matches } from '../pagination/cursor.js';
 import { MAX_NODES } from '../resolvers/Query.js';
+import type { NodeFieldNames } from '../schema.js';
 import { checkIdArgument } from './idArguments.js';
 
 /**
@@ -39,6 +40,7 @@ export function preflightOperation(
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
   cursors: CursorCodec,
+  nodeFields: NodeFieldNames | null,
 ): void {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   // Variable errors are execution's to report, with graphql-js's own messages.
@@ -90,7 +92,7 @@ export function preflightOperation(
       }
       const field = `${parentType.name}.${fieldDef.name}`;
       for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
-      const childKey = checkFieldArguments(field, args, parentKey, cursors);
+      const childKey = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
       const childType = getNamedType(fieldDef.type);
       if (selection.selectionSet && isCompositeType(childType)) {
         visit(selection.selectionSet, childType, childKey, fragmentPath);
@@ -106,9 +108,10 @@ function checkFieldArguments(
   args: Record<string, unknown>,
   parentKey: TypedKey | undefined,
   cursors: CursorCodec,
+  nodeFields: NodeFieldNames | null,
 ): TypedKey | undefined {
-  if (field === 'Query.node') return globalIdArgument(args.id, 'id');
-  if (field === 'Query.nodes') {
+  if (nodeFields && field === `Query.${nodeFields.node}`) return globalIdArgument(args.id, 'id');
+  if (nodeFields && field === `Query.${nodeFields.nodes}`) {
     const ids = Array.isArray(args.ids) ? args.ids : [];
     if (ids.length > MAX_NODES) return undefined; // the resolver reports it
     ids.forEach((id, index) => {

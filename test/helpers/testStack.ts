@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
-import { createGateway, type Gateway } from '../../src/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
 
 /**
@@ -47,6 +47,8 @@ export interface TestStackOptions {
   /** SDK attempts; 1 by default so fault tests are fast and counts exact. */
   maxAttempts?: number;
   cursorSecret?: Buffer;
+  /** Extra createGateway options (router secret, Relay node field names). */
+  gateway?: Pick<GatewayOptions, 'nodeFields' | 'routerSecret' | 'routerSecretHeader'>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -62,6 +64,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     cursorSecret: options.cursorSecret ?? randomBytes(32),
     chainPageSize,
     logError: () => {},
+    ...options.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');
 
