@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type RequestHandler } from 'express';
@@ -51,7 +52,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(nodeFields),
     includeStacktraceInErrorResponses: false,
-    plugins: [preflightPlugin(cursors, nodeFields), upstreamCallsPlugin()],
+    plugins: [
+      preflightPlugin(cursors, nodeFields),
+      upstreamCallsPlugin(),
+      // Federated traces for a router that asks for them (ftv1); error messages in traces are masked.
+      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+    ],
     formatError: (formatted, error) => maskUnexpected(formatted, error, logError),
   });
   await apollo.start();
