@@ -62,4 +62,28 @@ describe('loadConfig', () => {
     expect(problemsOf({ DEADLINE_BACKEND: 'aws', DEADLINE_ENDPOINT: 'http://x' })).toHaveLength(1);
     expect(problemsOf({ DEADLINE_BACKEND: 'azure' })).toHaveLength(1);
   });
+
+  it('RELAY_NODE_FIELD renames or removes the Relay root fields', () => {
+    expect(loadConfig({}).nodeFields).toEqual({ node: 'node', nodes: 'nodes' });
+    expect(loadConfig({ RELAY_NODE_FIELD: 'deadlineNode' }).nodeFields).toEqual({
+      node: 'deadlineNode',
+      nodes: 'deadlineNodes',
+    });
+    expect(loadConfig({ RELAY_NODE_FIELD: 'off' }).nodeFields).toBeNull();
+    for (const bad of ['1node', 'no-de', '__node']) {
+      expect(problemsOf({ RELAY_NODE_FIELD: bad })[0]).toContain('RELAY_NODE_FIELD');
+    }
+  });
+
+  it('ROUTER_SECRET needs 16+ characters and a valid header name', () => {
+    expect(loadConfig({}).routerSecret).toBeUndefined();
+    expect(loadConfig({ ROUTER_SECRET: 's'.repeat(16) }).routerSecret).toEqual({
+      secret: 's'.repeat(16),
+      header: 'router-authorization',
+    });
+    expect(problemsOf({ ROUTER_SECRET: 'short' })[0]).toContain('ROUTER_SECRET');
+    expect(problemsOf({ ROUTER_SECRET: 's'.repeat(16), ROUTER_SECRET_HEADER: 'bad header' })[0]).toContain(
+      'ROUTER_SECRET_HEADER',
+    );
+  });
 });
