@@ -7,7 +7,7 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Farm: FarmResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.farms.load(keyOfReference('Farm', reference)),
+  __resolveReference: async (reference, ctx) => ctx.loaders.farms.load(keyOfReference('Farm', reference)),
   id: (farm) => globalIdOf('Farm', farm.key),
   farmId: (farm) => farm.key.farmId,
   description: async (farm, _, ctx) => (await ctx.loaders.farms.detailOf(farm)).description ?? null,

@@ -7,7 +7,7 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Fleet: FleetResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.fleets.load(keyOfReference('Fleet', reference)),
+  __resolveReference: async (reference, ctx) => ctx.loaders.fleets.load(keyOfReference('Fleet', reference)),
   id: (fleet) => globalIdOf('Fleet', fleet.key),
   farmId: (fleet) => fleet.key.farmId,
   fleetId: (fleet) => fleet.key.fleetId,

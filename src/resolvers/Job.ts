@@ -8,7 +8,7 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Job: JobResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.jobs.load(keyOfReference('Job', reference)),
+  __resolveReference: async (reference, ctx) => ctx.loaders.jobs.load(keyOfReference('Job', reference)),
   id: (job) => globalIdOf('Job', job.key),
   farmId: (job) => job.key.farmId,
   queueId: (job) => job.key.queueId,

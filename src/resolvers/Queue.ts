@@ -7,7 +7,7 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 
 export const Queue: QueueResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.queues.load(keyOfReference('Queue', reference)),
+  __resolveReference: async (reference, ctx) => ctx.loaders.queues.load(keyOfReference('Queue', reference)),
   id: (queue) => globalIdOf('Queue', queue.key),
   farmId: (queue) => queue.key.farmId,
   queueId: (queue) => queue.key.queueId,

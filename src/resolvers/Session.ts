@@ -4,7 +4,8 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { hostProperties, logConfiguration } from './hostAndLog.js';
 
 export const Session: SessionResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.sessions.load(keyOfReference('Session', reference)),
+  __resolveReference: async (reference, ctx) =>
+    ctx.loaders.sessions.load(keyOfReference('Session', reference)),
   id: (session) => globalIdOf('Session', session.key),
   farmId: (session) => session.key.farmId,
   queueId: (session) => session.key.queueId,

@@ -4,7 +4,7 @@ import { keyOfReference } from '../validation/entityReference.js';
 import { hostProperties, logConfiguration } from './hostAndLog.js';
 
 export const Worker: WorkerResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.workers.load(keyOfReference('Worker', reference)),
+  __resolveReference: async (reference, ctx) => ctx.loaders.workers.load(keyOfReference('Worker', reference)),
   id: (worker) => globalIdOf('Worker', worker.key),
   farmId: (worker) => worker.key.farmId,
   fleetId: (worker) => worker.key.fleetId,

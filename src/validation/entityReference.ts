@@ -5,7 +5,9 @@ import { checkIdArgument } from './idArguments.js';
 
 /**
  * The key of an entity representation sent by a federation router (`_entities`): either its global `id`, or its
- * native Deadline IDs (`farmId queueId jobId` …). Anything else is BAD_USER_INPUT for that representation only.
+ * native Deadline IDs (`farmId queueId jobId` …). Anything else is BAD_USER_INPUT for that representation only:
+ * callers must throw it asynchronously (async resolvers), since @apollo/subgraph calls every `__resolveReference`
+ * inside one `map`, where a synchronous throw would fail the whole `_entities` list.
  */
 export function keyOfReference<T extends EntityType>(type: T, reference: object): EntityKeys[T] {
   const fields = reference as Record<string, unknown>;
