@@ -10,8 +10,8 @@ export type Backend =
   | { kind: 'emulator'; region: string }
   /** DEADLINE_ENDPOINT=<url>: any implementation of the Deadline API at that URL (host prefix disabled). */
   | { kind: 'endpoint'; endpoint: string; region: string }
-  /** DEADLINE_BACKEND=aws: real AWS with the default credential chain. */
-  | { kind: 'aws'; region: string };
+  /** DEADLINE_BACKEND=aws: real AWS with the default credential chain; region from AWS_REGION or the shared config. */
+  | { kind: 'aws'; region: string | undefined };
 
 export interface EmulatorSettings {
   seed: number;
@@ -76,10 +76,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     return value;
   };
 
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-west-2';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    problems.push(`AWS_REGION must be an AWS region such as us-west-2, got "${region}".`);
+  const explicitRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  if (explicitRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(explicitRegion)) {
+    problems.push(`AWS_REGION must be an AWS region such as us-west-2, got "${explicitRegion}".`);
   }
+  const region = explicitRegion ?? 'us-west-2';
 
   let backend: Backend = { kind: 'emulator', region: 'us-west-2' };
   const backendName = env.DEADLINE_BACKEND;
@@ -88,7 +89,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     problems.push(`DEADLINE_BACKEND must be "aws" or "emulator" (or unset), got "${backendName}".`);
   } else if (backendName === 'aws') {
     if (endpoint) problems.push('Set either DEADLINE_BACKEND=aws or DEADLINE_ENDPOINT, not both.');
-    backend = { kind: 'aws', region };
+    // Without AWS_REGION the SDK's own chain (shared config profile, instance metadata) picks the region.
+    backend = { kind: 'aws', region: explicitRegion };
   } else if (endpoint) {
     if (backendName === 'emulator')
       problems.push('DEADLINE_BACKEND=emulator cannot be combined with DEADLINE_ENDPOINT.');
@@ -142,6 +144,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   }
 
   const host = env.HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host) || host.startsWith('-')) {
+    problems.push(`HOST must be an IP address or host name to listen on (e.g. 0.0.0.0), got "${host}".`);
+  }
   const config: GatewayConfig = {
     port: int('PORT', 4000, 0, 65535),
     host,

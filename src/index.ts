@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   let emulator: EmulatorHandle | undefined;
-  let target: { region: string; endpoint?: string };
+  let target: { region: string | undefined; endpoint?: string };
   switch (config.backend.kind) {
     case 'emulator':
       emulator = await startEmulator({
@@ -42,7 +42,9 @@ async function main(): Promise<void> {
       break;
     case 'aws':
       target = { region: config.backend.region };
-      console.log(`Using AWS Deadline Cloud in ${config.backend.region} with the default credential chain`);
+      console.log(
+        `Using AWS Deadline Cloud in ${config.backend.region ?? 'the region of the AWS config'} with the default credential chain`,
+      );
       break;
   }
   if (config.cursorSecretIsEphemeral) {
@@ -62,7 +64,19 @@ async function main(): Promise<void> {
       ? { routerSecret: config.routerSecret.secret, routerSecretHeader: config.routerSecret.header }
       : {}),
   });
-  const url = await gateway.listen(config.port, config.host);
+  let url: string;
+  try {
+    url = await gateway.listen(config.port, config.host);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Cannot listen on ${config.host}:${config.port}: the port is in use. Set PORT to a free port.`
+        : `Cannot listen on ${config.host}:${config.port} (${code ?? String(error)}). Check HOST and PORT.`,
+    );
+    await emulator?.close();
+    process.exit(1);
+  }
   console.log(`deadline-graphql ready: ${url}/graphql (health: ${url}/healthz)`);
 
   const shutdown = async (signal: string) => {
@@ -76,4 +90,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-await main();
+main().catch((error: unknown) => {
+  console.error('deadline-graphql failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import { type DocumentNode, type GraphQLSchema, Kind, parse, visit } from 'graphql';
+import { type DocumentNode, type GraphQLSchema, isEnumType, Kind, parse, visit } from 'graphql';
 import { resolversWith } from './resolvers/index.js';
 
 /** The schema is the SDL in schema/*.graphql (the source of truth, also read by codegen), merged in name order. */
@@ -55,10 +55,36 @@ type SubgraphResolvers = Extract<
 
 /** The executable Federation 2 subgraph schema. */
 export function buildGatewaySchema(nodeFields: NodeFieldNames | null = DEFAULT_NODE_FIELDS): GraphQLSchema {
-  return buildSubgraphSchema({
+  const schema = buildSubgraphSchema({
     typeDefs: typeDefsWith(nodeFields),
     resolvers: resolversWith(nodeFields) as unknown as SubgraphResolvers,
   });
+  tolerateNewEnumValues(schema);
+  return schema;
+}
+
+/**
+ * Enums that carry Deadline's values have an `UNKNOWN` member: a value AWS adds after this schema was written is
+ * served as UNKNOWN (and logged once) instead of failing the field, which, the field being non-null, would blank
+ * its whole list page.
+ */
+function tolerateNewEnumValues(schema: GraphQLSchema): void {
+  const reported = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isEnumType(type) || !type.getValue('UNKNOWN')) continue;
+    const serializeKnown = type.serialize.bind(type);
+    type.serialize = (value: unknown) => {
+      if (typeof value === 'string' && type.getValue(value)) return serializeKnown(value);
+      const report = `${type.name}.${String(value)}`;
+      if (!reported.has(report)) {
+        reported.add(report);
+        console.warn(
+          `Deadline Cloud sent ${report}, unknown to this gateway; served as UNKNOWN. Upgrade the schema.`,
+        );
+      }
+      return 'UNKNOWN';
+    };
+  }
 }
 
 /** The subgraph SDL as a router or `rover subgraph publish` sees it. */

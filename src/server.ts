@@ -5,8 +5,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
-import express, { type RequestHandler } from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createContext, type GatewayContext } from './context.js';
 import { ErrorCode } from './errors/codes.js';
 import { CursorCodec } from './pagination/cursor.js';
@@ -70,9 +70,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, { context: async () => createContext(options.client, connections) }),
   );
+  app.use(bodyErrors);
 
   let server: Server | undefined;
   return {
@@ -98,6 +99,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
 }
+
+const MAX_BODY = '1mb';
+
+/** A body that is not JSON, or too large, gets a GraphQL-shaped JSON error (never Express's HTML page). */
+const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const tooLarge = error.type === 'entity.too.large';
+  const status = tooLarge ? 413 : typeof error.status === 'number' && error.status < 500 ? error.status : 400;
+  res.status(status).json({
+    errors: [
+      {
+        message: tooLarge
+          ? `The request body is larger than ${MAX_BODY}. Send a smaller operation.`
+          : 'The request body is not valid JSON. Send {"query": "...", "variables": {...}} with content-type application/json.',
+        extensions: { code: 'BAD_REQUEST' },
+      },
+    ],
+  });
+};
 
 /**
  * Refuses requests that do not carry the router's shared secret: a subgraph behind a router should not answer
@@ -128,7 +148,8 @@ function maskUnexpected(
   // Apollo tags anything thrown without a code (a resolver bug) INTERNAL_SERVER_ERROR; so does the upstream mapper
   // for failures it cannot classify. Those are logged in full and reach the client masked.
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  logError('Unexpected error while resolving a GraphQL operation', error);
+  const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  logError('Unexpected error while resolving a GraphQL operation', cause);
   const { awsRequestId, upstreamOperation } = formatted.extensions ?? {};
   return {
     message:

@@ -29,7 +29,9 @@ export type AutoScalingStatus =
   /** Removing workers. */
   | 'SHRINKING'
   /** At its target size. */
-  | 'STEADY';
+  | 'STEADY'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** What a queue does when its budget is exhausted. */
 export type DefaultQueueBudgetAction =
@@ -38,7 +40,9 @@ export type DefaultQueueBudgetAction =
   /** Stop scheduling new work and cancel running tasks. */
   | 'STOP_SCHEDULING_AND_CANCEL_TASKS'
   /** Stop scheduling new work and let running tasks complete. */
-  | 'STOP_SCHEDULING_AND_COMPLETE_TASKS';
+  | 'STOP_SCHEDULING_AND_COMPLETE_TASKS'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A Deadline Cloud farm: the top-level container of a render farm's queues, fleets and budgets. */
 export type Farm = Node & {
@@ -216,6 +220,8 @@ export type FleetStatus =
   | 'CREATE_IN_PROGRESS'
   /** The fleet is suspended. */
   | 'SUSPENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN'
   /** An update of the fleet failed. */
   | 'UPDATE_FAILED'
   /** The fleet is being updated. */
@@ -343,6 +349,8 @@ export type JobLifecycleStatus =
   | 'CREATE_FAILED'
   /** The job is being created. */
   | 'CREATE_IN_PROGRESS'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN'
   /** An update of the job failed. */
   | 'UPDATE_FAILED'
   /** The job is being updated. */
@@ -389,7 +397,9 @@ export type JobTargetTaskRunStatus =
   /** Mark the tasks succeeded. */
   | 'SUCCEEDED'
   /** Suspend the tasks. */
-  | 'SUSPENDED';
+  | 'SUSPENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A key and value pair, as found in log configuration options and parameters. */
 export type KeyValue = {
@@ -616,7 +626,9 @@ export type QueueBlockedReason =
   /** The queue's budget threshold has been reached. */
   | 'BUDGET_THRESHOLD_REACHED'
   /** No budget is configured for the queue. */
-  | 'NO_BUDGET_CONFIGURED';
+  | 'NO_BUDGET_CONFIGURED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A page of queues. */
 export type QueueConnection = {
@@ -645,7 +657,9 @@ export type QueueStatus =
   /** The queue is scheduling jobs onto workers. */
   | 'SCHEDULING'
   /** The queue cannot schedule; see `blockedReason`. */
-  | 'SCHEDULING_BLOCKED';
+  | 'SCHEDULING_BLOCKED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A session: one worker running part of a job, from its environment setup to its teardown. */
 export type Session = Node & {
@@ -716,6 +730,8 @@ export type SessionLifecycleStatus =
   | 'ENDED'
   /** The session is running. */
   | 'STARTED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN'
   /** The last update of the session failed. */
   | 'UPDATE_FAILED'
   /** The session is being updated. */
@@ -726,7 +742,9 @@ export type SessionLifecycleStatus =
 /** The lifecycle status a session has been asked to move to. */
 export type SessionLifecycleTargetStatus =
   /** The session has been asked to end. */
-  | 'ENDED';
+  | 'ENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** The run status of a task, or the aggregate status of a job's tasks. */
 export type TaskRunStatus =
@@ -753,7 +771,9 @@ export type TaskRunStatus =
   /** Succeeded. */
   | 'SUCCEEDED'
   /** Suspended by a user. */
-  | 'SUSPENDED';
+  | 'SUSPENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** How many of a job's tasks are in one run status. */
 export type TaskRunStatusCount = {
@@ -832,7 +852,9 @@ export type WorkerStatus =
   /** Stopped. */
   | 'STOPPED'
   /** Stopping. */
-  | 'STOPPING';
+  | 'STOPPING'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 
 

@@ -78,8 +78,12 @@ function optionsFrom(args: readonly string[], env: NodeJS.ProcessEnv): EmulatorO
         max: 65535,
       },
     ),
-    seed: parseNumber('EMULATOR_SEED', env.EMULATOR_SEED, 1, { integer: true }),
-    latencyMs: parseNumber('EMULATOR_LATENCY_MS', env.EMULATOR_LATENCY_MS, 0, { min: 0 }),
+    seed: parseNumber('EMULATOR_SEED', env.EMULATOR_SEED, 1, { integer: true, min: 0, max: 2 ** 31 - 1 }),
+    latencyMs: parseNumber('EMULATOR_LATENCY_MS', env.EMULATOR_LATENCY_MS, 0, {
+      integer: true,
+      min: 0,
+      max: 60_000,
+    }),
     throttleRate: parseNumber('EMULATOR_THROTTLE_RATE', env.EMULATOR_THROTTLE_RATE, 0, { min: 0, max: 1 }),
     errorRate: parseNumber('EMULATOR_ERROR_RATE', env.EMULATOR_ERROR_RATE, 0, { min: 0, max: 1 }),
     sizes: {
@@ -87,7 +91,7 @@ function optionsFrom(args: readonly string[], env: NodeJS.ProcessEnv): EmulatorO
         'EMULATOR_LARGE_JOB_SESSIONS',
         env.EMULATOR_LARGE_JOB_SESSIONS,
         DEFAULT_SEED_SIZES.largeJobSessions,
-        { integer: true, min: 0 },
+        { integer: true, min: 0, max: 100_000 },
       ),
     },
   };

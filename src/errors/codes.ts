@@ -28,8 +28,13 @@ export function gatewayError(
   code: ErrorCode,
   message: string,
   extensions: Record<string, unknown> = {},
+  originalError?: Error,
 ): GraphQLError {
-  return new GraphQLError(message, { extensions: { ...extensions, code } });
+  // originalError stays server-side (logs); clients get the message and extensions only.
+  return new GraphQLError(message, {
+    extensions: { ...extensions, code },
+    ...(originalError ? { originalError } : {}),
+  });
 }
 
 export function badUserInput(message: string, argumentName?: string): GraphQLError {

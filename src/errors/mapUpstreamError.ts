@@ -42,43 +42,48 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
   const extensions: Record<string, unknown> = { upstreamOperation: call.operation };
   if (e.$metadata?.requestId) extensions.awsRequestId = e.$metadata.requestId;
   if (status !== undefined) extensions.upstreamStatus = status;
+  const fail = (code: ErrorCode, message: string) =>
+    gatewayError(code, message, extensions, error instanceof Error ? error : undefined);
 
-  if (name === 'ResourceNotFoundException' || status === 404) {
-    return gatewayError(
+  if (name === 'ResourceNotFoundException') {
+    return fail(
       ErrorCode.NOT_FOUND,
       `Deadline Cloud reports that the requested resource does not exist (${call.operation}). Check the IDs.`,
-      extensions,
     );
   }
   if (name === 'AccessDeniedException' || status === 403) {
-    return gatewayError(
+    return fail(
       ErrorCode.FORBIDDEN,
       `Deadline Cloud denied the gateway access (${call.operation}). Ask an administrator to grant the gateway's ` +
         'role access to this resource.',
-      extensions,
     );
   }
   if (name === 'ThrottlingException' || status === 429 || e.$retryable?.throttling === true) {
     if (typeof e.retryAfterSeconds === 'number') extensions.retryAfterSeconds = e.retryAfterSeconds;
-    return gatewayError(
+    return fail(
       ErrorCode.UPSTREAM_THROTTLED,
       `Deadline Cloud is throttling requests (${call.operation}). Retry in a few seconds, or request fewer items.`,
-      extensions,
     );
   }
   if (name === 'ValidationException' || status === 400) {
     if (call.resumedFromCursor) {
-      return gatewayError(
+      return fail(
         ErrorCode.CURSOR_EXPIRED,
         'This cursor can no longer be resumed: Deadline Cloud no longer accepts the pagination token inside it ' +
           '(tokens expire 24 hours after they are issued). Restart from the first page by omitting `after`.',
-        extensions,
       );
     }
-    return gatewayError(
+    return fail(
       ErrorCode.BAD_USER_INPUT,
       `Deadline Cloud rejected the request (${call.operation}): ${sanitize(e.message)}`,
-      extensions,
+    );
+  }
+  if (status === 404 || status === 405 || status === 501) {
+    // Not a Deadline "resource not found" (that one is typed): the endpoint does not serve this operation.
+    return fail(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `The Deadline endpoint does not serve ${call.operation} (HTTP ${status}). Check that DEADLINE_ENDPOINT points ` +
+        'at a Deadline Cloud API.',
     );
   }
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
@@ -89,16 +94,14 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
     name === 'AbortError' ||
     (networkCode !== undefined && NETWORK_ERROR_CODES.has(networkCode))
   ) {
-    return gatewayError(
+    return fail(
       ErrorCode.UPSTREAM_UNAVAILABLE,
       `Deadline Cloud is unavailable or failed to answer (${call.operation}). Retry later.`,
-      extensions,
     );
   }
-  return gatewayError(
+  return fail(
     ErrorCode.INTERNAL_SERVER_ERROR,
     `The gateway could not complete a Deadline Cloud call (${call.operation}).`,
-    extensions,
   );
 }
 

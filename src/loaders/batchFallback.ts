@@ -4,8 +4,9 @@ import type { BatchResult } from './entityLoader.js';
 
 /**
  * BatchGetJob/Session/Worker are recent additions to the Deadline API: an older Deadline-compatible endpoint (a
- * test double, a private emulator) may not have them. When a BatchGet call fails as a whole with 404/405/501 (a
- * batch never fails as a whole for a missing item: those come back as per-item errors on a 200), the endpoint is
+ * test double, a private emulator) may not have them. When a BatchGet call fails as a whole with an untyped
+ * 404/405/501 (a batch never fails as a whole for a missing item: those come back as per-item errors on a 200,
+ * and a typed ResourceNotFoundException is a Deadline answer, not a missing route), the endpoint is
  * taken not to support it: this batch and every later one of this client fall back to one Get call per key.
  */
 export async function batchWithGetFallback<D>(
@@ -27,6 +28,8 @@ export async function batchWithGetFallback<D>(
 }
 
 function isUnsupported(error: unknown): boolean {
-  const status = error instanceof GraphQLError ? error.extensions.upstreamStatus : undefined;
-  return status === 404 || status === 405 || status === 501;
+  if (!(error instanceof GraphQLError)) return false;
+  const status = error.extensions.upstreamStatus;
+  // A typed ResourceNotFoundException (NOT_FOUND) is a Deadline answer, not a missing operation.
+  return (status === 404 || status === 405 || status === 501) && error.extensions.code !== 'NOT_FOUND';
 }

@@ -8,6 +8,16 @@ import { loadEntity } from './Node.js';
 
 export const MAX_NODES = 100;
 
+/** `nodes(ids:)` takes at most MAX_NODES IDs (checked by the preflight, and here for direct executions). */
+export function checkNodesCount(ids: readonly unknown[]): void {
+  if (ids.length > MAX_NODES) {
+    throw badUserInput(
+      `\`ids\` takes at most ${MAX_NODES} IDs (got ${ids.length}). Split the request.`,
+      'ids',
+    );
+  }
+}
+
 function parseNodeId(id: string, argumentName: string) {
   const typed = parseGlobalId(id);
   if (!typed) {
@@ -23,13 +33,8 @@ function parseNodeId(id: string, argumentName: string) {
 export const Query: QueryResolvers = {
   node: (_, { id }, ctx) => loadEntity(ctx, parseNodeId(id, 'id')),
   nodes: (_, { ids }, ctx) => {
-    if (ids.length > MAX_NODES) {
-      throw badUserInput(
-        `\`ids\` takes at most ${MAX_NODES} IDs (got ${ids.length}). Split the request.`,
-        'ids',
-      );
-    }
-    // One entry per ID; a bad or missing ID fails its own entry only.
+    checkNodesCount(ids);
+    // One entry per ID; a missing object fails its own entry only (malformed IDs were refused by the preflight).
     return ids.map(async (id, index) => loadEntity(ctx, parseNodeId(id, `ids[${index}]`)));
   },
   farms: (_, args, ctx) =>

@@ -12,13 +12,13 @@ const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
  */
 export function createDeadlineClient(
   config: Pick<GatewayConfig, 'upstream'>,
-  target: { region: string; endpoint?: string },
+  target: { region: string | undefined; endpoint?: string },
 ): DeadlineClient {
   // The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
   // @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new DeadlineClient({
-    region: target.region,
+    ...(target.region === undefined ? {} : { region: target.region }),
     maxAttempts: config.upstream.maxAttempts,
     retryMode: 'standard',
     requestHandler: {

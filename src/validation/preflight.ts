@@ -22,7 +22,7 @@ import { parseGlobalId } from '../ids/globalId.js';
 import { type EntityKeys, type EntityType, keyPath, type TypedKey } from '../ids/keys.js';
 import { validateFirst } from '../pagination/connection.js';
 import { type CursorCodec, matches } from '../pagination/cursor.js';
-import { MAX_NODES } from '../resolvers/Query.js';
+import { checkNodesCount } from '../resolvers/Query.js';
 import type { NodeFieldNames } from '../schema.js';
 import { checkIdArgument } from './idArguments.js';
 
@@ -113,7 +113,7 @@ function checkFieldArguments(
   if (nodeFields && field === `Query.${nodeFields.node}`) return globalIdArgument(args.id, 'id');
   if (nodeFields && field === `Query.${nodeFields.nodes}`) {
     const ids = Array.isArray(args.ids) ? args.ids : [];
-    if (ids.length > MAX_NODES) return undefined; // the resolver reports it
+    checkNodesCount(ids);
     ids.forEach((id, index) => {
       globalIdArgument(id, `ids[${index}]`);
     });

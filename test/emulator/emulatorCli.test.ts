@@ -28,8 +28,14 @@ describe('npm run emulator (src/emulator/main.ts)', () => {
   it.each([
     [{ EMULATOR_THROTTLE_RATE: '2' }, [], /EMULATOR_THROTTLE_RATE must be a number between 0 and 1/],
     [{ EMULATOR_SEED: '1.5' }, [], /EMULATOR_SEED must be an integer/],
+    [{ EMULATOR_SEED: '-1' }, [], /EMULATOR_SEED must be an integer between 0 and/],
+    [{ EMULATOR_LATENCY_MS: '2.5' }, [], /EMULATOR_LATENCY_MS must be an integer/],
     [{}, ['--port', 'abc'], /--port must be an integer between 0 and 65535/],
-    [{ EMULATOR_LARGE_JOB_SESSIONS: '-3' }, [], /EMULATOR_LARGE_JOB_SESSIONS must be an integer ≥ 0/],
+    [
+      { EMULATOR_LARGE_JOB_SESSIONS: '-3' },
+      [],
+      /EMULATOR_LARGE_JOB_SESSIONS must be an integer between 0 and 100000/,
+    ],
     [{}, ['--verbose'], /unknown option --verbose/],
   ])('rejects bad settings %j %j with exit status 2', async (env, args, message) => {
     const { child, output } = run(args, env);

@@ -361,6 +361,7 @@ describe('nodes(ids:) batches by type', () => {
       ids: Array.from({ length: 101 }, () => farmId),
     });
     expect(codes(tooMany.response)).toEqual(['BAD_USER_INPUT']);
+    expect(tooMany.response.status).toBe(400); // refused by the preflight, before execution
     expect(tooMany.response.errors?.[0]?.message).toMatch(/100/);
     expect(tooMany.response.data ?? null).toBeNull();
     expect(tooMany.response.extensions?.upstream?.calls).toBe(0);

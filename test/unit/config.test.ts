@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       kind: 'aws',
       region: 'eu-west-1',
     });
+    // No AWS_REGION: the SDK's chain (shared config profile, instance metadata) decides.
+    expect(loadConfig({ DEADLINE_BACKEND: 'aws' }).backend).toEqual({ kind: 'aws', region: undefined });
   });
 
   it('reports every problem at once, naming the variable', () => {

@@ -67,4 +67,15 @@ describe('the schema', () => {
       }
     }
   });
+
+  it('serves a Deadline enum value it does not know as UNKNOWN instead of failing the field', () => {
+    const status = schema.getType('QueueStatus');
+    if (!isEnumType(status)) throw new Error('QueueStatus');
+    expect(status.serialize('SCHEDULING')).toBe('SCHEDULING');
+    expect(status.serialize('SOMETHING_AWS_ADDS_IN_2027')).toBe('UNKNOWN');
+    // Enums the gateway derives itself have no UNKNOWN and stay strict.
+    const parameterType = schema.getType('JobParameterType');
+    if (!isEnumType(parameterType)) throw new Error('JobParameterType');
+    expect(() => parameterType.serialize('BOOLEAN')).toThrow();
+  });
 });
