@@ -42,6 +42,13 @@ export interface GatewayConfig {
   nodeFields: { node: string; nodes: string } | null;
   /** Shared secret every request must carry (ROUTER_SECRET), and its header. */
   routerSecret: { secret: string; header: string } | undefined;
+  /** NODE_ENV=production: introspection off (unless GRAPHQL_INTROSPECTION=true), no schema suggestions in errors. */
+  production: boolean;
+  introspection: boolean;
+  /** pino level (LOG_LEVEL). */
+  logLevel: string;
+  /** How long SIGTERM lets in-flight requests finish (SHUTDOWN_DRAIN_MS). */
+  drainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +150,23 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     routerSecret = { secret: routerSecretValue, header: routerSecretHeader };
   }
 
+  const production = env.NODE_ENV === 'production';
+  const introspectionValue = env.GRAPHQL_INTROSPECTION;
+  if (
+    introspectionValue !== undefined &&
+    introspectionValue !== '' &&
+    !['true', 'false'].includes(introspectionValue)
+  ) {
+    problems.push(`GRAPHQL_INTROSPECTION must be "true" or "false", got "${introspectionValue}".`);
+  }
+  const introspection = introspectionValue ? introspectionValue === 'true' : !production;
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(
+      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}".`,
+    );
+  }
+
   const host = env.HOST || '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host) || host.startsWith('-')) {
     problems.push(`HOST must be an IP address or host name to listen on (e.g. 0.0.0.0), got "${host}".`);
@@ -167,6 +191,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     nodeFields,
     routerSecret,
+    production,
+    introspection,
+    logLevel,
+    drainMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,6 @@
 import { ConfigError, type GatewayConfig, loadConfig } from './config.js';
 import { type EmulatorHandle, startEmulator } from './emulator/index.js';
+import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
 import { createDeadlineClient } from './upstream/deadlineClient.js';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const logger = createLogger(config.logLevel);
   let emulator: EmulatorHandle | undefined;
   let target: { region: string | undefined; endpoint?: string };
   switch (config.backend.kind) {
@@ -32,23 +34,25 @@ async function main(): Promise<void> {
         sizes: { largeJobSessions: config.emulator.largeJobSessions },
       });
       target = { region: config.backend.region, endpoint: emulator.endpoint };
-      console.log(
-        `Embedded Deadline Cloud emulator (demo farm, seed ${config.emulator.seed}) at ${emulator.endpoint}`,
+      logger.info(
+        { endpoint: emulator.endpoint, seed: config.emulator.seed },
+        'embedded Deadline Cloud emulator started',
       );
       break;
     case 'endpoint':
       target = { region: config.backend.region, endpoint: config.backend.endpoint };
-      console.log(`Using the Deadline Cloud API at ${config.backend.endpoint}`);
+      logger.info({ endpoint: config.backend.endpoint }, 'using the Deadline Cloud API at DEADLINE_ENDPOINT');
       break;
     case 'aws':
       target = { region: config.backend.region };
-      console.log(
-        `Using AWS Deadline Cloud in ${config.backend.region ?? 'the region of the AWS config'} with the default credential chain`,
+      logger.info(
+        { region: config.backend.region ?? 'from the AWS config' },
+        'using AWS Deadline Cloud with the default credential chain',
       );
       break;
   }
   if (config.cursorSecretIsEphemeral) {
-    console.warn(
+    logger.warn(
       'CURSOR_SECRET is not set: cursors are signed with a random key of this process, so they stop working after a ' +
         'restart and are not accepted by other replicas. Set CURSOR_SECRET (32+ characters) in production.',
     );
@@ -60,6 +64,10 @@ async function main(): Promise<void> {
     cursorSecret: config.cursorSecret,
     chainPageSize: config.upstream.chainPageSize,
     nodeFields: config.nodeFields,
+    production: config.production,
+    introspection: config.introspection,
+    drainMs: config.drainMs,
+    logger,
     ...(config.routerSecret
       ? { routerSecret: config.routerSecret.secret, routerSecretHeader: config.routerSecret.header }
       : {}),
@@ -69,7 +77,7 @@ async function main(): Promise<void> {
     url = await gateway.listen(config.port, config.host);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    console.error(
+    logger.fatal(
       code === 'EADDRINUSE'
         ? `Cannot listen on ${config.host}:${config.port}: the port is in use. Set PORT to a free port.`
         : `Cannot listen on ${config.host}:${config.port} (${code ?? String(error)}). Check HOST and PORT.`,
@@ -77,13 +85,18 @@ async function main(): Promise<void> {
     await emulator?.close();
     process.exit(1);
   }
-  console.log(`deadline-graphql ready: ${url}/graphql (health: ${url}/healthz)`);
+  logger.info(
+    { url: `${url}/graphql`, health: `${url}/healthz`, ready: `${url}/readyz` },
+    'deadline-graphql ready',
+  );
 
   const shutdown = async (signal: string) => {
-    console.log(`${signal} received, shutting down`);
+    logger.info({ signal, drainMs: config.drainMs }, 'shutting down: draining in-flight requests');
     await gateway.stop();
     await emulator?.close();
     client.destroy();
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

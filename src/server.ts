@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
@@ -9,10 +10,13 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createContext, type GatewayContext } from './context.js';
 import { ErrorCode } from './errors/codes.js';
+import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
+import { operationLogPlugin } from './plugins/operationLogPlugin.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
 import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
+import { readinessProbe } from './upstream/readiness.js';
 
 /**
  * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
@@ -29,8 +33,19 @@ export interface GatewayOptions {
   routerSecret?: string;
   /** Header that carries the router secret (default `router-authorization`). */
   routerSecretHeader?: string;
-  /** Where unexpected errors are reported (they reach clients masked). */
-  logError?: (message: string, error: unknown) => void;
+  /**
+   * Production mode: introspection off (unless `introspection` says otherwise), no "Did you mean …" suggestions
+   * in validation errors. CSRF prevention is always on.
+   */
+  production?: boolean;
+  /** Introspection; default: on, off in production. */
+  introspection?: boolean;
+  /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
+  drainMs?: number;
+  /** Structured logger for operations and unexpected errors (default: silent). */
+  logger?: Logger;
+  /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
+  readinessCacheMs?: number;
 }
 
 export interface Gateway {
@@ -38,23 +53,35 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
-  /** Stops accepting requests and waits for in-flight ones. */
+  /** Stops accepting requests, lets in-flight ones finish (up to `drainMs`), then stops. */
   stop(): Promise<void>;
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const cursors = new CursorCodec(options.cursorSecret);
   const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
-  const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const logger = options.logger ?? silentLogger;
+  const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
+  const production = options.production ?? false;
 
   const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
 
+  const app = express();
+  const httpServer = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(nodeFields),
     includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? !production,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Shutdown is the caller's (index.ts drains on SIGTERM, then stops the emulator and exits 0).
+    stopOnTerminationSignals: false,
     plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       preflightPlugin(cursors, nodeFields),
       upstreamCallsPlugin(),
+      operationLogPlugin(logger),
       // Federated traces for a router that asks for them (ftv1); error messages in traces are masked.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
     ],
@@ -62,10 +89,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const app = express();
   app.disable('x-powered-by');
+  // Liveness: the process serves HTTP.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Readiness: Deadline is reachable (cached a few seconds).
+  const probe = readinessProbe(options.client, options.readinessCacheMs);
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await probe();
+    res
+      .status(readiness.ready ? 200 : 503)
+      .json(readiness.ready ? { status: 'ready' } : { status: 'unavailable', reason: readiness.reason });
   });
   app.use(
     '/graphql',
@@ -75,28 +110,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
   app.use(bodyErrors);
 
-  let server: Server | undefined;
   return {
     app,
     apollo,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        const listening = app.listen(port, host, (error?: Error) => {
-          if (error) return reject(error);
-          const address = listening.address() as AddressInfo;
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost}:${address.port}`);
         });
-        server = listening;
       }),
-    stop: async () => {
-      await apollo.stop();
-      if (server) {
-        const closing = server;
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-        closing.closeAllConnections();
-      }
-    },
+    // The drain plugin closes the HTTP server, waits for in-flight requests, then Apollo stops.
+    stop: () => apollo.stop(),
   };
 }
 

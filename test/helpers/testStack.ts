@@ -48,7 +48,7 @@ export interface TestStackOptions {
   maxAttempts?: number;
   cursorSecret?: Buffer;
   /** Extra createGateway options (router secret, Relay node field names). */
-  gateway?: Pick<GatewayOptions, 'nodeFields' | 'routerSecret' | 'routerSecretHeader'>;
+  gateway?: Omit<GatewayOptions, 'client' | 'cursorSecret' | 'chainPageSize'>;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -63,7 +63,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     client,
     cursorSecret: options.cursorSecret ?? randomBytes(32),
     chainPageSize,
-    logError: () => {},
     ...options.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');

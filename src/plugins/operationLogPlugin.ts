@@ -1,0 +1,34 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context.js';
+import type { Logger } from '../logging.js';
+
+/**
+ * One log line per GraphQL operation: its name and type, duration, Deadline calls, and the codes of its errors.
+ * Never the query text's variables, cursors or tokens.
+ */
+export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, contextValue, operation, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const errorCodes = (body?.errors ?? errors ?? []).map((error) =>
+            String((error.extensions as { code?: unknown } | undefined)?.code ?? 'UNKNOWN'),
+          );
+          logger.info(
+            {
+              operationName: request.operationName ?? operation?.name?.value ?? null,
+              operationType: operation?.operation ?? null,
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+              status: response.http.status ?? 200,
+              upstream: contextValue.upstreamCalls.toJSON(),
+              ...(errorCodes.length > 0 ? { errorCodes } : {}),
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
