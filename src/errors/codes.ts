@@ -18,6 +18,19 @@ export const ErrorCode = {
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /** An argument is out of range or malformed. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /**
+   * The operation's worst case exceeds the configured cost limits (list items it can return, or Deadline calls it
+   * can make). Rejected with HTTP 400 before any Deadline call; the message gives the cost found and how to reduce it.
+   */
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  /** The operation nests fields deeper than the configured limit. Rejected with HTTP 400 before execution. */
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  /** The operation uses more aliases than the configured limit. Rejected with HTTP 400 before execution. */
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** The operation uses more directives than the configured limit. Rejected with HTTP 400 before execution. */
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  /** The operation text has more tokens than the parser accepts. Rejected with HTTP 400 before it is parsed in full. */
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
   /** A bug in the gateway; the message is masked. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -1,21 +1,12 @@
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
   GraphQLError,
-  GraphQLIncludeDirective,
+  type GraphQLObjectType,
   type GraphQLSchema,
-  GraphQLSkipDirective,
-  getArgumentValues,
-  getDirectiveValues,
   getNamedType,
-  getVariableValues,
   isCompositeType,
-  isObjectType,
-  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  typeFromAST,
 } from 'graphql';
 import { invalidCursor } from '../errors/codes.js';
 import { parseGlobalId } from '../ids/globalId.js';
@@ -25,6 +16,13 @@ import { type CursorCodec, matches } from '../pagination/cursor.js';
 import { checkNodesCount } from '../resolvers/Query.js';
 import type { NodeFieldNames } from '../schema.js';
 import { checkIdArgument } from './idArguments.js';
+import {
+  argumentsOf,
+  collectFields,
+  operationScope,
+  runtimeTypes,
+  subSelections,
+} from './operationWalker.js';
 
 /**
  * Checks every argument that can be checked without Deadline, for the whole operation, before execution starts:
@@ -42,64 +40,37 @@ export function preflightOperation(
   cursors: CursorCodec,
   nodeFields: NodeFieldNames | null,
 ): void {
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   // Variable errors are execution's to report, with graphql-js's own messages.
-  if (coerced.errors) return;
-  const variables = coerced.coerced;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const rootType = schema.getRootType(operation.operation);
-  if (!rootType) return;
-
-  const included = (node: { directives?: readonly import('graphql').DirectiveNode[] }) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const scope = operationScope(schema, document, operation, rawVariables);
+  if (!scope) return;
 
   const visit = (
-    selectionSet: SelectionSetNode,
-    parentType: GraphQLCompositeType,
+    objectType: GraphQLObjectType,
+    selectionSets: readonly SelectionSetNode[],
     parentKey: TypedKey | undefined,
-    fragmentPath: ReadonlySet<string>,
   ): void => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? typeFromAST(schema, selection.typeCondition) : parentType;
-        if (condition && isCompositeType(condition))
-          visit(selection.selectionSet, condition, parentKey, fragmentPath);
-        continue;
+    for (const collected of collectFields(scope, objectType, selectionSets)) {
+      const { fieldDef } = collected;
+      const field = `${objectType.name}.${fieldDef.name}`;
+      let childKey: TypedKey | undefined;
+      let checked = false;
+      for (const node of collected.nodes) {
+        const args = argumentsOf(scope, fieldDef, node);
+        if (!args) continue; // execution reports argument coercion errors
+        for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
+        const key = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
+        if (!checked) childKey = key;
+        checked = true;
       }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || fragmentPath.has(name)) continue;
-        const condition = typeFromAST(schema, fragment.typeCondition);
-        if (condition && isCompositeType(condition)) {
-          visit(fragment.selectionSet, condition, parentKey, new Set([...fragmentPath, name]));
-        }
-        continue;
-      }
-      if (!isObjectType(parentType) && parentType.name !== 'Node') continue;
-      const fieldDef = 'getFields' in parentType ? parentType.getFields()[selection.name.value] : undefined;
-      if (!fieldDef) continue;
-      let args: Record<string, unknown>;
-      try {
-        args = getArgumentValues(fieldDef, selection, variables);
-      } catch {
-        continue; // execution reports argument coercion errors
-      }
-      const field = `${parentType.name}.${fieldDef.name}`;
-      for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
-      const childKey = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
       const childType = getNamedType(fieldDef.type);
-      if (selection.selectionSet && isCompositeType(childType)) {
-        visit(selection.selectionSet, childType, childKey, fragmentPath);
-      }
+      const selections = subSelections(collected);
+      if (!checked || selections.length === 0 || !isCompositeType(childType)) continue;
+      // Under an abstract type (node, nodes, _entities), every possible type is checked; the key (when known) only
+      // matches the fields of its own type.
+      for (const runtimeType of runtimeTypes(scope, childType)) visit(runtimeType, selections, childKey);
     }
   };
-  visit(operation.selectionSet, rootType, undefined, new Set());
+  visit(scope.rootType, [operation.selectionSet], undefined);
 }
 
 /** Checks one field's arguments and returns the key of the object it resolves to, when arguments alone tell it. */

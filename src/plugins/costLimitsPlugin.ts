@@ -1,0 +1,103 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context.js';
+import { ErrorCode, gatewayError } from '../errors/codes.js';
+import {
+  type CostEstimate,
+  type CostModelOptions,
+  estimateCost,
+  OperationTooLargeError,
+} from '../validation/costModel.js';
+import { measureOperation, shapeLimitError, tooManyTokens } from '../validation/operationLimits.js';
+
+export interface CostLimits {
+  /** Most list items an operation may return (estimatedNodes). Default 10,000. */
+  maxNodes: number;
+  /** Most Deadline calls an operation may make (estimatedUpstreamCalls). Default 200. */
+  maxUpstreamCalls: number;
+  /** Deepest field nesting (Relay plumbing not counted). Default 12. */
+  maxDepth: number;
+  /** Most aliases. Default 30. */
+  maxAliases: number;
+  /** Most directives. Default 50. */
+  maxDirectives: number;
+}
+
+/**
+ * Checks an operation's shape (depth, aliases, directives) and static cost (src/validation/costModel.ts) once it is
+ * parsed and validated, before any resolver (and so before any Deadline call), and rejects it with HTTP 400 and its
+ * own code when a limit is exceeded. Adds `extensions.cost` to every response: `{ estimatedNodes,
+ * estimatedUpstreamCalls, actualUpstreamCalls }` (estimates null when the operation was not estimated: a parse or
+ * validation error, or a shape limit exceeded). Also turns the parser's token-limit failure (`parseOptions.maxTokens`)
+ * into `TOO_MANY_TOKENS`.
+ */
+export function costLimitsPlugin(
+  limits: CostLimits,
+  model: CostModelOptions = {},
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let estimate: CostEstimate | undefined;
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const shapeError = shapeLimitError(measureOperation(schema, document, operation), limits);
+          if (shapeError) throw shapeError;
+          try {
+            estimate = estimateCost(schema, document, operation, request.variables, model);
+          } catch (error) {
+            if (!(error instanceof OperationTooLargeError)) throw error;
+            throw gatewayError(
+              ErrorCode.QUERY_TOO_COSTLY,
+              `The operation expands to more than ${error.fieldVisits} fields once its fragments are applied; its cost ` +
+                'cannot be estimated. Split it into several operations.',
+              { http: { status: 400 } },
+            );
+          }
+          const { estimatedNodes, estimatedUpstreamCalls } = estimate;
+          if (estimatedNodes > limits.maxNodes || estimatedUpstreamCalls > limits.maxUpstreamCalls) {
+            throw tooCostly(estimate, limits);
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (result.errors) result.errors = result.errors.map(tooManyTokens);
+          result.extensions = {
+            ...result.extensions,
+            cost: {
+              estimatedNodes: estimate?.estimatedNodes ?? null,
+              estimatedUpstreamCalls: estimate?.estimatedUpstreamCalls ?? null,
+              actualUpstreamCalls: contextValue.upstreamCalls.total,
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+function tooCostly(estimate: CostEstimate, limits: CostLimits) {
+  const { estimatedNodes, estimatedUpstreamCalls, costliestPath } = estimate;
+  const over: string[] = [];
+  if (estimatedUpstreamCalls > limits.maxUpstreamCalls) {
+    over.push(`up to ${estimatedUpstreamCalls} Deadline API calls (limit ${limits.maxUpstreamCalls})`);
+  }
+  if (estimatedNodes > limits.maxNodes)
+    over.push(`up to ${estimatedNodes} list items (limit ${limits.maxNodes})`);
+  const costliest = costliestPath
+    ? ` The costliest part is \`${costliestPath.path}\` (${costliestPath.upstreamCalls} calls, ${costliestPath.nodes} items).`
+    : '';
+  return gatewayError(
+    ErrorCode.QUERY_TOO_COSTLY,
+    `This operation could cost ${over.join(' and ')}.${costliest} Reduce it: ask for smaller pages (a lower ` +
+      '`first`: the costs multiply down nested lists), nest fewer lists inside lists, or split it into several ' +
+      'operations (page the inner lists separately, with `after`).',
+    {
+      estimatedNodes,
+      estimatedUpstreamCalls,
+      maxNodes: limits.maxNodes,
+      maxUpstreamCalls: limits.maxUpstreamCalls,
+      http: { status: 400 },
+    },
+  );
+}

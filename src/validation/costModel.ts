@@ -1,0 +1,495 @@
+import {
+  type DocumentNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  isCompositeType,
+  isObjectType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { parseGlobalId } from '../ids/globalId.js';
+import { type EntityType, KEY_PARTS } from '../ids/keys.js';
+import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
+import {
+  argumentsOf,
+  type CollectedField,
+  collectFields,
+  type OperationScope,
+  operationScope,
+  runtimeTypes,
+  subSelections,
+} from './operationWalker.js';
+
+/**
+ * The static cost of an operation, computed before execution from the validated document and the coerced
+ * variables (with the shared operation walker: fragments, `@skip`/`@include`, fields merged as execution merges
+ * them). Two numbers, both worst cases:
+ *
+ * **estimatedNodes** (GitHub style): every connection field adds `first` (25 when absent, the schema's default)
+ * items per parent instance, so nodes multiply down each path: `farms(first: 5) { nodes { queues(first: 5) } }` is
+ * 5 + 5·5 = 30. Plain lists add their length: `nodes(ids:)` its IDs, `_entities(representations:)` its
+ * representations. Single objects (lookups) add nothing.
+ *
+ * **estimatedUpstreamCalls**: the Deadline calls the resolvers and loaders (src/resolvers, src/loaders) can make.
+ * Counts are per field occurrence (after merging); equal lookups under different occurrences are counted again
+ * (the request's loaders would deduplicate them: an over-estimate). "Distinct parents" below is an upper bound on
+ * the distinct Deadline objects a field runs on (list pages are cached per parent and arguments, lookups per key).
+ *
+ * - Connection (`farms`, `queues`, `fleets`, `jobs`, `sessions`, `workers`) with `first` = k, per distinct parent,
+ *   chain page size p (UPSTREAM_PAGE_SIZE; with `after`, the page size carried by the cursor):
+ *   without `after`: ⌈k/p⌉ List calls, + 1 look-ahead when `hasNextPage` is selected and k is a multiple of p
+ *   (k = 0 included); with `after` (a resume point inside a page): ⌈k/p⌉ + 1 (k > 0), or 1 for k = 0 with
+ *   `hasNextPage`. Assumes, as the connection helper's own cost bound does, that a page carrying a `nextToken` is
+ *   full (Deadline's behaviour, and the emulator's).
+ * - Lookup of an entity by key (`farm(…)`, `Farm.queue(queueId:)`, `node(id:)`, `nodes(ids:)`, `_entities`,
+ *   `Session.worker`, …): farms, queues and fleets cost one Get per distinct key (no batch API); jobs, sessions and
+ *   workers ⌈n/100⌉ BatchGet calls for n distinct keys (Deadline's 100-item batches).
+ * - Lookup of a key ancestor (`Queue.farm`, `Fleet.farm`, `Job.queue`, `Session.job`, `Worker.fleet`): free when
+ *   the ancestor was itself resolved on the path (listed or looked up: the request's loaders already hold it),
+ *   otherwise as a lookup of min(distinct parents, distinct ancestors) keys.
+ * - `Session.fleet` (GetFleet, no batch API): min(distinct sessions, distinct farms × `maxFleetsPerFarm`) — the
+ *   distinct fleets sessions can run on. `maxFleetsPerFarm` (default 10) is this model's one assumption about a
+ *   deployment; raise it if a farm has more fleets.
+ * - Detail-only fields (`Farm.description`/`costScaleFactor`, `Queue.description`, `Fleet.description`/`roleArn`,
+ *   `Job.description`/`storageProfileId`/`parameters`, `Session.log`/`workerLog`/`hostProperties`) on objects read
+ *   from a list page: one detail load per distinct object (batched as above), once per selection however many detail
+ *   fields it asks for. Objects that came from a lookup are already details: free. Worker list items are details.
+ * - Everything else (scalars, `pageInfo`, cursors, value objects, `_service`) is free.
+ *
+ * Not covered: an endpoint without BatchGetJob/Session/Worker (the loaders then fall back to one Get per key), and
+ * SDK retries (counted in `extensions.upstream.attempts`, not calls).
+ */
+export interface CostEstimate {
+  estimatedNodes: number;
+  estimatedUpstreamCalls: number;
+  /** The field path (Relay plumbing left out) that contributes most calls, with its share; for error messages. */
+  costliestPath?: { path: string; upstreamCalls: number; nodes: number };
+}
+
+export interface CostModelOptions {
+  /** maxResults of the token chains the gateway starts (UPSTREAM_PAGE_SIZE, default 100). */
+  chainPageSize?: number;
+  /** Assumed upper bound on a farm's fleets, for `Session.fleet` (GetFleet has no batch API). Default 10. */
+  maxFleetsPerFarm?: number;
+  /** Field visits after which the walk stops and the operation counts as too large to estimate. Default 50,000. */
+  maxFieldVisits?: number;
+}
+
+/** Thrown when an operation expands to more fields than the model is willing to walk. */
+export class OperationTooLargeError extends Error {
+  constructor(readonly fieldVisits: number) {
+    super(`The operation expands to more than ${fieldVisits} fields.`);
+  }
+}
+
+const BATCH_SIZE = 100;
+const DEFAULT_MAX_FLEETS_PER_FARM = 10;
+const DEFAULT_MAX_FIELD_VISITS = 50_000;
+
+/** Types whose lookups go through BatchGet* (100 keys a call); the others have one Get per key. */
+const BATCHED: ReadonlySet<string> = new Set(['Job', 'Session', 'Worker']);
+const ENTITY_TYPES: ReadonlySet<string> = new Set(Object.keys(KEY_PARTS));
+const DETAIL_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  Farm: new Set(['description', 'costScaleFactor']),
+  Queue: new Set(['description']),
+  Fleet: new Set(['description', 'roleArn']),
+  Job: new Set(['description', 'storageProfileId', 'parameters']),
+  Session: new Set(['log', 'workerLog', 'hostProperties']),
+};
+/** The entities each entity's key contains (its key ancestors), from KEY_PARTS. */
+const KEY_ANCESTORS: Readonly<Record<string, readonly EntityType[]>> = {
+  Farm: [],
+  Queue: ['Farm'],
+  Job: ['Farm', 'Queue'],
+  Session: ['Farm', 'Queue', 'Job'],
+  Fleet: ['Farm'],
+  Worker: ['Farm', 'Fleet'],
+};
+/** Fields that return a key ancestor of their parent. */
+const ANCESTOR_FIELDS: Readonly<Record<string, EntityType>> = {
+  'Queue.farm': 'Farm',
+  'Fleet.farm': 'Farm',
+  'Job.queue': 'Queue',
+  'Session.job': 'Job',
+  'Worker.fleet': 'Fleet',
+};
+/** Fields that look a child up by an argument (`Farm.queue(queueId:)`). */
+const CHILD_LOOKUPS: Readonly<Record<string, EntityType>> = {
+  'Farm.queue': 'Queue',
+  'Farm.fleet': 'Fleet',
+  'Queue.job': 'Job',
+  'Job.session': 'Session',
+  'Fleet.worker': 'Worker',
+};
+/** Root lookups by native IDs. */
+const ROOT_LOOKUPS: Readonly<Record<string, EntityType>> = {
+  farm: 'Farm',
+  queue: 'Queue',
+  job: 'Job',
+  session: 'Session',
+  fleet: 'Fleet',
+  worker: 'Worker',
+};
+
+/** What the walk knows about a key ancestor of a set of objects. */
+interface Ancestor {
+  /** Upper bound on distinct ancestors. */
+  distinct: number;
+  /** Resolved on the path: the request's loaders hold it. */
+  known: boolean;
+  /** Held as a detail record (detail fields free). */
+  detail: boolean;
+}
+
+/** The objects a selection set runs on. */
+interface Instances {
+  /** Objects in the response (multiplies nodes). */
+  count: number;
+  /** Upper bound on distinct Deadline objects among them (multiplies calls). */
+  distinct: number;
+  /** Detail records (detail-only fields free). */
+  detail: boolean;
+  ancestors: Partial<Record<EntityType, Ancestor>>;
+  /** For a connection or an edge: the items it carries. */
+  items?: Instances;
+}
+
+/** Entity lookups of a plain list or a root lookup, per type: how many results, how many distinct keys. */
+type TypedCounts = Map<string, { count: number; distinct: number }>;
+
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  options: CostModelOptions = {},
+): CostEstimate {
+  const scope = operationScope(schema, document, operation, rawVariables);
+  // Variables that do not coerce: execution rejects the operation without running anything.
+  if (!scope) return { estimatedNodes: 0, estimatedUpstreamCalls: 0 };
+  const walk = new CostWalk(scope, options);
+  walk.visit(scope.rootType, [operation.selectionSet], root(), '');
+  return walk.result();
+}
+
+const root = (): Instances => ({ count: 1, distinct: 1, detail: true, ancestors: {} });
+
+class CostWalk {
+  private nodes = 0;
+  private calls = 0;
+  private visits = 0;
+  private readonly byPath = new Map<string, { upstreamCalls: number; nodes: number }>();
+  private readonly chainPageSize: number;
+  private readonly maxFleetsPerFarm: number;
+  private readonly maxFieldVisits: number;
+
+  constructor(
+    private readonly scope: OperationScope,
+    options: CostModelOptions,
+  ) {
+    this.chainPageSize = options.chainPageSize ?? MAX_FIRST;
+    this.maxFleetsPerFarm = options.maxFleetsPerFarm ?? DEFAULT_MAX_FLEETS_PER_FARM;
+    this.maxFieldVisits = options.maxFieldVisits ?? DEFAULT_MAX_FIELD_VISITS;
+  }
+
+  result(): CostEstimate {
+    let costliest: CostEstimate['costliestPath'];
+    for (const [path, cost] of this.byPath) {
+      if (!costliest || cost.upstreamCalls > costliest.upstreamCalls) costliest = { path, ...cost };
+    }
+    return {
+      estimatedNodes: this.nodes,
+      estimatedUpstreamCalls: this.calls,
+      ...(costliest ? { costliestPath: costliest } : {}),
+    };
+  }
+
+  private add(path: string, calls: number, nodes: number): void {
+    if (calls === 0 && nodes === 0) return;
+    this.calls += calls;
+    this.nodes += nodes;
+    const entry = this.byPath.get(path) ?? { upstreamCalls: 0, nodes: 0 };
+    entry.upstreamCalls += calls;
+    entry.nodes += nodes;
+    this.byPath.set(path, entry);
+  }
+
+  visit(
+    objectType: GraphQLObjectType,
+    selectionSets: readonly SelectionSetNode[],
+    at: Instances,
+    path: string,
+  ): void {
+    const fields = collectFields(this.scope, objectType, selectionSets);
+    this.visits += fields.length;
+    if (this.visits > this.maxFieldVisits) throw new OperationTooLargeError(this.maxFieldVisits);
+    const type = objectType.name;
+    const detailFields = DETAIL_FIELDS[type];
+    if (!at.detail && detailFields && fields.some((field) => detailFields.has(field.fieldDef.name))) {
+      this.add(path, lookupCalls(type, at.distinct), 0);
+    }
+    for (const field of fields) this.visitField(objectType, field, at, path);
+  }
+
+  private visitField(
+    parentType: GraphQLObjectType,
+    field: CollectedField,
+    at: Instances,
+    parentPath: string,
+  ): void {
+    const { fieldDef } = field;
+    const node = field.nodes[0];
+    if (!node) return;
+    const args = argumentsOf(this.scope, fieldDef, node);
+    if (!args) return; // execution rejects the field without running it
+    const coordinate = `${parentType.name}.${fieldDef.name}`;
+    const childType = getNamedType(fieldDef.type);
+    const plumbing = /(Connection|Edge)$/.test(parentType.name);
+    const path = plumbing
+      ? parentPath
+      : parentPath
+        ? `${parentPath}.${field.responseKey}`
+        : field.responseKey;
+    const selections = subSelections(field);
+    const descend = (instances: Instances, runtimeType = childType): void => {
+      if (selections.length > 0 && isObjectType(runtimeType))
+        this.visit(runtimeType, selections, instances, path);
+    };
+
+    // Connections: XConnection! with `first`.
+    if (isObjectType(childType) && childType.name.endsWith('Connection') && 'first' in args) {
+      const first = args.first ?? DEFAULT_FIRST;
+      // An invalid `first` is the preflight's to reject (BAD_USER_INPUT); nothing runs.
+      if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) return;
+      const after = typeof args.after === 'string' ? args.after : undefined;
+      const pageSize = (after && cursorPageSize(after)) || this.chainPageSize;
+      const perParent = listCalls(
+        first,
+        pageSize,
+        after !== undefined,
+        this.selectsHasNextPage(childType, selections),
+      );
+      const itemType = childType.name.slice(0, -'Connection'.length);
+      const parentEntity = ENTITY_TYPES.has(parentType.name) ? (parentType.name as EntityType) : undefined;
+      const items: Instances = {
+        count: at.count * first,
+        distinct: at.distinct * first,
+        detail: itemType === 'Worker', // ListWorkers items carry every member GetWorker has
+        ancestors: parentEntity
+          ? { ...at.ancestors, [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail } }
+          : {},
+      };
+      this.add(path, at.distinct * perParent, at.count * first);
+      descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {}, items });
+      return;
+    }
+    // Relay plumbing: a connection's `nodes`/`edges`, an edge's `node`.
+    if (plumbing) {
+      if (at.items && (fieldDef.name === 'nodes' || fieldDef.name === 'edges' || fieldDef.name === 'node')) {
+        descend(fieldDef.name === 'edges' ? { ...at, items: at.items } : at.items);
+      }
+      return;
+    }
+
+    const typeName = childType.name;
+    const ancestor = ANCESTOR_FIELDS[coordinate];
+    if (ancestor) {
+      const held = at.ancestors[ancestor];
+      const distinct = Math.min(at.distinct, held?.distinct ?? at.distinct);
+      this.add(path, held?.known ? 0 : lookupCalls(ancestor, distinct), 0);
+      descend({
+        count: at.count,
+        distinct,
+        detail: held?.known ? held.detail : true,
+        ancestors: pick(at.ancestors, KEY_ANCESTORS[ancestor] ?? []),
+      });
+      return;
+    }
+    const child = CHILD_LOOKUPS[coordinate];
+    if (child) {
+      const parentEntity = parentType.name as EntityType;
+      this.add(path, lookupCalls(child, at.distinct), 0);
+      descend({
+        count: at.count,
+        distinct: at.distinct,
+        detail: true,
+        ancestors: {
+          ...at.ancestors,
+          [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail },
+        },
+      });
+      return;
+    }
+    if (coordinate === 'Session.fleet') {
+      const farms = at.ancestors.Farm?.distinct ?? at.distinct;
+      const distinct = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
+      this.add(path, lookupCalls('Fleet', distinct), 0);
+      descend({ count: at.count, distinct, detail: true, ancestors: pick(at.ancestors, ['Farm']) });
+      return;
+    }
+    if (coordinate === 'Session.worker') {
+      const farms = at.ancestors.Farm?.distinct ?? at.distinct;
+      const fleets = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
+      this.add(path, lookupCalls('Worker', at.distinct), 0);
+      descend({
+        count: at.count,
+        distinct: at.distinct,
+        detail: true,
+        ancestors: {
+          ...pick(at.ancestors, ['Farm']),
+          Fleet: { distinct: fleets, known: false, detail: false },
+        },
+      });
+      return;
+    }
+    if (parentType === this.scope.rootType) {
+      const typed = this.rootLookup(fieldDef.name, typeName, args);
+      if (typed) {
+        const listLength = Array.isArray(args.ids)
+          ? args.ids.length
+          : Array.isArray(args.representations)
+            ? args.representations.length
+            : 0;
+        let calls = 0;
+        for (const [type, { distinct }] of typed) calls += lookupCalls(type, distinct);
+        this.add(path, calls, listLength);
+        for (const [type, { count, distinct }] of typed) {
+          const runtimeType = this.scope.schema.getType(type);
+          if (!isObjectType(runtimeType)) continue;
+          const ancestors: Partial<Record<EntityType, Ancestor>> = {};
+          for (const a of KEY_ANCESTORS[type] ?? []) ancestors[a] = { distinct, known: false, detail: false };
+          descend({ count, distinct, detail: true, ancestors }, runtimeType);
+        }
+        return;
+      }
+    }
+    // Value objects (host properties, log configurations, parameters, page info), _service: free, no fan-out.
+    if (selections.length > 0 && isCompositeType(childType)) {
+      for (const runtimeType of runtimeTypes(this.scope, childType)) {
+        descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {} }, runtimeType);
+      }
+    }
+  }
+
+  /** Root lookups (native IDs, `node`/`nodes` under any name, `_entities`): results per entity type. */
+  private rootLookup(name: string, typeName: string, args: Record<string, unknown>): TypedCounts | undefined {
+    const counts: TypedCounts = new Map();
+    const addKeys = (entries: Array<{ type: string; key: string }>) => {
+      const seen = new Map<string, Set<string>>();
+      for (const { type, key } of entries) {
+        if (!ENTITY_TYPES.has(type)) continue;
+        const keys = seen.get(type) ?? new Set<string>();
+        keys.add(key);
+        seen.set(type, keys);
+        const entry = counts.get(type) ?? { count: 0, distinct: 0 };
+        entry.count += 1;
+        counts.set(type, entry);
+      }
+      for (const [type, keys] of seen) {
+        const entry = counts.get(type);
+        if (entry) entry.distinct = keys.size;
+      }
+    };
+    const lookup = ROOT_LOOKUPS[name];
+    if (lookup && typeName === lookup) {
+      counts.set(lookup, { count: 1, distinct: 1 });
+      return counts;
+    }
+    if (typeName === 'Node' && typeof args.id === 'string') {
+      const typed = parseGlobalId(args.id);
+      if (typed) counts.set(typed.type, { count: 1, distinct: 1 });
+      return counts;
+    }
+    if (typeName === 'Node' && Array.isArray(args.ids)) {
+      addKeys(
+        args.ids.flatMap((id) => {
+          const typed = typeof id === 'string' ? parseGlobalId(id) : undefined;
+          return typed ? [{ type: typed.type, key: id as string }] : [];
+        }),
+      );
+      return counts;
+    }
+    if (name === '_entities' && Array.isArray(args.representations)) {
+      addKeys(
+        args.representations.flatMap((representation) => {
+          if (typeof representation !== 'object' || representation === null) return [];
+          const { __typename: type, ...key } = representation as Record<string, unknown>;
+          return typeof type === 'string' ? [{ type, key: stableKey(key) }] : [];
+        }),
+      );
+      return counts;
+    }
+    return undefined;
+  }
+
+  /** Whether a connection's selection asks for `pageInfo { hasNextPage }` (which may cost a look-ahead call). */
+  private selectsHasNextPage(
+    connectionType: GraphQLObjectType,
+    selections: readonly SelectionSetNode[],
+  ): boolean {
+    for (const field of collectFields(this.scope, connectionType, selections)) {
+      if (field.fieldDef.name !== 'pageInfo') continue;
+      const pageInfo = getNamedType(field.fieldDef.type);
+      if (!isObjectType(pageInfo)) continue;
+      if (
+        collectFields(this.scope, pageInfo, subSelections(field)).some(
+          (f) => f.fieldDef.name === 'hasNextPage',
+        )
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** List calls for one parent: see the header. */
+export function listCalls(first: number, pageSize: number, resumed: boolean, hasNextPage: boolean): number {
+  if (first === 0) return hasNextPage ? 1 : 0;
+  const pages = Math.ceil(first / pageSize);
+  if (resumed) return pages + 1;
+  return pages + (hasNextPage && first % pageSize === 0 ? 1 : 0);
+}
+
+/** Calls to look up `distinct` keys of `type`: one Get each, or 100-key BatchGets. */
+export function lookupCalls(type: string, distinct: number): number {
+  if (distinct <= 0) return 0;
+  return BATCHED.has(type) ? Math.ceil(distinct / BATCH_SIZE) : distinct;
+}
+
+function pick(
+  ancestors: Partial<Record<EntityType, Ancestor>>,
+  types: readonly EntityType[],
+): Partial<Record<EntityType, Ancestor>> {
+  const picked: Partial<Record<EntityType, Ancestor>> = {};
+  for (const type of types) {
+    const ancestor = ancestors[type];
+    if (ancestor) picked[type] = ancestor;
+  }
+  return picked;
+}
+
+function stableKey(value: Record<string, unknown>): string {
+  return JSON.stringify(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, value[key]]),
+  );
+}
+
+/**
+ * The chain page size a cursor carries (pagination/cursor.ts, v1: base64url(JSON {p: pageSize, …}) "." MAC), read
+ * without verifying it: the preflight rejects cursors this gateway did not issue, before any call.
+ */
+function cursorPageSize(cursor: string): number | undefined {
+  const body = cursor.split('.')[0];
+  if (!body || body.length > 8000) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { p?: unknown };
+    const p = payload.p;
+    return typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= MAX_FIRST ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
