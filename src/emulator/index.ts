@@ -11,7 +11,7 @@ import { assertRate, FaultInjector, type InjectableError } from './faultInjectio
 import { PageTokenCodec } from './pageTokens.js';
 import { OPERATIONS } from './routes.js';
 import { generateDataset } from './seed.js';
-import { CallCounter, createEmulatorServer } from './server.js';
+import { CallCounter, createEmulatorServer, InFlightGauge } from './server.js';
 import { DeadlineStore, Paginator } from './store.js';
 
 export type {
@@ -63,6 +63,11 @@ export interface EmulatorHandle {
   calls(): Record<string, number>;
   totalCalls(): number;
   resetCalls(): void;
+  /** Requests being served now (read-only gauge). */
+  inFlight(): number;
+  /** The most requests served at once since start or `resetMaxInFlight()`. */
+  maxInFlight(): number;
+  resetMaxInFlight(): void;
   setLatency(ms: number): void;
   setFaults(faults: { throttleRate?: number; errorRate?: number }): void;
   /** The next `count` (default 1) calls of `operation` (or of any operation, with '*') fail with `error`. */
@@ -108,7 +113,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     errorRate: options.errorRate ?? 0,
   });
   const calls = new CallCounter();
+  const inFlight = new InFlightGauge();
   const server = createEmulatorServer({
+    inFlight,
     context: { store, paginator, deniedFarmIds: new Set(options.deniedFarmIds ?? []) },
     faults,
     calls,
@@ -132,6 +139,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     calls: () => calls.snapshot(),
     totalCalls: () => calls.total(),
     resetCalls: () => calls.reset(),
+    inFlight: () => inFlight.now(),
+    maxInFlight: () => inFlight.max(),
+    resetMaxInFlight: () => inFlight.resetMax(),
     setLatency(ms) {
       assertNonNegative('latencyMs', ms);
       latencyMs = ms;

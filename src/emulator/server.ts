@@ -36,11 +36,41 @@ export class CallCounter {
   }
 }
 
+/** Requests being served right now, and the most at once: lets tests check a client's concurrency limit. */
+export class InFlightGauge {
+  private current = 0;
+  private peak = 0;
+
+  enter(): void {
+    this.current += 1;
+    if (this.current > this.peak) this.peak = this.current;
+  }
+
+  leave(): void {
+    this.current -= 1;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  max(): number {
+    return this.peak;
+  }
+
+  /** Restarts the peak from the requests in flight now. */
+  resetMax(): void {
+    this.peak = this.current;
+  }
+}
+
 export interface ServerDependencies {
   context: OperationContext;
   faults: FaultInjector;
   calls: CallCounter;
   latencyMs: () => number;
+  /** Counts the requests in flight (from arrival until the response is finished or the connection drops). */
+  inFlight?: InFlightGauge;
 }
 
 /** Requests must look SigV4-signed; the signature itself is not verified. */
@@ -160,6 +190,11 @@ async function handle(
 export function createEmulatorServer(deps: ServerDependencies): Server {
   const server = createServer((request, response) => {
     const requestId = randomUUID();
+    const gauge = deps.inFlight;
+    if (gauge) {
+      gauge.enter();
+      response.once('close', () => gauge.leave());
+    }
     handle(request, response, deps, requestId).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { OperationDeadlineError } from '../upstream/operationDeadline.js';
 import { ErrorCode, gatewayError } from './codes.js';
 
 /**
@@ -45,6 +46,12 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
   const fail = (code: ErrorCode, message: string) =>
     gatewayError(code, message, extensions, error instanceof Error ? error : undefined);
 
+  if (error instanceof OperationDeadlineError) {
+    // The operation's time budget ran out (waiting for a slot or for Deadline): the field fails, the rest of the
+    // response goes out with what finished.
+    extensions.timeBudgetMs = error.budgetMs;
+    return fail(ErrorCode.UPSTREAM_UNAVAILABLE, error.message);
+  }
   if (name === 'ResourceNotFoundException') {
     return fail(
       ErrorCode.NOT_FOUND,

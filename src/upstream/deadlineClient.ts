@@ -1,29 +1,96 @@
 import { DeadlineClient } from '@aws-sdk/client-deadline';
 import type { GatewayConfig } from '../config.js';
 import { mapUpstreamError, type UpstreamCallInfo } from '../errors/mapUpstreamError.js';
+import { ConcurrencyLimiter } from './concurrencyLimit.js';
+import {
+  DEFAULT_OPERATION_TIMEOUT_MS,
+  type DeadlineStage,
+  OperationDeadlineError,
+} from './operationDeadline.js';
+import {
+  DEFAULT_RETRY_TIMINGS,
+  DeadlineRetryStrategy,
+  type RetryTimings,
+  withCallDeadline,
+} from './retryStrategy.js';
 import { countCallsIn, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
 
 /** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
 const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
 
+export const DEFAULT_UPSTREAM_CONCURRENCY = 32;
+
+/** How the gateway protects Deadline and itself; every field has a default. */
+export interface UpstreamLimits {
+  /** Deadline calls in flight at once, for the whole process (default 32); further calls queue (FIFO). */
+  maxConcurrency?: number;
+  /** Time budget of one GraphQL operation's upstream work (default 10 s); see operationDeadline.ts. */
+  operationTimeoutMs?: number;
+  /** Backoff constants (tests shorten them); default: the SDK's standard values. */
+  retryTimings?: Partial<RetryTimings>;
+}
+
+interface ClientLimits {
+  limiter: ConcurrencyLimiter;
+  operationTimeoutMs: number;
+}
+
+/** The limits of each client, shared by every request that uses it. */
+const limitsByClient = new WeakMap<DeadlineClient, ClientLimits>();
+
+function limitsOf(client: DeadlineClient): ClientLimits {
+  let limits = limitsByClient.get(client);
+  if (!limits) {
+    // A client not built by createDeadlineClient (a test's own): the defaults.
+    limits = {
+      limiter: new ConcurrencyLimiter(DEFAULT_UPSTREAM_CONCURRENCY),
+      operationTimeoutMs: DEFAULT_OPERATION_TIMEOUT_MS,
+    };
+    limitsByClient.set(client, limits);
+  }
+  return limits;
+}
+
+/** The concurrency limiter of a client (read-only use: tests and diagnostics). */
+export function upstreamLimiterOf(client: DeadlineClient): ConcurrencyLimiter {
+  return limitsOf(client).limiter;
+}
+
 /**
  * The only place a DeadlineClient is built. One client per process, shared by every request: it holds the
- * connection pool, the credentials and the retry token bucket.
+ * connection pool, the credentials, the retry quota and the upstream concurrency limit.
  */
 export function createDeadlineClient(
-  config: Pick<GatewayConfig, 'upstream'>,
+  config: {
+    upstream: Pick<GatewayConfig['upstream'], 'maxAttempts' | 'requestTimeoutMs'> &
+      Partial<GatewayConfig['upstream']>;
+  },
   target: { region: string | undefined; endpoint?: string },
+  limits: UpstreamLimits = {},
 ): DeadlineClient {
   // The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
   // @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const maxConcurrency = limits.maxConcurrency ?? DEFAULT_UPSTREAM_CONCURRENCY;
+  const limiter = new ConcurrencyLimiter(maxConcurrency);
+  // Enough sockets for every slot (the SDK's default pool has 50).
+  const agent = { keepAlive: true, maxSockets: Math.max(50, maxConcurrency) };
   const client = new DeadlineClient({
     ...(target.region === undefined ? {} : { region: target.region }),
     maxAttempts: config.upstream.maxAttempts,
-    retryMode: 'standard',
+    // Throttling and 5xx retried with backoff and full jitter, honouring Retry-After, bounded by the deadline.
+    retryStrategy: new DeadlineRetryStrategy(config.upstream.maxAttempts, {
+      ...DEFAULT_RETRY_TIMINGS,
+      ...limits.retryTimings,
+    }),
     requestHandler: {
       connectionTimeout: Math.min(config.upstream.requestTimeoutMs, 3000),
       requestTimeout: config.upstream.requestTimeoutMs,
+      // Without this the SDK (3.1107) only logs a warning when an attempt exceeds requestTimeout, and a hung
+      // attempt waits forever. With it, the attempt fails with TimeoutError and is retried like a 5xx.
+      throwOnRequestTimeout: true,
+      httpAgent: agent,
+      httpsAgent: agent,
     },
     ...(target.endpoint === undefined
       ? {}
@@ -36,7 +103,21 @@ export function createDeadlineClient(
         }),
   });
   installCallCounter(client);
+  limitsByClient.set(client, {
+    limiter,
+    operationTimeoutMs: limits.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
+  });
   return client;
+}
+
+/**
+ * The client a loader's `send` callback receives: the shared client, whose `send` carries this call's abort
+ * signal (the SDK aborts the HTTP attempt in flight and the backoff sleep between attempts).
+ */
+function withAbortSignal(client: DeadlineClient, abortSignal: AbortSignal): DeadlineClient {
+  const send = ((command: Parameters<DeadlineClient['send']>[0], options?: object) =>
+    client.send(command, { ...options, abortSignal })) as DeadlineClient['send'];
+  return Object.create(client, { send: { value: send } }) as DeadlineClient;
 }
 
 /**
@@ -52,11 +133,23 @@ export class DeadlineUpstream {
   private inFlight = 0;
   private waiting: Array<() => void> = [];
   private flushScheduled = false;
+  private abandoned = false;
+  private readonly controllers = new Set<AbortController>();
+  private readonly limits: ClientLimits;
+  /** The operation's time budget (ms), and the absolute time (epoch ms) when it runs out. */
+  readonly budgetMs: number;
+  readonly deadlineAt: number;
 
+  /** `operationTimeoutMs`: the operation's budget, counted from now; default: the client's (10 s). */
   constructor(
     readonly client: DeadlineClient,
     readonly tally: UpstreamCallTally,
-  ) {}
+    options: { operationTimeoutMs?: number } = {},
+  ) {
+    this.limits = limitsOf(client);
+    this.budgetMs = options.operationTimeoutMs ?? this.limits.operationTimeoutMs;
+    this.deadlineAt = Date.now() + this.budgetMs;
+  }
 
   /** Operations this client's endpoint does not support; shared by every request of the client. */
   get unsupportedOperations(): Set<string> {
@@ -68,16 +161,60 @@ export class DeadlineUpstream {
     return set;
   }
 
+  /**
+   * One Deadline call: waits for a slot of the process-wide concurrency limit, then sends, with retries, all
+   * bounded by the operation's deadline. A call waiting for a slot counts as in flight (for `whenIdle`).
+   */
   async call<T>(info: UpstreamCallInfo, send: (client: DeadlineClient) => Promise<T>): Promise<T> {
     this.inFlight += 1;
+    const budgetMs = this.budgetMs;
+    const controller = new AbortController();
+    let stage: DeadlineStage = 'before';
+    let timer: NodeJS.Timeout | undefined;
+    let release: (() => void) | undefined;
     try {
-      return await countCallsIn(this.tally, () => send(this.client));
+      const remaining = this.deadlineAt - Date.now();
+      if (this.abandoned) throw new OperationDeadlineError(info.operation, 'abandoned', budgetMs);
+      if (remaining <= 0) throw new OperationDeadlineError(info.operation, 'before', budgetMs);
+      this.controllers.add(controller);
+      timer = setTimeout(
+        () => controller.abort(new OperationDeadlineError(info.operation, stage, budgetMs)),
+        remaining,
+      );
+      stage = 'queue';
+      release = await this.limits.limiter.acquire(controller.signal);
+      // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
+      if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(info.operation, 'queue', budgetMs);
+      stage = 'call';
+      const client = withAbortSignal(this.client, controller.signal);
+      return await countCallsIn(this.tally, () => withCallDeadline(this.deadlineAt, () => send(client)));
     } catch (error) {
+      if (error instanceof OperationDeadlineError) throw mapUpstreamError(error, info);
+      if (controller.signal.aborted) {
+        const reason: unknown = controller.signal.reason;
+        const stageAtAbort = reason instanceof OperationDeadlineError ? reason.stage : stage;
+        throw mapUpstreamError(new OperationDeadlineError(info.operation, stageAtAbort, budgetMs), info);
+      }
       throw mapUpstreamError(error, info);
     } finally {
+      clearTimeout(timer);
+      release?.();
+      this.controllers.delete(controller);
       this.inFlight -= 1;
       if (this.inFlight === 0) this.scheduleFlush();
     }
+  }
+
+  /**
+   * The operation's response has been sent: cancel the calls still in flight or queued (left behind by a sibling
+   * that failed early) so they free their slots, and refuse new ones.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    for (const controller of this.controllers) {
+      controller.abort(new OperationDeadlineError('the call', 'abandoned', this.budgetMs));
+    }
+    this.controllers.clear();
   }
 
   /** DataLoader `batchScheduleFn`: runs `dispatch` once the request has no upstream call in flight. */
