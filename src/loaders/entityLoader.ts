@@ -1,9 +1,10 @@
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { notFound } from '../errors/codes.js';
+import { FarmAccess, farmNotAllowed } from '../auth/farmAccess.js';
+import { ErrorCode, gatewayError, notFound } from '../errors/codes.js';
 import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
-import type { FetchPage, UpstreamPage } from '../pagination/connection.js';
+import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 
 /**
@@ -26,6 +27,9 @@ export type BatchResult<R> = R | Error | undefined;
 /** Deadline's BatchGet* take up to 100 identifiers; Get-only resources use the same bound for concurrency. */
 const MAX_BATCH_SIZE = 100;
 
+/** Upstream pages a farm-filtered list follows past pages that the allow-list emptied, before giving up. */
+const MAX_FILTERED_PAGES_FOLLOWED = 1000;
+
 /** The request half of a List* call: what the connection helper decides. */
 export interface ListPageInput {
   nextToken?: string;
@@ -40,6 +44,8 @@ export class EntityLoader<
   private readonly known = new Map<string, R>();
   private readonly details: DataLoader<EntityKeys[T], D, string>;
   private readonly pageCache = new Map<string, Promise<UpstreamPage<R>>>();
+  /** The request's farm allow-list, checked right before every Deadline call (see `restrictTo`). */
+  private farmAccess: FarmAccess = FarmAccess.unrestricted;
 
   constructor(
     readonly type: T,
@@ -65,13 +71,23 @@ export class EntityLoader<
     );
   }
 
+  /**
+   * Limits this loader to the farms `access` allows (the request's farm allow-list): a key of another farm is
+   * refused with FORBIDDEN before any Deadline call, and list items of other farms are dropped.
+   */
+  restrictTo(access: FarmAccess): void {
+    this.farmAccess = access;
+  }
+
   /** The best record this request has for `key`, fetching the detail only when it has none. */
   load(key: EntityKeys[T]): Promise<R> {
+    if (!this.farmAccess.allows(key.farmId)) return this.refuse(key.farmId);
     return Promise.resolve(this.known.get(keyPath(this.type, key)) ?? this.loadDetail(key));
   }
 
   /** The detail record for `key` (Get/BatchGet), fetched at most once per request. */
   loadDetail(key: EntityKeys[T]): Promise<D> {
+    if (!this.farmAccess.allows(key.farmId)) return this.refuse(key.farmId);
     const known = this.known.get(keyPath(this.type, key));
     const detail = known && asDetail<R, D>(known);
     return detail ? Promise.resolve(detail) : this.details.load(key);
@@ -83,8 +99,13 @@ export class EntityLoader<
     return detail ? Promise.resolve(detail) : this.loadDetail(record.key);
   }
 
+  private refuse(farmId: string): Promise<never> {
+    return Promise.reject(farmNotAllowedAtRunTime(farmId));
+  }
+
   /** Records what a list page or a batch returned; a detail is never replaced by a summary. */
   remember(record: R): void {
+    if (!this.farmAccess.allows(record.key.farmId)) return;
     const path = keyPath(this.type, record.key);
     const previous = this.known.get(path);
     if (previous === undefined || previous.level === 'summary') this.known.set(path, record);
@@ -95,6 +116,12 @@ export class EntityLoader<
   /**
    * A list page fetcher for one parent, for `resolveConnection`: `send` makes the List* call, `records` turns its
    * output into records. A page with the same arguments is fetched once per request; its items are remembered.
+   *
+   * Farm allow-list: a parent in another farm is refused (FORBIDDEN) before the call; items of other farms (only
+   * a root list, ListFarms, can hold any) are dropped from each page. A page the filter empties is followed to the
+   * next non-empty one (or the end of the chain) within the same fetch, so `resolveConnection` never sees a run of
+   * empty pages: GraphQL pages stay exactly `first` long and `hasNextPage` stays exact; replaying the same token
+   * with the same allow-list gives the same filtered page, so cursors (token + skip) stay valid.
    */
   protected listPages<O extends { nextToken?: string }>(
     parentPath: string,
@@ -102,7 +129,11 @@ export class EntityLoader<
     send: (client: DeadlineClient, page: ListPageInput) => Promise<O>,
     records: (output: O) => R[],
   ): FetchPage<R> {
-    return ({ nextToken, maxResults, resumedFromCursor }) => {
+    const fetchRaw = ({
+      nextToken,
+      maxResults,
+      resumedFromCursor,
+    }: PageRequest): Promise<UpstreamPage<R>> => {
       const id = `${parentPath}|${maxResults}|${nextToken ?? ''}`;
       let page = this.pageCache.get(id);
       if (page === undefined) {
@@ -117,7 +148,35 @@ export class EntityLoader<
       }
       return page;
     };
+    return async (request) => {
+      const access = this.farmAccess;
+      const parentFarmId = parentPath === '' ? undefined : parentPath.split('/')[0];
+      if (parentFarmId !== undefined && !access.allows(parentFarmId))
+        throw farmNotAllowedAtRunTime(parentFarmId);
+      if (!access.restricted) return fetchRaw(request);
+      if (access.allowsNothing) return { items: [] };
+      let token = request.nextToken;
+      let page = await fetchRaw(request);
+      for (let followed = 0; ; followed++) {
+        const items = page.items.filter((item) => access.allows(item.key.farmId));
+        const next = page.nextToken ? page.nextToken : undefined;
+        if (items.length > 0 || next === undefined) return { items, nextToken: next };
+        if (next === token || followed >= MAX_FILTERED_PAGES_FOLLOWED) {
+          throw gatewayError(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            `Deadline Cloud returned ${next === token ? 'the same pagination token twice' : 'too many pages'} while listing; the list cannot be paged. Retry later.`,
+          );
+        }
+        token = next;
+        page = await fetchRaw({ nextToken: next, maxResults: request.maxResults, resumedFromCursor: false });
+      }
+    };
   }
+}
+
+/** FORBIDDEN for one field: the loaders' last line of defence behind the static check. */
+function farmNotAllowedAtRunTime(farmId: string): GraphQLError {
+  return farmNotAllowed(farmId, false);
 }
 
 function asDetail<R extends { level: string }, D extends R>(record: R): D | undefined {
