@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AuthConfig, readAuthConfig } from './auth/config.js';
 
 /**
  * All configuration, read from the environment and validated once at start-up. Every problem is reported at once
@@ -36,7 +37,22 @@ export interface GatewayConfig {
     requestTimeoutMs: number;
     /** maxResults of every upstream token chain the gateway starts (1–100). See README "How cursors work". */
     chainPageSize: number;
+    /** Deadline calls in flight at once, for the whole process. */
+    maxConcurrency: number;
   };
+  /** Time budget of one GraphQL operation. */
+  operationTimeoutMs: number;
+  /** Cost and shape limits checked before execution. */
+  limits: {
+    maxNodes: number;
+    maxUpstreamCalls: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+  };
+  /** JWT authentication (JWT_*) and the farm allow-list (FARM_ALLOW_LIST, JWT_FARMS_CLAIM). */
+  auth: AuthConfig;
   emulator: EmulatorSettings;
   /** Names of the Relay root fields, or null when RELAY_NODE_FIELD=off. */
   nodeFields: { node: string; nodes: string } | null;
@@ -167,6 +183,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     );
   }
 
+  const auth = readAuthConfig(env, problems);
+
   const host = env.HOST || '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host) || host.startsWith('-')) {
     problems.push(`HOST must be an IP address or host name to listen on (e.g. 0.0.0.0), got "${host}".`);
@@ -181,7 +199,18 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 3, 1, 10),
       requestTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
       chainPageSize: int('UPSTREAM_PAGE_SIZE', 100, 1, 100),
+      maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 32, 1, 1000),
     },
+    operationTimeoutMs: int('OPERATION_TIMEOUT_MS', 10_000, 100, 300_000),
+    limits: {
+      maxNodes: int('QUERY_MAX_NODES', 10_000, 1, 10_000_000),
+      maxUpstreamCalls: int('QUERY_MAX_UPSTREAM_CALLS', 200, 1, 100_000),
+      maxDepth: int('QUERY_MAX_DEPTH', 12, 1, 100),
+      maxAliases: int('QUERY_MAX_ALIASES', 30, 0, 10_000),
+      maxDirectives: int('QUERY_MAX_DIRECTIVES', 50, 0, 10_000),
+      maxTokens: int('QUERY_MAX_TOKENS', 5000, 100, 1_000_000),
+    },
+    auth,
     emulator: {
       seed: int('EMULATOR_SEED', 1, 0, 2 ** 31 - 1),
       latencyMs: int('EMULATOR_LATENCY_MS', 0, 0, 60_000),

@@ -1,4 +1,5 @@
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
+import { FarmAccess } from './auth/farmAccess.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { ConnectionSettings } from './pagination/connection.js';
 import { DeadlineUpstream } from './upstream/deadlineClient.js';
@@ -12,13 +13,38 @@ export interface GatewayContext {
   upstreamCalls: UpstreamCallTally;
   /** Cursor codec and chain page size for connections. */
   connections: ConnectionSettings;
+  /** The request's access to Deadline (the loaders' too): its deadline, and `abandon()` once the response is sent. */
+  upstream: DeadlineUpstream;
+  /** Absolute time (epoch ms) when the operation's time budget runs out: waiting fields then fail. */
+  deadlineAt: number;
+  /** The farms this request may touch (the farm allow-list, src/auth/farmAccess.ts); unrestricted by default. */
+  farmAccess: FarmAccess;
 }
 
-export function createContext(client: DeadlineClient, connections: ConnectionSettings): GatewayContext {
+export interface ContextOptions {
+  /** The operation's time budget; default: the client's (`createDeadlineClient` limits, 10 s). */
+  operationTimeoutMs?: number;
+  /** The request's farm allow-list (`FarmAccess.forRequest`); default unrestricted. */
+  farmAccess?: FarmAccess;
+}
+
+export function createContext(
+  client: DeadlineClient,
+  connections: ConnectionSettings,
+  options: ContextOptions = {},
+): GatewayContext {
   const upstreamCalls = new UpstreamCallTally();
+  const upstream = new DeadlineUpstream(client, upstreamCalls, options);
+  const loaders = createLoaders(upstream);
+  // Every Deadline call goes through a loader; each checks its keys against the allow-list right before calling.
+  const farmAccess = options.farmAccess ?? FarmAccess.unrestricted;
+  for (const loader of Object.values(loaders)) loader.restrictTo(farmAccess);
   return {
-    loaders: createLoaders(new DeadlineUpstream(client, upstreamCalls)),
+    loaders,
     upstreamCalls,
     connections,
+    upstream,
+    deadlineAt: upstream.deadlineAt,
+    farmAccess,
   };
 }

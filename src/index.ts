@@ -58,7 +58,10 @@ async function main(): Promise<void> {
     );
   }
 
-  const client = createDeadlineClient(config, target);
+  const client = createDeadlineClient(config, target, {
+    maxConcurrency: config.upstream.maxConcurrency,
+    operationTimeoutMs: config.operationTimeoutMs,
+  });
   const gateway = await createGateway({
     client,
     cursorSecret: config.cursorSecret,
@@ -68,6 +71,9 @@ async function main(): Promise<void> {
     introspection: config.introspection,
     drainMs: config.drainMs,
     logger,
+    limits: config.limits,
+    ...(config.auth.jwt ? { jwt: config.auth.jwt } : {}),
+    ...(config.auth.farmAllowList ? { farmAllowList: config.auth.farmAllowList } : {}),
     ...(config.routerSecret
       ? { routerSecret: config.routerSecret.secret, routerSecretHeader: config.routerSecret.header }
       : {}),

@@ -8,10 +8,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
+import { farmAllowListPlugin } from './auth/farmAllowList.js';
+import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf } from './auth/jwt.js';
 import { createContext, type GatewayContext } from './context.js';
 import { ErrorCode } from './errors/codes.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
+import { type CostLimits, costLimitsPlugin } from './plugins/costLimitsPlugin.js';
+import { operationDeadlinePlugin } from './plugins/operationDeadlinePlugin.js';
 import { operationLogPlugin } from './plugins/operationLogPlugin.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
@@ -46,7 +51,27 @@ export interface GatewayOptions {
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
   readinessCacheMs?: number;
+  /**
+   * Cost and shape limits, checked before execution (defaults: 10,000 nodes, 200 Deadline calls, depth 12,
+   * 30 aliases, 50 directives, 5,000 tokens).
+   */
+  limits?: Partial<CostLimits & { maxTokens: number }>;
+  /** The operation's time budget; default: the client's (`createDeadlineClient`, 10 s). */
+  operationTimeoutMs?: number;
+  /** JWT authentication of /graphql (src/auth/jwt.ts); off when unset. */
+  jwt?: JwtAuthenticationOptions;
+  /** Farm allow-list (static IDs and/or a JWT claim; src/auth/farmAccess.ts); every farm when unset. */
+  farmAllowList?: FarmAllowListOptions;
 }
+
+export const DEFAULT_LIMITS = {
+  maxNodes: 10_000,
+  maxUpstreamCalls: 200,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 5000,
+};
 
 export interface Gateway {
   app: express.Express;
@@ -65,6 +90,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const production = options.production ?? false;
 
   const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (options.farmAllowList?.claim !== undefined && !options.jwt) {
+    throw new Error('A farm allow-list taken from a JWT claim needs JWT authentication.');
+  }
 
   const app = express();
   const httpServer = createServer(app);
@@ -75,12 +104,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
     // Shutdown is the caller's (index.ts drains on SIGTERM, then stops the emulator and exits 0).
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
+      // Checks before execution, in order: farm allow-list (FORBIDDEN), cost and shape limits, argument preflight.
+      farmAllowListPlugin(),
+      costLimitsPlugin(limits, { chainPageSize: connections.chainPageSize }),
       preflightPlugin(cursors, nodeFields),
       upstreamCallsPlugin(),
+      operationDeadlinePlugin(),
       operationLogPlugin(logger),
       // Federated traces for a router that asks for them (ftv1); error messages in traces are masked.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
@@ -105,8 +139,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
+    ...(options.jwt
+      ? [
+          jwtAuthentication({
+            ...options.jwt,
+            onKeySetError: (error) => logError('JWKS fetch failed', error),
+          }),
+        ]
+      : []),
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, { context: async () => createContext(options.client, connections) }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) =>
+        createContext(options.client, connections, {
+          farmAccess: FarmAccess.forRequest(options.farmAllowList, jwtClaimsOf(res)),
+          ...(options.operationTimeoutMs === undefined
+            ? {}
+            : { operationTimeoutMs: options.operationTimeoutMs }),
+        }),
+    }),
   );
   app.use(bodyErrors);
 

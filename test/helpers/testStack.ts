@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
-import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
+import { createDeadlineClient, type UpstreamLimits } from '../../src/upstream/deadlineClient.js';
 
 /**
  * The real stack for integration tests: GraphQL over HTTP → Apollo Server → resolvers → loaders → the real SDK →
@@ -46,6 +46,10 @@ export interface TestStackOptions {
   chainPageSize?: number;
   /** SDK attempts; 1 by default so fault tests are fast and counts exact. */
   maxAttempts?: number;
+  /** Per-attempt timeout of a Deadline HTTP request (default 5000). */
+  requestTimeoutMs?: number;
+  /** Upstream concurrency limit, operation time budget, backoff constants (createDeadlineClient defaults). */
+  limits?: UpstreamLimits;
   cursorSecret?: Buffer;
   /** Extra createGateway options (router secret, Relay node field names). */
   gateway?: Omit<GatewayOptions, 'client' | 'cursorSecret' | 'chainPageSize'>;
@@ -56,8 +60,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const endpoint = options.endpoint ?? (emulator as EmulatorHandle).endpoint;
   const chainPageSize = options.chainPageSize ?? 100;
   const client = createDeadlineClient(
-    { upstream: { maxAttempts: options.maxAttempts ?? 1, requestTimeoutMs: 5000, chainPageSize } },
+    {
+      upstream: {
+        maxAttempts: options.maxAttempts ?? 1,
+        requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+        chainPageSize,
+      },
+    },
     { region: 'us-west-2', endpoint },
+    options.limits,
   );
   const gateway = await createGateway({
     client,

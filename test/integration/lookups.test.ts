@@ -661,7 +661,7 @@ describe('scalars and enums come out as Deadline sent them', () => {
       `query($f: ID!, $q: ID!, $j: ID!) {
         farm(farmId: $f) { createdAt updatedAt
           queues(first: 100) { nodes { queueId status blockedReason defaultBudgetAction createdAt updatedAt } }
-          fleets(first: 100) { nodes { fleetId status autoScalingStatus createdAt updatedAt
+          fleets(first: 10) { nodes { fleetId status autoScalingStatus createdAt updatedAt
             workers(first: 100) { nodes { workerId status createdAt updatedAt } } } } }
         queue(farmId: $f, queueId: $q) { jobs(first: 100) { nodes {
           jobId lifecycleStatus taskRunStatus targetTaskRunStatus createdAt updatedAt startedAt endedAt } } }
