@@ -3,8 +3,9 @@ import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logging.js';
 
 /**
- * One log line per GraphQL operation: its name and type, duration, Deadline calls, and the codes of its errors.
- * Never the query text's variables, cursors or tokens.
+ * One log line per GraphQL operation: its name and type, duration, cost (`extensions.cost`, set by the cost
+ * plugin, which runs before this one), Deadline calls, and the codes of its errors. Never variables, cursors or
+ * tokens.
  */
 export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -22,6 +23,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCo
               operationType: operation?.operation ?? null,
               durationMs: Math.round((performance.now() - started) * 10) / 10,
               status: response.http.status ?? 200,
+              ...(body?.extensions?.cost === undefined ? {} : { cost: body.extensions.cost }),
               upstream: contextValue.upstreamCalls.toJSON(),
               ...(errorCodes.length > 0 ? { errorCodes } : {}),
             },

@@ -122,7 +122,11 @@ describe('operation logs', () => {
         operationType: 'query',
         status: 200,
         upstream: { calls: 2, byOperation: { BatchGetJob: 1, ListSessions: 1 } },
+        cost: { actualUpstreamCalls: 2 },
       });
+      expect(
+        (operations[0]?.cost as { estimatedUpstreamCalls: number }).estimatedUpstreamCalls,
+      ).toBeGreaterThanOrEqual(2);
       expect(typeof operations[0]?.durationMs).toBe('number');
       expect(operations[1]).toMatchObject({
         operationName: 'Bad',
