@@ -1,0 +1,319 @@
+import { ListSessionsCommand } from '@aws-sdk/client-deadline';
+import type { JobRef } from '../../src/emulator/index.js';
+import type { ChildHandle, ProcessStats } from '../lib/child.js';
+import { closedLoop, failureOf, GraphQLClient, type LoadResult } from '../lib/load.js';
+import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
+import { benchDeadlineClient } from '../lib/stack.js';
+import { cpuMs, diffCounts, round, summarize, total } from '../lib/stats.js';
+
+/**
+ * Scenarios 3, 5 and 6: the emulator and the gateway each run in their own process (bench/children/), the load
+ * generator (and the raw SDK baseline) in this one, so CPU time and RSS are each process's own.
+ */
+export interface Remote {
+  emulator: ChildHandle<{ endpoint: string }>;
+  gateway: ChildHandle<{ url: string }>;
+}
+
+const stats = (child: ChildHandle<unknown>, gc = false) => child.call<ProcessStats>('stats', gc);
+const calls = (remote: Remote) => remote.emulator.call<Record<string, number>>('calls');
+
+export const SESSION_SCALARS =
+  'id farmId queueId jobId sessionId fleetId workerId startedAt endedAt updatedAt updatedBy lifecycleStatus targetLifecycleStatus';
+
+const OVERHEAD_QUERY = /* GraphQL */ `
+  query SessionsPage($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      sessions(first: 100) { edges { node { ${SESSION_SCALARS} } } }
+    }
+  }
+`;
+
+interface Measured {
+  load: LoadResult;
+  throughput: number;
+  upstreamCalls: Record<string, number>;
+  cpuMsPerRequest: { gateway?: number; driver: number; emulator: number };
+}
+
+/** Runs a closed loop and reads CPU deltas of all three processes and the emulator's call counter around it. */
+async function measure(
+  remote: Remote,
+  run: () => Promise<LoadResult>,
+  withGateway: boolean,
+): Promise<Measured> {
+  const [gw0, em0, calls0] = await Promise.all([
+    withGateway ? stats(remote.gateway) : undefined,
+    stats(remote.emulator),
+    calls(remote),
+  ]);
+  const driver0 = process.cpuUsage();
+  const load = await run();
+  const driver1 = process.cpuUsage();
+  const [gw1, em1, calls1] = await Promise.all([
+    withGateway ? stats(remote.gateway) : undefined,
+    stats(remote.emulator),
+    calls(remote),
+  ]);
+  const per = (ms: number) => round(ms / Math.max(1, load.count), 3);
+  return {
+    load,
+    throughput: (load.count / load.elapsedMs) * 1000,
+    upstreamCalls: diffCounts(calls0, calls1),
+    cpuMsPerRequest: {
+      ...(gw0 && gw1 ? { gateway: per(cpuMs(gw0.cpu, gw1.cpu)) } : {}),
+      driver: per(cpuMs(driver0, driver1)),
+      emulator: per(cpuMs(em0.cpu, em1.cpu)),
+    },
+  };
+}
+
+function assertClean(name: string, load: LoadResult): void {
+  if (load.failures > 0)
+    throw new Error(`${name}: ${load.failures} of ${load.count} failed: ${load.firstFailure}`);
+}
+
+/**
+ * Scenario 3: the gateway serving a 100-session page vs the raw SDK making the page's ListSessions call, both
+ * against the same emulator process, at concurrency 1 and 32.
+ */
+export async function gatewayOverhead(
+  remote: Remote,
+  job: JobRef,
+  options: { durationMs: number; warmupMs: number },
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const raw = benchDeadlineClient(remote.emulator.ready.endpoint);
+  const rows: Row[] = [];
+  const latencies: LatencySeries[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    for (const concurrency of [1, 32]) {
+      const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
+      const gatewayRun = (durationMs: number) => () =>
+        closedLoop({
+          concurrency,
+          durationMs,
+          operation: async () => failureOf(await graphql.query(OVERHEAD_QUERY, { ...job })),
+        });
+      const rawRun = (durationMs: number) => () =>
+        closedLoop({
+          concurrency,
+          durationMs,
+          operation: async () => {
+            const output = await raw.send(new ListSessionsCommand({ ...job, maxResults: 100 }));
+            return output.sessions?.length === 100 ? undefined : 'short page';
+          },
+        });
+      // Warm-up both paths (JIT, keep-alive sockets), then measure each.
+      await gatewayRun(options.warmupMs)();
+      await rawRun(options.warmupMs)();
+      const gw = await measure(remote, gatewayRun(options.durationMs), true);
+      const rw = await measure(remote, rawRun(options.durationMs), false);
+      graphql.close();
+      assertClean(`gateway c=${concurrency}`, gw.load);
+      assertClean(`raw c=${concurrency}`, rw.load);
+      const ratio = gw.throughput / rw.throughput;
+      const gwSummary = summarize(gw.load.latencies);
+      const rwSummary = summarize(rw.load.latencies);
+      latencies.push(
+        { label: `3. gateway, 100-session page, c=${concurrency}`, summary: gwSummary },
+        { label: `3. raw ListSessions, c=${concurrency}`, summary: rwSummary },
+      );
+      const gwCalls = total(gw.upstreamCalls) / Math.max(1, gw.load.count);
+      rows.push({
+        scenario: `3. Gateway overhead, concurrency ${concurrency} (caches off = as is: the gateway has no cache yet)`,
+        measured: `gateway ${round(gw.throughput, 0)} req/s, p50 ${round(gwSummary.p50, 2)} ms, CPU ${gw.cpuMsPerRequest.gateway} ms/req in the gateway process (+ ${gw.cpuMsPerRequest.driver} ms/req load generator), ${round(gwCalls, 2)} upstream calls/req`,
+        limit: `raw SDK ${round(rw.throughput, 0)} calls/s, p50 ${round(rwSummary.p50, 2)} ms, CPU ${rw.cpuMsPerRequest.driver} ms/call in the raw script`,
+        ratio: round(ratio),
+        target: '≥ 0.6',
+        meetsTarget: round(ratio) >= 0.6,
+        notes: `Gateway/raw CPU per request: ${round((gw.cpuMsPerRequest.gateway ?? 0) / rw.cpuMsPerRequest.driver)}×. Emulator CPU: ${gw.cpuMsPerRequest.emulator} ms/req (gateway) vs ${rw.cpuMsPerRequest.emulator} ms/call (raw). The gateway makes ${round(gwCalls, 2)} calls per request (${Object.keys(gw.upstreamCalls).sort().join(' + ')}) where the raw script makes 1.`,
+      });
+      details[`c${concurrency}`] = {
+        gateway: {
+          ...gw,
+          load: undefined,
+          count: gw.load.count,
+          elapsedMs: gw.load.elapsedMs,
+          latency: gwSummary,
+        },
+        raw: {
+          ...rw,
+          load: undefined,
+          count: rw.load.count,
+          elapsedMs: rw.load.elapsedMs,
+          latency: rwSummary,
+        },
+        ratio,
+      };
+    }
+  } finally {
+    raw.destroy();
+  }
+  return {
+    id: 'gateway-overhead',
+    title: '3. Gateway overhead',
+    rows,
+    latencies,
+    details: { job, query: OVERHEAD_QUERY, ...details },
+    elapsedMs: performance.now() - started,
+  };
+}
+
+export const POLL_QUERY = /* GraphQL */ `
+  query JobFirstPage($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      name
+      lifecycleStatus
+      sessions(first: 25) {
+        pageInfo { hasNextPage endCursor }
+        nodes { sessionId lifecycleStatus startedAt endedAt workerId }
+      }
+    }
+  }
+`;
+
+/** Scenario 5: `clients` concurrent pollers of the same job's first page, for `durationMs`. */
+export async function hotSpotFanIn(
+  remote: Remote,
+  job: JobRef,
+  options: { clients: number; durationMs: number },
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const graphql = new GraphQLClient(remote.gateway.ready.url, options.clients);
+  try {
+    await closedLoop({
+      concurrency: options.clients,
+      durationMs: 1000,
+      operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
+    });
+    const m = await measure(
+      remote,
+      () =>
+        closedLoop({
+          concurrency: options.clients,
+          durationMs: options.durationMs,
+          operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
+        }),
+      true,
+    );
+    assertClean('fan-in', m.load);
+    const seconds = m.load.elapsedMs / 1000;
+    const upstreamPerSecond = total(m.upstreamCalls) / seconds;
+    const clientPerSecond = m.load.count / seconds;
+    const listPerSecond = (m.upstreamCalls.ListSessions ?? 0) / seconds;
+    const summary = summarize(m.load.latencies);
+    return {
+      id: 'hot-spot-fan-in',
+      title: '5. Hot-spot fan-in',
+      rows: [
+        {
+          scenario: `5. Hot-spot fan-in: ${options.clients} clients polling one job's first page, ${round(seconds, 1)} s`,
+          measured: `${round(upstreamPerSecond, 0)} upstream calls/s (ListSessions ${round(listPerSecond, 0)}/s for the one distinct page) for ${round(clientPerSecond, 0)} client req/s; p50 ${round(summary.p50, 1)} ms, p99 ${round(summary.p99, 1)} ms`,
+          limit: `client requests/s (${round(clientPerSecond, 0)}); target with a page cache: ≤ 1 call per TTL per distinct page`,
+          ratio: round(upstreamPerSecond / clientPerSecond),
+          target: '≈ 0 (≤ 1 call per TTL per page)',
+          meetsTarget: false,
+          notes: `No cross-request cache or coalescing exists yet: every poll makes its own calls (${Object.entries(
+            m.upstreamCalls,
+          )
+            .map(([op, n]) => `${op} ${round(n / m.load.count, 2)}`)
+            .join(', ')} per request). Gateway CPU ${m.cpuMsPerRequest.gateway} ms/req.`,
+        },
+      ],
+      latencies: [{ label: `5. fan-in poll, ${options.clients} clients`, summary }],
+      details: {
+        clients: options.clients,
+        requests: m.load.count,
+        elapsedMs: m.load.elapsedMs,
+        upstreamCalls: m.upstreamCalls,
+        upstreamPerSecond,
+        clientPerSecond,
+        cpuMsPerRequest: m.cpuMsPerRequest,
+        latency: summary,
+      },
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    graphql.close();
+  }
+}
+
+/**
+ * Scenario 6: the gateway process's RSS and heap (after forced GC) before and after `requests` requests at modest
+ * concurrency, time-bounded. A fresh gateway process; warm-up first so "before" is a steady state.
+ */
+export async function memory(
+  remote: Remote,
+  job: JobRef,
+  options: { requests: number; concurrency: number; maxDurationMs: number; warmupRequests: number },
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const graphql = new GraphQLClient(remote.gateway.ready.url, options.concurrency);
+  const run = (count: number, durationMs: number) =>
+    closedLoop({
+      concurrency: options.concurrency,
+      durationMs,
+      maxCount: count,
+      maxSamples: 100_000,
+      operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
+    });
+  try {
+    const fresh = await stats(remote.gateway, true);
+    assertClean('memory warm-up', await run(options.warmupRequests, 60_000));
+    const before = await stats(remote.gateway, true);
+    const samples: Array<{ atSeconds: number; rssMb: number }> = [];
+    const t0 = performance.now();
+    const sampler = setInterval(() => {
+      const atSeconds = round((performance.now() - t0) / 1000, 0);
+      void stats(remote.gateway).then((s) =>
+        samples.push({ atSeconds, rssMb: round(s.memory.rss / 2 ** 20, 1) }),
+      );
+    }, 10_000);
+    const load = await closedLoop({
+      concurrency: options.concurrency,
+      durationMs: options.maxDurationMs,
+      maxCount: options.requests,
+      maxSamples: 100_000,
+      operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
+    }).finally(() => clearInterval(sampler));
+    assertClean('memory', load);
+    const after = await stats(remote.gateway, true);
+    const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+    const rssGrowth = after.memory.rss - before.memory.rss;
+    const heapGrowth = after.memory.heapUsed - before.memory.heapUsed;
+    const summary = summarize(load.latencies);
+    const complete = load.count >= options.requests;
+    return {
+      id: 'memory',
+      title: '6. Memory',
+      rows: [
+        {
+          scenario: `6. Memory: ${load.count.toLocaleString('en-US')} requests at concurrency ${options.concurrency}${complete ? '' : ` (time bound ${options.maxDurationMs / 1000} s hit before ${options.requests.toLocaleString('en-US')})`}`,
+          measured: `gateway RSS ${mb(before.memory.rss)} → ${mb(after.memory.rss)} MB (${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB); heap used after GC ${mb(before.memory.heapUsed)} → ${mb(after.memory.heapUsed)} MB (${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)} MB)`,
+          limit: `RSS before (after ${options.warmupRequests.toLocaleString('en-US')} warm-up requests and GC): ${mb(before.memory.rss)} MB`,
+          ratio: round(after.memory.rss / before.memory.rss),
+          target: '≈ 1.00 (no growth beyond noise)',
+          meetsTarget: null,
+          notes: `Fresh process: RSS ${mb(fresh.memory.rss)} MB. ${round((load.count / load.elapsedMs) * 1000, 0)} req/s. RSS along the run (s: MB): ${samples.map((s) => `${s.atSeconds}: ${s.rssMb}`).join(', ')}.`,
+        },
+      ],
+      latencies: [{ label: `6. memory loop, c=${options.concurrency}`, summary }],
+      details: {
+        requests: load.count,
+        elapsedMs: load.elapsedMs,
+        fresh: fresh.memory,
+        before: before.memory,
+        after: after.memory,
+        rssGrowthBytes: rssGrowth,
+        heapUsedGrowthBytes: heapGrowth,
+        samples,
+        latency: summary,
+      },
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    graphql.close();
+  }
+}

@@ -1,0 +1,419 @@
+import type { Dataset, SessionRecord } from '../../src/emulator/index.js';
+import { failureOf, GraphQLClient } from '../lib/load.js';
+import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
+import { dependentRounds } from '../lib/rounds.js';
+import { CHAIN_PAGE_SIZE, type InProcessStack, UPSTREAM_MAX_CONCURRENCY } from '../lib/stack.js';
+import { round, summarize, total } from '../lib/stats.js';
+
+/**
+ * Scenarios 1 and 2: upstream efficiency (calls made vs the fewest the Deadline API allows) of a dashboard query
+ * and of a federation `_entities` batch, and the dashboard's critical path under 25 ms of latency per call.
+ */
+export const DASHBOARD_SHAPE = { queues: 5, jobs: 10, sessions: 20 };
+
+export const DASHBOARD = /* GraphQL */ `
+  query Dashboard($farmId: ID!) {
+    farm(farmId: $farmId) {
+      displayName
+      queues(first: ${DASHBOARD_SHAPE.queues}) {
+        nodes {
+          queueId
+          displayName
+          status
+          jobs(first: ${DASHBOARD_SHAPE.jobs}) {
+            nodes {
+              jobId
+              name
+              description
+              lifecycleStatus
+              taskRunStatus
+              priority
+              createdAt
+              sessions(first: ${DASHBOARD_SHAPE.sessions}) {
+                pageInfo { hasNextPage endCursor }
+                nodes {
+                  sessionId
+                  lifecycleStatus
+                  startedAt
+                  endedAt
+                  fleet { displayName }
+                  worker { workerId status hostName }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const ENTITIES = /* GraphQL */ `
+  query Entities($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      __typename
+      ... on Queue { id displayName }
+      ... on Job { id name priority jobStatus: lifecycleStatus }
+      ... on Session { id workerId lifecycleStatus }
+      ... on Fleet { id displayName }
+      ... on Worker { id status }
+    }
+  }
+`;
+
+/** A Relay global ID, computed independently of the gateway: base64 of `Type:path`. */
+const gid = (type: string, ...parts: string[]) =>
+  Buffer.from(`${type}:${parts.join('/')}`).toString('base64');
+
+const batches = (n: number) => Math.ceil(n / 100);
+
+/** The minimum per operation, with how it was derived. */
+interface Minimum {
+  byOperation: Record<string, number>;
+  /** Another reading of the API floor (bulk List instead of per-key Gets), when it is lower. */
+  listFloor?: { byOperation: Record<string, number>; why: string };
+}
+
+/**
+ * The fewest Deadline calls the dashboard needs, from the dataset:
+ * - GetFarm 1 (the farm's displayName).
+ * - ListQueues 1 (5 queues fit one page of ≤ 100; `hasNextPage` is not selected on queues).
+ * - ListJobs 1 per listed queue (10 jobs fit one page).
+ * - ListSessions 1 per listed job: Deadline has no cross-job session list. `hasNextPage` is selected, but a page of
+ *   20 inside an upstream page of 100 never ends where a token-carrying (full) upstream page ends, so no look-ahead
+ *   is needed (with first % 100 = 0 it would be: + 1 per job with ≥ first sessions; computed below anyway).
+ * - BatchGetJob ⌈listed jobs / 100⌉: `description` is detail-only (GetJob/BatchGetJob), identifiers may span queues.
+ * - BatchGetWorker ⌈distinct workers of the listed sessions / 100⌉ (identifiers may span fleets).
+ * - GetFleet 1 per distinct fleet of the listed sessions (no BatchGetFleet). Lower floor: one ListFleets per farm
+ *   (its summaries carry displayName) when the farm has fewer fleet pages than distinct fleets: reported separately.
+ */
+export function dashboardMinimum(dataset: Dataset, farmId: string): Minimum & { sessions: SessionRecord[] } {
+  const queues = (dataset.queues.get(farmId) ?? []).slice(0, DASHBOARD_SHAPE.queues);
+  const jobs = queues.flatMap((queue) =>
+    (dataset.jobs.get(`${farmId}/${queue.queueId}`) ?? [])
+      .slice(0, DASHBOARD_SHAPE.jobs)
+      .map((job) => ({ ...job, queueId: queue.queueId })),
+  );
+  let lookAheads = 0;
+  const sessions = jobs.flatMap((job) => {
+    const all = dataset.sessions.get(`${farmId}/${job.queueId}/${job.jobId}`) ?? [];
+    if (DASHBOARD_SHAPE.sessions % CHAIN_PAGE_SIZE === 0 && all.length >= DASHBOARD_SHAPE.sessions)
+      lookAheads++;
+    return all.slice(0, DASHBOARD_SHAPE.sessions);
+  });
+  const workers = new Set(sessions.map((s) => `${s.fleetId}/${s.workerId}`));
+  const fleets = new Set(sessions.map((s) => s.fleetId));
+  const byOperation: Record<string, number> = {
+    GetFarm: 1,
+    ListQueues: 1,
+    ListJobs: queues.length,
+    ListSessions: jobs.length + lookAheads,
+    BatchGetJob: batches(jobs.length),
+    BatchGetWorker: batches(workers.size),
+    GetFleet: fleets.size,
+  };
+  const farmFleets = dataset.fleets.get(farmId)?.length ?? 0;
+  const listFleets = batches(farmFleets);
+  const result: Minimum & { sessions: SessionRecord[] } = { byOperation: dropZeros(byOperation), sessions };
+  if (listFleets < fleets.size) {
+    const { GetFleet: _getFleet, ...rest } = byOperation;
+    result.listFloor = {
+      byOperation: dropZeros({ ...rest, ListFleets: listFleets }),
+      why: `${fleets.size} distinct fleets by GetFleet, or all ${farmFleets} fleets of the farm by ${listFleets} ListFleets`,
+    };
+  }
+  return result;
+}
+
+function dropZeros(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
+
+/**
+ * 200 mixed references from the dataset, half by global `id`, half by native keys: 105 jobs (two BatchGetJob
+ * batches), 50 sessions, 25 workers, 10 queue references, 10 fleet references (with repeats).
+ */
+export function entityReferences(dataset: Dataset): Array<Record<string, unknown>> {
+  const jobs = [...dataset.jobs.entries()].flatMap(([path, list]) => {
+    const [farmId, queueId] = path.split('/') as [string, string];
+    return list.map((job) => ({ farmId, queueId, jobId: job.jobId }));
+  });
+  const sessions = [...dataset.sessions.entries()].flatMap(([path, list]) => {
+    const [farmId, queueId, jobId] = path.split('/') as [string, string, string];
+    // A few sessions from many jobs, so batches span jobs and queues.
+    return list.slice(0, 2).map((s) => ({ farmId, queueId, jobId, sessionId: s.sessionId }));
+  });
+  const workers = [...dataset.workers.values()].flatMap((list) => list.slice(0, 9));
+  const queues = [...dataset.queues.values()].flat();
+  const fleets = [...dataset.fleets.values()].flat();
+  const refs: Array<Record<string, unknown>> = [];
+  const pick = <T>(list: readonly T[], count: number, stride: number): T[] => {
+    if (list.length === 0) throw new Error('dataset too small for the _entities batch');
+    return Array.from({ length: count }, (_, i) => list[(i * stride) % list.length] as T);
+  };
+  if (jobs.length < 105 || sessions.length < 50 || workers.length < 25) {
+    throw new Error('dataset too small for the _entities batch');
+  }
+  pick(jobs, 105, 1).forEach((j, i) => {
+    refs.push(
+      i % 2 === 0
+        ? { __typename: 'Job', id: gid('Job', j.farmId, j.queueId, j.jobId) }
+        : { __typename: 'Job', ...j },
+    );
+  });
+  pick(sessions, 50, 3).forEach((s, i) => {
+    refs.push(
+      i % 2 === 0
+        ? { __typename: 'Session', id: gid('Session', s.farmId, s.queueId, s.jobId, s.sessionId) }
+        : { __typename: 'Session', ...s },
+    );
+  });
+  pick(workers, 25, 7).forEach((w, i) => {
+    refs.push(
+      i % 2 === 0
+        ? { __typename: 'Worker', id: gid('Worker', w.farmId, w.fleetId, w.workerId) }
+        : { __typename: 'Worker', farmId: w.farmId, fleetId: w.fleetId, workerId: w.workerId },
+    );
+  });
+  pick(queues, 10, 1).forEach((q, i) => {
+    refs.push(
+      i % 2 === 0
+        ? { __typename: 'Queue', id: gid('Queue', q.farmId, q.queueId) }
+        : { __typename: 'Queue', farmId: q.farmId, queueId: q.queueId },
+    );
+  });
+  pick(fleets, 10, 1).forEach((f, i) => {
+    refs.push(
+      i % 2 === 0
+        ? { __typename: 'Fleet', id: gid('Fleet', f.farmId, f.fleetId) }
+        : { __typename: 'Fleet', farmId: f.farmId, fleetId: f.fleetId },
+    );
+  });
+  return refs;
+}
+
+/** The key path of a reference (global ID decoded, or native keys), without the type. */
+function pathOf(ref: Record<string, unknown>): string[] {
+  if (typeof ref.id === 'string') {
+    const decoded = Buffer.from(ref.id, 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1).split('/');
+  }
+  const keys = ['farmId', 'queueId', 'fleetId', 'jobId', 'workerId', 'sessionId'];
+  return keys.filter((k) => typeof ref[k] === 'string').map((k) => ref[k] as string);
+}
+
+/**
+ * The fewest calls for the references: ⌈distinct jobs/100⌉ BatchGetJob + ⌈distinct sessions/100⌉ BatchGetSession
+ * + ⌈distinct workers/100⌉ BatchGetWorker + 1 GetQueue per distinct queue + 1 GetFleet per distinct fleet (no batch
+ * API for either). Lower floor: queues and fleets by one ListQueues/ListFleets per farm (their summaries carry the
+ * selected displayName), when that is fewer calls.
+ */
+export function entitiesMinimum(refs: Array<Record<string, unknown>>, dataset: Dataset): Minimum {
+  const distinct = (type: string) =>
+    new Set(refs.filter((r) => r.__typename === type).map((r) => pathOf(r).join('/')));
+  const queues = distinct('Queue');
+  const fleets = distinct('Fleet');
+  const byOperation = dropZeros({
+    BatchGetJob: batches(distinct('Job').size),
+    BatchGetSession: batches(distinct('Session').size),
+    BatchGetWorker: batches(distinct('Worker').size),
+    GetQueue: queues.size,
+    GetFleet: fleets.size,
+  });
+  const farmsOf = (paths: Set<string>) => new Set([...paths].map((p) => p.split('/')[0] as string));
+  const listQueues = [...farmsOf(queues)].reduce(
+    (sum, farmId) => sum + batches(dataset.queues.get(farmId)?.length ?? 0),
+    0,
+  );
+  const listFleets = [...farmsOf(fleets)].reduce(
+    (sum, farmId) => sum + batches(dataset.fleets.get(farmId)?.length ?? 0),
+    0,
+  );
+  const minimum: Minimum = { byOperation };
+  if (listQueues < queues.size || listFleets < fleets.size) {
+    const { GetQueue, GetFleet, ...rest } = byOperation;
+    minimum.listFloor = {
+      byOperation: dropZeros({
+        ...rest,
+        ...(listQueues < queues.size ? { ListQueues: listQueues } : { GetQueue: GetQueue ?? 0 }),
+        ...(listFleets < fleets.size ? { ListFleets: listFleets } : { GetFleet: GetFleet ?? 0 }),
+      }),
+      why: `${queues.size} distinct queues and ${fleets.size} distinct fleets by Get, or ${listQueues} ListQueues + ${listFleets} ListFleets (one page per farm)`,
+    };
+  }
+  return minimum;
+}
+
+const fmt = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+
+function efficiencyRow(name: string, made: Record<string, number>, minimum: Minimum): Row {
+  const ratio = total(made) / total(minimum.byOperation);
+  const floor = minimum.listFloor;
+  return {
+    scenario: `1. Upstream efficiency: ${name}`,
+    measured: `${total(made)} calls (${fmt(made)})`,
+    limit: `${total(minimum.byOperation)} calls (${fmt(minimum.byOperation)})`,
+    ratio: round(ratio),
+    target: '1.00',
+    meetsTarget: round(ratio) <= 1,
+    notes: floor
+      ? `Stricter floor with bulk List calls: ${total(floor.byOperation)} calls (${floor.why}) → ratio ${round(total(made) / total(floor.byOperation))}.`
+      : undefined,
+  };
+}
+
+export async function upstreamEfficiency(stack: InProcessStack): Promise<ScenarioResult> {
+  const { emulator } = stack;
+  const dataset = emulator.dataset;
+  const farmId = dataset.farms[0]?.farmId ?? '';
+  const client = new GraphQLClient(stack.url, 4);
+  try {
+    // --- 1a. Dashboard ---------------------------------------------------------------------------------------
+    const started = performance.now();
+    await client.query(DASHBOARD, { farmId }); // warm-up (JIT, sockets); counts are per request anyway
+    emulator.resetCalls();
+    const dashboard = await client.query(DASHBOARD, { farmId });
+    const dashboardFailure = failureOf(dashboard);
+    if (dashboardFailure) throw new Error(`dashboard query failed: ${dashboardFailure}`);
+    const dashboardCalls = emulator.calls();
+    const dashboardMin = dashboardMinimum(dataset, farmId);
+
+    // --- 1b. _entities ---------------------------------------------------------------------------------------
+    const refs = entityReferences(dataset);
+    await client.query(ENTITIES, { representations: refs });
+    emulator.resetCalls();
+    const entities = await client.query(ENTITIES, { representations: refs });
+    const entitiesFailure = failureOf(entities);
+    if (entitiesFailure) throw new Error(`_entities query failed: ${entitiesFailure}`);
+    const entitiesCalls = emulator.calls();
+    const entitiesMin = entitiesMinimum(refs, dataset);
+    const resolved = ((entities.data?._entities as unknown[]) ?? []).filter((e) => e !== null).length;
+
+    const efficiency: ScenarioResult = {
+      id: 'upstream-efficiency',
+      title: '1. Upstream efficiency',
+      rows: [
+        efficiencyRow(
+          `dashboard (farm → ${DASHBOARD_SHAPE.queues} queues → ${DASHBOARD_SHAPE.jobs} jobs → ${DASHBOARD_SHAPE.sessions} sessions → fleet, worker; job description)`,
+          dashboardCalls,
+          dashboardMin,
+        ),
+        efficiencyRow(`_entities, ${refs.length} mixed references`, entitiesCalls, entitiesMin),
+      ],
+      latencies: [],
+      details: {
+        dashboard: {
+          made: dashboardCalls,
+          gatewayReported: dashboard.extensions?.upstream,
+          minimum: dashboardMin.byOperation,
+          listFloor: dashboardMin.listFloor,
+          sessionsListed: dashboardMin.sessions.length,
+        },
+        entities: {
+          references: refs.length,
+          resolved,
+          made: entitiesCalls,
+          gatewayReported: entities.extensions?.upstream,
+          minimum: entitiesMin.byOperation,
+          listFloor: entitiesMin.listFloor,
+        },
+      },
+      elapsedMs: performance.now() - started,
+    };
+
+    return efficiency;
+  } finally {
+    client.close();
+  }
+}
+
+/** What scenario 2 needs of the emulator (which runs in its own process). */
+export interface LatencyControl {
+  setLatency(ms: number): Promise<void>;
+  resetMaxInFlight(): Promise<void>;
+  maxInFlight(): Promise<number>;
+}
+
+/**
+ * Scenario 2: the dashboard's wall time with 25 ms added to every upstream call, vs the dependent rounds of its
+ * shape × 25 ms. The emulator runs in its own process (its CPU does not delay the gateway); the gateway and the
+ * client run in this one.
+ */
+export async function criticalPath(
+  url: string,
+  emulator: LatencyControl,
+  dataset: Dataset,
+): Promise<ScenarioResult> {
+  const farmId = dataset.farms[0]?.farmId ?? '';
+  const dashboardMin = dashboardMinimum(dataset, farmId);
+  const client = new GraphQLClient(url, 4);
+  try {
+    const criticalStarted = performance.now();
+    const latencyMs = 25;
+    const rounds = dependentRounds(DASHBOARD);
+    const runs = 8;
+    const timeAt = async (latency: number): Promise<number[]> => {
+      await emulator.setLatency(latency);
+      await client.query(DASHBOARD, { farmId });
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const result = await client.query(DASHBOARD, { farmId });
+        times.push(performance.now() - t0);
+        const failure = failureOf(result);
+        if (failure) throw new Error(`dashboard failed at ${latency} ms latency: ${failure}`);
+      }
+      return times;
+    };
+    const atZero = summarize(await timeAt(0));
+    await emulator.resetMaxInFlight();
+    const at25 = summarize(await timeAt(latencyMs));
+    const maxInFlight = await emulator.maxInFlight();
+    await emulator.setLatency(0);
+    const limitMs = rounds * latencyMs;
+    // The widest round of the minimum: every ListSessions plus the job-details BatchGetJob (round 3 of 4). With the
+    // process-wide limit of 32 calls in flight it needs ⌈calls/32⌉ waves.
+    const widest = (dashboardMin.byOperation.ListSessions ?? 0) + (dashboardMin.byOperation.BatchGetJob ?? 0);
+    const waves = rounds - 1 + Math.ceil(widest / UPSTREAM_MAX_CONCURRENCY);
+    const ratio = at25.p50 / limitMs;
+    const latencies: LatencySeries[] = [
+      { label: '2. dashboard, 0 ms upstream latency', summary: atZero },
+      { label: `2. dashboard, ${latencyMs} ms upstream latency`, summary: at25 },
+    ];
+    const critical: ScenarioResult = {
+      id: 'critical-path',
+      title: '2. Critical path',
+      rows: [
+        {
+          scenario: `2. Critical path: dashboard at ${latencyMs} ms per upstream call`,
+          measured: `p50 ${round(at25.p50, 1)} ms (min ${round(at25.min, 1)}, max ${round(at25.max, 1)}; ${runs} runs); same query at 0 ms latency: p50 ${round(atZero.p50, 1)} ms`,
+          limit: `${rounds} dependent rounds × ${latencyMs} ms = ${limitMs} ms`,
+          ratio: round(ratio),
+          target: '≤ 1.15',
+          meetsTarget: round(ratio) <= 1.15,
+          notes: `Rounds from the query shape (bench/lib/rounds.ts). The widest round holds ${widest} calls; with UPSTREAM_MAX_CONCURRENCY ${UPSTREAM_MAX_CONCURRENCY} that is ${waves} waves (${waves * latencyMs} ms → ratio ${round(at25.p50 / (waves * latencyMs))}). Peak emulator concurrency seen: ${maxInFlight}.`,
+        },
+      ],
+      latencies,
+      details: {
+        latencyMs,
+        rounds,
+        limitMs,
+        runs,
+        at25,
+        atZero,
+        widestRoundCalls: widest,
+        wavesWithConcurrencyLimit: waves,
+        maxInFlight,
+      },
+      elapsedMs: performance.now() - criticalStarted,
+    };
+    return critical;
+  } finally {
+    client.close();
+  }
+}
