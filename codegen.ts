@@ -1,8 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * schema/*.graphql is the source of truth; this generates the resolver types. Run `npm run codegen` after a
- * schema change and commit the output (`npm test` fails when it is stale).
+ * schema/*.graphql is the source of truth; this generates the resolver types and the typed example operations
+ * (examples/). Run `npm run codegen` after a schema or operation change and commit the output (`npm test` fails
+ * when it is stale).
  */
 const records = '../upstream/records.js';
 
@@ -36,6 +37,25 @@ const config: CodegenConfig = {
         avoidOptionals: false,
         maybeValue: 'T | null',
         inputMaybeValue: 'T | null | undefined',
+      },
+    },
+    // The example dashboard operations (examples/operations/*.graphql) as typed documents (TypedDocumentNode):
+    // what a frontend generates for itself from this schema. Apollo Client, urql and graphql-request infer
+    // result and variable types from them.
+    'examples/__generated__/': {
+      preset: 'client',
+      documents: 'examples/operations/*.graphql',
+      presetConfig: {
+        // Plain result types (no useFragment() unmasking): the examples read fragment fields directly.
+        fragmentMasking: false,
+      },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string' },
+        strictScalars: true,
+        // Relative imports with `.js`, as NodeNext (and browsers) need.
+        emitLegacyCommonJSImports: false,
       },
     },
   },
