@@ -1,0 +1,266 @@
+// Render farm demo: lists the first farm's jobs, and pages through a job's sessions with "Load more".
+//
+// Everything a frontend needs is here: a 15-line GraphQL client on `fetch`, two queries, and cursor paging.
+// No framework, no dependencies, no build step. The gateway serves this file at /demo/demo.js.
+
+/** The gateway's GraphQL endpoint (same origin as this page). */
+const GRAPHQL_URL = '/graphql';
+
+/** Sessions per page. 100 is the most a connection returns at once (`first` is 0–100). */
+const SESSIONS_PAGE_SIZE = 100;
+
+/**
+ * A GraphQL error with the gateway's stable `extensions.code` (see the README's "Errors"): `CURSOR_EXPIRED`,
+ * `INVALID_CURSOR`, `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`, `QUERY_TOO_COSTLY`, …
+ */
+class GraphQLRequestError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+    this.code = code;
+  }
+}
+
+/**
+ * Sends one operation. `content-type: application/json` matters: it makes the request "non-simple", which the
+ * gateway's CSRF prevention requires (a form post or a plain GET from another site cannot send it).
+ */
+async function graphql(query, variables = {}) {
+  const response = await fetch(GRAPHQL_URL, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  // A field that failed is null and its error is in `errors`, possibly next to partial `data`. This demo treats
+  // any error as a failure of the whole request; a dashboard could show the partial data instead.
+  if (body.errors?.length) {
+    const [first] = body.errors;
+    throw new GraphQLRequestError(first.message, first.extensions?.code);
+  }
+  if (!response.ok) throw new GraphQLRequestError(`HTTP ${response.status}`, undefined);
+  return body.data;
+}
+
+// The farm's queues and a page of each queue's jobs, in one request. Every list is a connection: `first` is the
+// page size; this demo shows one page of each (25 queues, 50 jobs per queue).
+const FARM_JOBS = /* GraphQL */ `
+  query DemoFarmJobs {
+    farms(first: 1) {
+      nodes {
+        farmId
+        displayName
+        queues(first: 25) {
+          nodes {
+            queueId
+            displayName
+            status
+            jobs(first: 50) {
+              nodes {
+                jobId
+                name
+                lifecycleStatus
+                taskRunStatus
+                priority
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+// One page of a job's sessions. `after` is null for the first page, then the previous page's `endCursor`.
+const JOB_SESSIONS = /* GraphQL */ `
+  query DemoJobSessions($farmId: ID!, $queueId: ID!, $jobId: ID!, $first: Int!, $after: String) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      sessions(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            sessionId
+            lifecycleStatus
+            startedAt
+            endedAt
+            worker {
+              hostName
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+const $ = (id) => document.getElementById(id);
+
+/** Creates an element with text content (never innerHTML: names come from users and are not trusted). */
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+// ---- The jobs list -------------------------------------------------------------------------------------------
+
+async function showFarmJobs() {
+  const data = await graphql(FARM_JOBS);
+  const farm = data.farms.nodes[0];
+  if (!farm) {
+    $('farm-name').textContent = '(no farm)';
+    $('jobs-status').textContent = 'The gateway sees no farm.';
+    return;
+  }
+  $('farm-name').textContent = farm.displayName;
+  let jobCount = 0;
+  const queues = $('queues');
+  for (const queue of farm.queues.nodes) {
+    const section = element('section', undefined, { class: 'queue', 'data-queue-id': queue.queueId });
+    section.append(element('h3', `${queue.displayName} · ${queue.status}`));
+    const list = element('ul', undefined, { class: 'jobs' });
+    for (const job of queue.jobs.nodes) {
+      jobCount++;
+      const button = element('button', undefined, {
+        type: 'button',
+        'data-job-id': job.jobId,
+        'aria-pressed': 'false',
+      });
+      button.append(
+        element('span', job.name),
+        document.createTextNode(' '),
+        element('span', `${job.taskRunStatus ?? job.lifecycleStatus} · priority ${job.priority}`, {
+          class: 'job-status',
+        }),
+      );
+      button.addEventListener('click', () => {
+        for (const other of queues.querySelectorAll('button[aria-pressed="true"]')) {
+          other.setAttribute('aria-pressed', 'false');
+        }
+        button.setAttribute('aria-pressed', 'true');
+        openJob({ farmId: farm.farmId, queueId: queue.queueId, jobId: job.jobId, name: job.name });
+      });
+      const item = element('li');
+      item.append(button);
+      list.append(item);
+    }
+    section.append(list);
+    queues.append(section);
+  }
+  $('jobs-status').textContent =
+    `${jobCount} jobs in ${farm.queues.nodes.length} queues. Pick one to see its sessions.`;
+}
+
+// ---- A job's sessions, with "Load more" ------------------------------------------------------------------------
+//
+// How cursors work, from the client's side:
+// - A cursor is opaque: store it and send it back as `after`, never parse or build one. Every edge has a cursor;
+//   `pageInfo.endCursor` is the last edge's, and resumes right after it.
+// - `pageInfo.hasNextPage` is exact: when it is false this is the last page, and there is nothing to load (the
+//   gateway never answers true and then an empty page). Paging is forward only: there is no `before`/`last`.
+// - A cursor expires 24 hours after it was issued (it wraps Deadline Cloud's pagination token). Sending an
+//   expired one fails with `CURSOR_EXPIRED`: restart from the first page (no `after`). A cursor from another job,
+//   or one that was modified, fails with `INVALID_CURSOR`.
+// - Lists are live: a session created while you page may be missed, or one may move and show up twice. Key your
+//   rows by `sessionId` if that matters to you; this demo does, and skips a session it already shows.
+
+/** What is on screen: the job, the cursor to resume from, and the sessions shown so far. */
+let current = null;
+
+function openJob(job) {
+  // A new object per job: a late answer for a job the user has left is recognised and dropped.
+  current = { job, endCursor: null, hasNextPage: true, shown: new Set(), loading: false };
+  $('sessions-section').hidden = false;
+  $('job-name').textContent = job.name;
+  $('sessions').replaceChildren();
+  loadMoreSessions();
+}
+
+async function loadMoreSessions() {
+  const state = current;
+  if (!state || state.loading || !state.hasNextPage) return;
+  state.loading = true;
+  const button = $('load-more');
+  button.disabled = true; // one request at a time: a double click must not load the same page twice
+  setSessionsStatus('Loading…');
+  try {
+    const data = await graphql(JOB_SESSIONS, {
+      farmId: state.job.farmId,
+      queueId: state.job.queueId,
+      jobId: state.job.jobId,
+      first: SESSIONS_PAGE_SIZE,
+      after: state.endCursor, // null on the first page
+    });
+    if (state !== current) return; // the user opened another job meanwhile
+    if (!data.job) throw new GraphQLRequestError('The job no longer exists.', 'NOT_FOUND');
+    const { edges, pageInfo } = data.job.sessions;
+    appendSessions(state, edges);
+    state.endCursor = pageInfo.endCursor;
+    state.hasNextPage = pageInfo.hasNextPage;
+    setSessionsStatus(
+      state.hasNextPage
+        ? `Showing ${state.shown.size} sessions.`
+        : `All ${state.shown.size} sessions loaded.`,
+    );
+  } catch (error) {
+    if (state !== current) return;
+    if (error.code === 'CURSOR_EXPIRED') {
+      // The cursor outlived its 24 hours (the tab stayed open overnight): start over from the first page.
+      setSessionsStatus('The list expired; reloading it from the start…');
+      state.loading = false;
+      openJob(state.job);
+      return;
+    }
+    setSessionsStatus(`Could not load sessions: ${error.message}`, true);
+  } finally {
+    if (state === current) {
+      state.loading = false;
+      // Hide "Load more" once the last page is in; keep it (enabled) to retry after an error.
+      button.hidden = !state.hasNextPage;
+      button.disabled = false;
+    }
+  }
+}
+
+function appendSessions(state, edges) {
+  const rows = $('sessions');
+  for (const { node: session } of edges) {
+    if (state.shown.has(session.sessionId)) continue;
+    state.shown.add(session.sessionId);
+    const row = element('tr', undefined, { 'data-session-id': session.sessionId });
+    row.append(
+      element('td', String(state.shown.size)),
+      element('td', session.sessionId),
+      element('td', session.lifecycleStatus),
+      element('td', session.worker?.hostName ?? '—'),
+      element('td', formatTime(session.startedAt)),
+      element('td', formatTime(session.endedAt)),
+    );
+    rows.append(row);
+  }
+}
+
+function setSessionsStatus(text, isError = false) {
+  const status = $('sessions-status');
+  status.textContent = text;
+  status.classList.toggle('error', isError);
+}
+
+/** DateTime fields are ISO-8601 UTC strings; show them in the viewer's time zone. */
+function formatTime(value) {
+  return value ? new Date(value).toLocaleString() : '—';
+}
+
+// ---- Start -------------------------------------------------------------------------------------------------------
+
+$('load-more').addEventListener('click', loadMoreSessions);
+showFarmJobs().catch((error) => {
+  const status = $('jobs-status');
+  status.textContent = `Could not load the farm's jobs: ${error.message}`;
+  status.classList.add('error');
+});
