@@ -61,6 +61,8 @@ export interface GatewayConfig {
   /** NODE_ENV=production: introspection off (unless GRAPHQL_INTROSPECTION=true), no schema suggestions in errors. */
   production: boolean;
   introspection: boolean;
+  /** What a browser gets at GET /graphql (LANDING_PAGE): offline GraphiQL, Apollo Sandbox, or nothing. */
+  landingPage: 'graphiql' | 'sandbox' | 'off';
   /** pino level (LOG_LEVEL). */
   logLevel: string;
   /** How long SIGTERM lets in-flight requests finish (SHUTDOWN_DRAIN_MS). */
@@ -176,6 +178,13 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     problems.push(`GRAPHQL_INTROSPECTION must be "true" or "false", got "${introspectionValue}".`);
   }
   const introspection = introspectionValue ? introspectionValue === 'true' : !production;
+  const landingPageValue = env.LANDING_PAGE || (production ? 'off' : 'graphiql');
+  let landingPage: GatewayConfig['landingPage'] = production ? 'off' : 'graphiql';
+  if (landingPageValue === 'graphiql' || landingPageValue === 'sandbox' || landingPageValue === 'off') {
+    landingPage = landingPageValue;
+  } else {
+    problems.push(`LANDING_PAGE must be "graphiql", "sandbox" or "off", got "${landingPageValue}".`);
+  }
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(
@@ -222,6 +231,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     routerSecret,
     production,
     introspection,
+    landingPage,
     logLevel,
     drainMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
   };

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     logger,
     limits: config.limits,
+    landingPage: config.landingPage,
     ...(config.auth.jwt ? { jwt: config.auth.jwt } : {}),
     ...(config.auth.farmAllowList ? { farmAllowList: config.auth.farmAllowList } : {}),
     ...(config.routerSecret

@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -12,9 +14,11 @@ import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
 import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf } from './auth/jwt.js';
 import { createContext, type GatewayContext } from './context.js';
+import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
+import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
 import { type CostLimits, costLimitsPlugin } from './plugins/costLimitsPlugin.js';
 import { operationDeadlinePlugin } from './plugins/operationDeadlinePlugin.js';
 import { operationLogPlugin } from './plugins/operationLogPlugin.js';
@@ -22,6 +26,7 @@ import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
 import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
 import { readinessProbe } from './upstream/readiness.js';
+import { hiddenServiceSdl } from './validation/hiddenServiceSdl.js';
 
 /**
  * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
@@ -62,7 +67,15 @@ export interface GatewayOptions {
   jwt?: JwtAuthenticationOptions;
   /** Farm allow-list (static IDs and/or a JWT claim; src/auth/farmAccess.ts); every farm when unset. */
   farmAllowList?: FarmAllowListOptions;
+  /**
+   * What a browser gets at `GET /graphql`: `graphiql` (offline GraphiQL served from node_modules, see
+   * src/playground/), `sandbox` (Apollo's embedded Sandbox, loaded from Apollo's CDN) or `off`.
+   * Default: `graphiql`, `off` in production.
+   */
+  landingPage?: LandingPage;
 }
+
+export type LandingPage = 'graphiql' | 'sandbox' | 'off';
 
 export const DEFAULT_LIMITS = {
   maxNodes: 10_000,
@@ -88,9 +101,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? silentLogger;
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   const production = options.production ?? false;
+  const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
   const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const introspection = options.introspection ?? !production;
   if (options.farmAllowList?.claim !== undefined && !options.jwt) {
     throw new Error('A farm allow-list taken from a JWT claim needs JWT authentication.');
   }
@@ -100,7 +115,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(nodeFields),
     includeStacktraceInErrorResponses: false,
-    introspection: options.introspection ?? !production,
+    introspection,
+    // Introspection off and callers not restricted to a router: `_service { sdl }` would reveal the schema anyway.
+    validationRules: !introspection && !options.routerSecret ? [hiddenServiceSdl] : [],
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -118,6 +135,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       operationLogPlugin(logger),
       // Federated traces for a router that asks for them (ftv1); error messages in traces are masked.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+      landingPage === 'graphiql'
+        ? graphiqlLandingPage()
+        : landingPage === 'sandbox'
+          ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+          : ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: (formatted, error) => maskUnexpected(formatted, error, logError),
   });
@@ -128,6 +150,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The playground's assets (the page itself is the landing-page plugin's answer to `GET /graphql`).
+  if (landingPage === 'graphiql') app.use(PLAYGROUND_ASSETS_PATH, playgroundAssets());
+  // The frontend demo page (/demo): plain HTML + one ES module, a starting point to copy.
+  app.use(demoRouter());
   // Readiness: Deadline is reachable (cached a few seconds).
   const probe = readinessProbe(options.client, options.readinessCacheMs);
   app.get('/readyz', async (_req, res) => {
@@ -226,6 +252,15 @@ function maskUnexpected(
   // Apollo tags anything thrown without a code (a resolver bug) INTERNAL_SERVER_ERROR; so does the upstream mapper
   // for failures it cannot classify. Those are logged in full and reach the client masked.
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  // Apollo's own request errors without a code but with a 4xx status (a persisted-query hash that does not match,
+  // an unsupported persisted-query version) are the client's mistake, not a bug: say so, do not log them.
+  const status =
+    error instanceof GraphQLError
+      ? (error.extensions.http as { status?: number } | undefined)?.status
+      : undefined;
+  if (status !== undefined && status >= 400 && status < 500 && !formatted.path) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+  }
   const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   logError('Unexpected error while resolving a GraphQL operation', cause);
   const { awsRequestId, upstreamOperation } = formatted.extensions ?? {};

@@ -19,7 +19,8 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCo
           );
           logger.info(
             {
-              operationName: request.operationName ?? operation?.name?.value ?? null,
+              // The name is client-supplied: bounded, so that it cannot blow up a log line.
+              operationName: (request.operationName ?? operation?.name?.value ?? null)?.slice(0, 200) ?? null,
               operationType: operation?.operation ?? null,
               durationMs: Math.round((performance.now() - started) * 10) / 10,
               status: response.http.status ?? 200,

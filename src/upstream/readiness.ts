@@ -14,13 +14,19 @@ export interface Readiness {
   reason?: string;
 }
 
+/** A probe that gets no answer within this time counts as "not ready" (it never waits for SDK retries). */
+const PROBE_TIMEOUT_MS = 2000;
+
 export function readinessProbe(client: DeadlineClient, cacheMs = 5000): () => Promise<Readiness> {
   let cached: { at: number; value: Promise<Readiness> } | undefined;
+  let pending: Promise<Readiness> | undefined;
   return () => {
     const now = Date.now();
     if (cached && now - cached.at < cacheMs) return cached.value;
+    // One probe at a time: concurrent checks share it instead of piling calls onto a slow Deadline.
+    if (pending) return pending;
     const value = client
-      .send(new ListFarmsCommand({ maxResults: 1 }))
+      .send(new ListFarmsCommand({ maxResults: 1 }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
       .then((): Readiness => ({ ready: true }))
       .catch((error: unknown): Readiness => {
         const mapped = mapUpstreamError(error, { operation: 'ListFarms' });
@@ -28,7 +34,10 @@ export function readinessProbe(client: DeadlineClient, cacheMs = 5000): () => Pr
           mapped instanceof GraphQLError && mapped.extensions.code === ErrorCode.UPSTREAM_UNAVAILABLE;
         return unavailable ? { ready: false, reason: mapped.message } : { ready: true };
       });
-    cached = { at: now, value };
-    return value;
+    pending = value.finally(() => {
+      pending = undefined;
+      cached = { at: Date.now(), value };
+    });
+    return pending;
   };
 }

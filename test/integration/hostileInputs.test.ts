@@ -158,6 +158,26 @@ const rows: Row[] = [
     code: 'GRAPHQL_VALIDATION_FAILED',
   },
   {
+    name: 'persisted-query hash that does not match the query',
+    body: () =>
+      JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } },
+      }),
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'unsupported persisted-query version',
+    body: () =>
+      JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } },
+      }),
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
     name: 'more than 100 ids',
     body: () =>
       JSON.stringify({

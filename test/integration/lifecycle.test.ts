@@ -66,11 +66,32 @@ describe('production mode', () => {
       expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
 
+      // The subgraph SDL would reveal the schema too: refused unless a router secret restricts callers.
+      const sdl = await stack.query('{ _service { sdl } }');
+      expect(codes(sdl)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(sdl.errors?.[0]?.message).toMatch(/ROUTER_SECRET/);
+
       const simpleGet = await fetch(
         `${stack.url}/graphql?query=${encodeURIComponent('{ farms { nodes { farmId } } }')}`,
       );
       expect(simpleGet.status).toBe(400);
       expect(await simpleGet.text()).toMatch(/CSRF|preflight/i);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('behind a router secret, production still serves `_service { sdl }` to the router', async () => {
+    const secret = 's'.repeat(24);
+    const stack = await startTestStack({ gateway: { production: true, routerSecret: secret } });
+    try {
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'router-authorization': secret },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      const body = (await response.json()) as { data?: { _service: { sdl: string } } };
+      expect(body.data?._service.sdl).toContain('@key(fields: "farmId queueId jobId")');
     } finally {
       await stack.close();
     }
@@ -124,9 +145,8 @@ describe('operation logs', () => {
         upstream: { calls: 2, byOperation: { BatchGetJob: 1, ListSessions: 1 } },
         cost: { actualUpstreamCalls: 2 },
       });
-      expect(
-        (operations[0]?.cost as { estimatedUpstreamCalls: number }).estimatedUpstreamCalls,
-      ).toBeGreaterThanOrEqual(2);
+      const cost = operations[0]?.cost as { estimatedUpstreamCalls: number } | undefined;
+      expect(cost?.estimatedUpstreamCalls).toBeGreaterThanOrEqual(2);
       expect(typeof operations[0]?.durationMs).toBe('number');
       expect(operations[1]).toMatchObject({
         operationName: 'Bad',

@@ -88,4 +88,12 @@ describe('loadConfig', () => {
       'ROUTER_SECRET_HEADER',
     );
   });
+
+  it('LANDING_PAGE: graphiql by default, off in production, validated', () => {
+    expect(loadConfig({}).landingPage).toBe('graphiql');
+    expect(loadConfig({ NODE_ENV: 'production' }).landingPage).toBe('off');
+    expect(loadConfig({ NODE_ENV: 'production', LANDING_PAGE: 'graphiql' }).landingPage).toBe('graphiql');
+    expect(loadConfig({ LANDING_PAGE: 'sandbox' }).landingPage).toBe('sandbox');
+    expect(problemsOf({ LANDING_PAGE: 'playground' })[0]).toContain('LANDING_PAGE');
+  });
 });
