@@ -6,10 +6,10 @@ import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 /**
  * The /demo page (src/demo/) in headless Chromium: it lists the demo farm's jobs, and "Load more" pages through
- * the sessions of the job with the most sessions (2,500) to the end. The page must show each session exactly
+ * the sessions of the job with the most sessions (3,000) to the end. The page must show each session exactly
  * once, the server must have sent each exactly once, nothing may leave 127.0.0.1, and the page logs no errors.
  */
-const LARGE_JOB_SESSIONS = 2500;
+const LARGE_JOB_SESSIONS = 3000;
 const ARTIFACTS = new URL('./artifacts/', import.meta.url);
 
 let stack: TestStack;
