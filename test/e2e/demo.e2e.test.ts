@@ -3,6 +3,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, JobRef } from '../../src/emulator/dataset.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium.js';
 
 /**
  * The /demo page (src/demo/) in headless Chromium: it lists the demo farm's jobs, and "Load more" pages through
@@ -21,16 +22,8 @@ beforeAll(async () => {
   if (!stack.emulator) throw new Error('no emulator');
   dataset = stack.emulator.dataset;
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium.js';
 
 /**
  * The offline playground in a real browser: headless Debian chromium (`.ci/install-e2e-deps`) opens GraphiQL at
@@ -11,7 +12,6 @@ import { startTestStack, type TestStack } from '../helpers/testStack.js';
  * request must stay on 127.0.0.1 and the page must log no error.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
@@ -62,17 +62,9 @@ describe('GraphiQL playground (offline, headless chromium)', () => {
     // A fresh profile per run: GraphiQL keeps tabs, queries and headers in localStorage.
     userDataDir = await mkdtemp(join(tmpdir(), 'playground-e2e-'));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_EXECUTABLE,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       // Monaco renders only the lines in view: tall enough for the whole example document.
       viewport: { width: 1440, height: 2000 },
     });
