@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/emulator/index.js';
+import { DATALOADER_EXAMPLE } from '../helpers/exampleQueries.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 import type { JobRef } from '../helpers/walk.js';
 
@@ -28,14 +29,6 @@ async function run<T>(query: string, variables: Record<string, unknown> = {}) {
   return { data: response.data as T, calls: byOperation };
 }
 
-const FLEET_AND_WORKER = /* GraphQL */ `
-  query($farmId: ID!, $queueId: ID!, $jobId: ID!) {
-    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
-      sessions(first: 100) { nodes { fleet { displayName } worker { hostName } } }
-    }
-  }
-`;
-
 describe('the section 6 example', () => {
   it('1 ListSessions, 1 GetFleet per distinct fleet, ⌈distinct workers / 100⌉ BatchGetWorker', async () => {
     const job = dataset.edgeJobs.get(250) as JobRef;
@@ -46,7 +39,7 @@ describe('the section 6 example', () => {
 
     const { data, calls } = await run<{
       job: { sessions: { nodes: Array<{ fleet: { displayName: string }; worker: { hostName: string } }> } };
-    }>(FLEET_AND_WORKER, { ...job });
+    }>(DATALOADER_EXAMPLE, { ...job });
     expect(calls).toEqual({
       BatchGetJob: 1,
       ListSessions: 1,

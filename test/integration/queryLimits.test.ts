@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/emulator/index.js';
 import { globalIdOf } from '../../src/ids/globalId.js';
+import { DATALOADER_EXAMPLE, README_FIRST_QUERY } from '../helpers/exampleQueries.js';
 import { codes, startTestStack, type TestStack } from '../helpers/testStack.js';
 import type { JobRef } from '../helpers/walk.js';
 
@@ -56,53 +57,16 @@ async function expectRejected(code: string, query: string, variables: Record<str
   return result.response.errors?.[0]?.message ?? '';
 }
 
-const README_QUERY = /* GraphQL */ `
-  {
-    farms(first: 5) {
-      nodes {
-        displayName
-        queues(first: 5) {
-          nodes {
-            displayName
-            status
-            jobs(first: 3) {
-              nodes {
-                id
-                name
-                lifecycleStatus
-                taskRunStatus
-                priority
-                sessions(first: 5) {
-                  pageInfo { hasNextPage endCursor }
-                  nodes { lifecycleStatus startedAt endedAt worker { hostName } fleet { displayName } }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
-const DATALOADER_QUERY = /* GraphQL */ `
-  query($farmId: ID!, $queueId: ID!, $jobId: ID!) {
-    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
-      sessions(first: 100) { nodes { fleet { displayName } worker { hostName } } }
-    }
-  }
-`;
-
 describe('accepted operations report their cost', () => {
   it('the README example', async () => {
-    const { cost } = await expectAccepted(README_QUERY);
+    const { cost } = await expectAccepted(README_FIRST_QUERY);
     expect(cost.estimatedNodes).toBe(480);
     expect(cost.estimatedUpstreamCalls).toBe(160);
     expect(cost.actualUpstreamCalls).toBeGreaterThan(0);
   });
 
   it('the DataLoader example', async () => {
-    const { cost } = await expectAccepted(DATALOADER_QUERY, { ...(dataset.edgeJobs.get(250) as JobRef) });
+    const { cost } = await expectAccepted(DATALOADER_EXAMPLE, { ...(dataset.edgeJobs.get(250) as JobRef) });
     expect(cost).toMatchObject({ estimatedNodes: 100, estimatedUpstreamCalls: 13 });
   });
 
@@ -203,8 +167,8 @@ describe('the estimate is never below the calls actually made', () => {
     const sessions = dataset.sessions.get(`${edge250.farmId}/${edge250.queueId}/${edge250.jobId}`) ?? [];
 
     const cases: Array<[string, Record<string, unknown>]> = [
-      [README_QUERY, {}],
-      [DATALOADER_QUERY, { ...edge400 }],
+      [README_FIRST_QUERY, {}],
+      [DATALOADER_EXAMPLE, { ...edge400 }],
       [
         '{ farms(first: 3) { pageInfo { hasNextPage } nodes { description costScaleFactor fleets(first: 5) { nodes { roleArn } } } } }',
         {},

@@ -5,6 +5,7 @@ import { CursorCodec } from '../../src/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/schema.js';
 import { estimateCost, listCalls, lookupCalls } from '../../src/validation/costModel.js';
 import { measureOperation } from '../../src/validation/operationLimits.js';
+import { README_FIRST_QUERY } from '../helpers/exampleQueries.js';
 
 const schema = buildGatewaySchema();
 const hex = (c: string) => c.repeat(32);
@@ -35,40 +36,11 @@ function shape(query: string) {
   return measureOperation(schema, document, operation);
 }
 
-const README_QUERY = /* GraphQL */ `
-  {
-    farms(first: 5) {
-      nodes {
-        displayName
-        queues(first: 5) {
-          nodes {
-            displayName
-            status
-            jobs(first: 3) {
-              nodes {
-                id
-                name
-                lifecycleStatus
-                taskRunStatus
-                priority
-                sessions(first: 5) {
-                  pageInfo { hasNextPage endCursor }
-                  nodes { lifecycleStatus startedAt endedAt worker { hostName } fleet { displayName } }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
 describe('the cost model', () => {
   it('the README example: products of `first`, ⌈n/100⌉ BatchGetWorker, GetFleet bounded by farms × 10', () => {
     // farms 1 ListFarms, 5 ListQueues, 25 ListJobs, 75 ListSessions (5 < 100 items: hasNextPage is known without
     // a look-ahead), ⌈375/100⌉ = 4 BatchGetWorker, min(375 sessions, 5 farms × 10) = 50 GetFleet.
-    expect(cost(README_QUERY)).toEqual({ nodes: 5 + 25 + 75 + 375, calls: 1 + 5 + 25 + 75 + 4 + 50 });
+    expect(cost(README_FIRST_QUERY)).toEqual({ nodes: 5 + 25 + 75 + 375, calls: 1 + 5 + 25 + 75 + 4 + 50 });
   });
 
   it('the DataLoader example: a job, a page of 100 sessions, their fleets and workers', () => {
@@ -240,7 +212,7 @@ describe('the cost model', () => {
 
 describe('the operation shape', () => {
   it('counts depth without Relay plumbing: the README example is 6 deep, edges { node } counts as nodes', () => {
-    expect(shape(README_QUERY)).toEqual({ depth: 6, aliases: 0, directives: 0 });
+    expect(shape(README_FIRST_QUERY)).toEqual({ depth: 6, aliases: 0, directives: 0 });
     expect(shape('{ farms { edges { node { queues { edges { node { displayName } } } } } } }').depth).toBe(3);
   });
 

@@ -1,0 +1,42 @@
+/**
+ * Queries the README and the issues quote, shared by the tests that hold them to their promises (cost, calls).
+ */
+
+/** README "A first query". */
+export const README_FIRST_QUERY = /* GraphQL */ `
+  {
+    farms(first: 5) {
+      nodes {
+        displayName
+        queues(first: 5) {
+          nodes {
+            displayName
+            status
+            jobs(first: 3) {
+              nodes {
+                id
+                name
+                lifecycleStatus
+                taskRunStatus
+                priority
+                sessions(first: 5) {
+                  pageInfo { hasNextPage endCursor }
+                  nodes { lifecycleStatus startedAt endedAt worker { hostName } fleet { displayName } }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The DataLoader example of the gateway-core issue: a job's first 100 sessions with fleet and worker. */
+export const DATALOADER_EXAMPLE = /* GraphQL */ `
+  query($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      sessions(first: 100) { nodes { fleet { displayName } worker { hostName } } }
+    }
+  }
+`;
