@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthConfig, readAuthConfig } from './auth/config.js';
+import { type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSharing.js';
 
 /**
  * All configuration, read from the environment and validated once at start-up. Every problem is reported at once
@@ -39,6 +40,21 @@ export interface GatewayConfig {
     chainPageSize: number;
     /** Deadline calls in flight at once, for the whole process. */
     maxConcurrency: number;
+  };
+  /** Cross-request sharing of Deadline's answers (src/upstream/upstreamSharing.ts, README "Page cache"). */
+  cache: {
+    /** UPSTREAM_CACHE=off turns the page cache off (coalescing has its own switch). */
+    enabled: boolean;
+    /** CACHE_TTL_<RESOURCE>_MS; 0 keeps a resource out of the cache. */
+    ttlMs: Record<CachedResource, number>;
+    /** CACHE_MAX_BYTES: bound of the in-memory LRU (the whole cache, or the L1 in front of Redis). */
+    maxBytes: number;
+    /** UPSTREAM_COALESCE=off: identical calls in flight at once no longer share one call. */
+    coalesce: boolean;
+    /** REDIS_URL: the page cache (and the cursor key, when CURSOR_SECRET is unset) live in Redis. */
+    redisUrl: string | undefined;
+    /** CACHE_SCOPE: names the AWS identity whose answers are cached; part of every key. */
+    scope: string | undefined;
   };
   /** Time budget of one GraphQL operation. */
   operationTimeoutMs: number;
@@ -194,6 +210,41 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const auth = readAuthConfig(env, problems);
 
+  const onOff = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'on' || raw === 'off') return raw === 'on';
+    problems.push(`${name} must be "on" or "off", got "${raw}".`);
+    return fallback;
+  };
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    problems.push(
+      `REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "${redisUrl}".`,
+    );
+  }
+  const cacheScope = env.CACHE_SCOPE || undefined;
+  if (cacheScope !== undefined && !/^[\x21-\x7e]{1,200}$/.test(cacheScope)) {
+    problems.push('CACHE_SCOPE must be 1 to 200 printable ASCII characters without spaces.');
+  }
+  const ttl = (resource: CachedResource): number =>
+    int(`CACHE_TTL_${resource.toUpperCase()}_MS`, DEFAULT_CACHE_TTL_MS[resource], 0, 86_400_000);
+  const cache: GatewayConfig['cache'] = {
+    enabled: onOff('UPSTREAM_CACHE', true),
+    ttlMs: {
+      farm: ttl('farm'),
+      queue: ttl('queue'),
+      fleet: ttl('fleet'),
+      job: ttl('job'),
+      session: ttl('session'),
+      worker: ttl('worker'),
+    },
+    maxBytes: int('CACHE_MAX_BYTES', 64 * 2 ** 20, 0, 2 ** 40),
+    coalesce: onOff('UPSTREAM_COALESCE', true),
+    redisUrl,
+    scope: cacheScope,
+  };
+
   const host = env.HOST || '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host) || host.startsWith('-')) {
     problems.push(`HOST must be an IP address or host name to listen on (e.g. 0.0.0.0), got "${host}".`);
@@ -210,6 +261,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       chainPageSize: int('UPSTREAM_PAGE_SIZE', 100, 1, 100),
       maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 32, 1, 1000),
     },
+    cache,
     operationTimeoutMs: int('OPERATION_TIMEOUT_MS', 10_000, 100, 300_000),
     limits: {
       maxNodes: int('QUERY_MAX_NODES', 10_000, 1, 10_000_000),

@@ -3,6 +3,7 @@ import { type EmulatorHandle, startEmulator } from './emulator/index.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
 import { createDeadlineClient } from './upstream/deadlineClient.js';
+import { setUpSharing } from './upstream/sharingSetup.js';
 
 /**
  * `npm start`: configuration → (embedded emulator when no DEADLINE_ENDPOINT) → DeadlineClient → gateway → listen.
@@ -51,20 +52,34 @@ async function main(): Promise<void> {
       );
       break;
   }
-  if (config.cursorSecretIsEphemeral) {
+  // The cache scope names the Deadline this process talks to: replicas share answers only for the same one.
+  const scope = target.endpoint ?? `aws:${target.region ?? 'default-region'}`;
+  const shared = await setUpSharing(config, scope, logger);
+  if (shared.cursorKeySource === 'ephemeral') {
     logger.warn(
       'CURSOR_SECRET is not set: cursors are signed with a random key of this process, so they stop working after a ' +
         'restart and are not accepted by other replicas. Set CURSOR_SECRET (32+ characters) in production.',
     );
   }
+  logger.info(
+    {
+      pageCache: shared.cache?.kind ?? 'off',
+      coalescing: config.cache.coalesce,
+      ttlMs: shared.cache ? config.cache.ttlMs : undefined,
+      cursorKey: shared.cursorKeySource,
+    },
+    'upstream sharing',
+  );
 
-  const client = createDeadlineClient(config, target, {
-    maxConcurrency: config.upstream.maxConcurrency,
-    operationTimeoutMs: config.operationTimeoutMs,
-  });
+  const client = createDeadlineClient(
+    config,
+    target,
+    { maxConcurrency: config.upstream.maxConcurrency, operationTimeoutMs: config.operationTimeoutMs },
+    shared.sharing,
+  );
   const gateway = await createGateway({
     client,
-    cursorSecret: config.cursorSecret,
+    cursorSecret: shared.cursorSecret,
     chainPageSize: config.upstream.chainPageSize,
     nodeFields: config.nodeFields,
     production: config.production,
@@ -101,6 +116,7 @@ async function main(): Promise<void> {
     logger.info({ signal, drainMs: config.drainMs }, 'shutting down: draining in-flight requests');
     await gateway.stop();
     await emulator?.close();
+    await shared.close();
     client.destroy();
     logger.info('stopped');
     logger.flush();

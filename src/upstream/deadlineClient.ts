@@ -14,6 +14,7 @@ import {
   withCallDeadline,
 } from './retryStrategy.js';
 import { countCallsIn, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
+import { type SharedRequest, UpstreamSharing, type UpstreamSharingOptions } from './upstreamSharing.js';
 
 /** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
 const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
@@ -33,6 +34,8 @@ export interface UpstreamLimits {
 interface ClientLimits {
   limiter: ConcurrencyLimiter;
   operationTimeoutMs: number;
+  /** Page cache and coalescing of this client's calls; none for a client built without them. */
+  sharing?: UpstreamSharing;
 }
 
 /** The limits of each client, shared by every request that uses it. */
@@ -67,6 +70,7 @@ export function createDeadlineClient(
   },
   target: { region: string | undefined; endpoint?: string },
   limits: UpstreamLimits = {},
+  sharing?: UpstreamSharingOptions,
 ): DeadlineClient {
   // The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
   // @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
@@ -106,18 +110,14 @@ export function createDeadlineClient(
   limitsByClient.set(client, {
     limiter,
     operationTimeoutMs: limits.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
+    ...(sharing ? { sharing: new UpstreamSharing(sharing) } : {}),
   });
   return client;
 }
 
-/**
- * The client a loader's `send` callback receives: the shared client, whose `send` carries this call's abort
- * signal (the SDK aborts the HTTP attempt in flight and the backoff sleep between attempts).
- */
-function withAbortSignal(client: DeadlineClient, abortSignal: AbortSignal): DeadlineClient {
-  const send = ((command: Parameters<DeadlineClient['send']>[0], options?: object) =>
-    client.send(command, { ...options, abortSignal })) as DeadlineClient['send'];
-  return Object.create(client, { send: { value: send } }) as DeadlineClient;
+/** The page cache and coalescing of a client (tests and diagnostics). */
+export function upstreamSharingOf(client: DeadlineClient): UpstreamSharing | undefined {
+  return limitsOf(client).sharing;
 }
 
 /**
@@ -162,46 +162,133 @@ export class DeadlineUpstream {
   }
 
   /**
-   * One Deadline call: waits for a slot of the process-wide concurrency limit, then sends, with retries, all
-   * bounded by the operation's deadline. A call waiting for a slot counts as in flight (for `whenIdle`).
+   * One Deadline call: `send` receives the client to send its command with. The command is answered from the page
+   * cache when it holds it; joins an identical call in flight (coalescing); otherwise waits for a slot of the
+   * process-wide concurrency limit, then sends, with retries, all bounded by the operation's deadline. A call
+   * waiting for a slot counts as in flight (for `whenIdle`).
    */
   async call<T>(info: UpstreamCallInfo, send: (client: DeadlineClient) => Promise<T>): Promise<T> {
     this.inFlight += 1;
     const budgetMs = this.budgetMs;
     const controller = new AbortController();
-    let stage: DeadlineStage = 'before';
+    const progress: { stage: DeadlineStage } = { stage: 'before' };
     let timer: NodeJS.Timeout | undefined;
-    let release: (() => void) | undefined;
     try {
       const remaining = this.deadlineAt - Date.now();
       if (this.abandoned) throw new OperationDeadlineError(info.operation, 'abandoned', budgetMs);
       if (remaining <= 0) throw new OperationDeadlineError(info.operation, 'before', budgetMs);
       this.controllers.add(controller);
       timer = setTimeout(
-        () => controller.abort(new OperationDeadlineError(info.operation, stage, budgetMs)),
+        () => controller.abort(new OperationDeadlineError(info.operation, progress.stage, budgetMs)),
         remaining,
       );
-      stage = 'queue';
-      release = await this.limits.limiter.acquire(controller.signal);
-      // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
-      if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(info.operation, 'queue', budgetMs);
-      stage = 'call';
-      const client = withAbortSignal(this.client, controller.signal);
-      return await countCallsIn(this.tally, () => withCallDeadline(this.deadlineAt, () => send(client)));
+      return await send(this.clientFor(info.operation, controller.signal, progress));
     } catch (error) {
       if (error instanceof OperationDeadlineError) throw mapUpstreamError(error, info);
       if (controller.signal.aborted) {
         const reason: unknown = controller.signal.reason;
-        const stageAtAbort = reason instanceof OperationDeadlineError ? reason.stage : stage;
+        const stageAtAbort = reason instanceof OperationDeadlineError ? reason.stage : progress.stage;
         throw mapUpstreamError(new OperationDeadlineError(info.operation, stageAtAbort, budgetMs), info);
       }
       throw mapUpstreamError(error, info);
     } finally {
       clearTimeout(timer);
-      release?.();
       this.controllers.delete(controller);
       this.inFlight -= 1;
       if (this.inFlight === 0) this.scheduleFlush();
+    }
+  }
+
+  /** The client a `send` callback receives: the shared client, whose `send` goes through `sendShared`. */
+  private clientFor(
+    operation: string,
+    signal: AbortSignal,
+    progress: { stage: DeadlineStage },
+  ): DeadlineClient {
+    const send = ((command: SdkCommand, options?: object) =>
+      this.sendShared(
+        operation,
+        command,
+        { ...options, abortSignal: signal },
+        progress,
+      )) as DeadlineClient['send'];
+    return Object.create(this.client, { send: { value: send } }) as DeadlineClient;
+  }
+
+  private async sendShared(
+    operation: string,
+    command: SdkCommand,
+    options: { abortSignal: AbortSignal },
+    progress: { stage: DeadlineStage },
+  ): Promise<unknown> {
+    const sharing = this.limits.sharing;
+    const request = sharing?.requestOf(command);
+    if (!sharing || !request) return this.sendNow(operation, command, options, progress);
+    if (request.ttlMs > 0 && sharing.cache) {
+      progress.stage = 'queue';
+      const cached = await raceAbort(sharing.cache.get(request.key), options.abortSignal);
+      if (cached !== undefined) {
+        this.tally.cacheHits += 1;
+        return cached;
+      }
+    }
+    if (sharing.coalesce) {
+      const leader = sharing.inFlight.get(request.key);
+      if (leader) {
+        this.tally.coalesced += 1;
+        try {
+          return await raceAbort(leader.promise, options.abortSignal);
+        } catch (error) {
+          // The leader's own deadline or cancellation is not this request's answer: make the call ourselves.
+          if (options.abortSignal.aborted || !leader.signal.aborted) throw error;
+          this.tally.coalesced -= 1;
+        }
+      }
+    }
+    return this.sendAndShare(sharing, request, operation, command, options, progress);
+  }
+
+  private sendAndShare(
+    sharing: UpstreamSharing,
+    request: SharedRequest,
+    operation: string,
+    command: SdkCommand,
+    options: { abortSignal: AbortSignal },
+    progress: { stage: DeadlineStage },
+  ): Promise<unknown> {
+    const promise = this.sendNow(operation, command, options, progress).then((output) => {
+      if (request.ttlMs > 0) sharing.cache?.set(request.key, output as object, request.ttlMs);
+      return output;
+    });
+    if (sharing.coalesce) {
+      const entry = { promise, signal: options.abortSignal };
+      sharing.inFlight.set(request.key, entry);
+      const forget = () => {
+        if (sharing.inFlight.get(request.key) === entry) sharing.inFlight.delete(request.key);
+      };
+      promise.then(forget, forget);
+    }
+    return promise;
+  }
+
+  /** The Deadline call itself: a slot of the concurrency limit, then the SDK (retries inside), counted. */
+  private async sendNow(
+    operation: string,
+    command: SdkCommand,
+    options: { abortSignal: AbortSignal },
+    progress: { stage: DeadlineStage },
+  ): Promise<unknown> {
+    progress.stage = 'queue';
+    const release = await this.limits.limiter.acquire(options.abortSignal);
+    try {
+      // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
+      if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(operation, 'queue', this.budgetMs);
+      progress.stage = 'call';
+      return await countCallsIn(this.tally, () =>
+        withCallDeadline(this.deadlineAt, () => this.client.send(command, options)),
+      );
+    } finally {
+      release();
     }
   }
 
@@ -236,4 +323,26 @@ export class DeadlineUpstream {
       for (const dispatch of batches) dispatch();
     });
   }
+}
+
+/** A Deadline command as `DeadlineClient.send` takes it. */
+type SdkCommand = Parameters<DeadlineClient['send']>[0];
+
+/** `promise`, or the signal's reason as soon as `signal` aborts (the promise itself runs on). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -11,14 +11,30 @@ export class UpstreamCallTally {
   readonly calls: Record<string, number> = {};
   /** HTTP attempts, retries included: what Deadline's throttling sees. */
   attempts = 0;
+  /** Calls answered by the cross-request page cache (no Deadline call; src/upstream/upstreamSharing.ts). */
+  cacheHits = 0;
+  /** Calls that joined an identical call another request had in flight (no Deadline call of their own). */
+  coalesced = 0;
 
   get total(): number {
     return Object.values(this.calls).reduce((sum, n) => sum + n, 0);
   }
 
-  toJSON(): { calls: number; attempts: number; byOperation: Record<string, number> } {
+  toJSON(): {
+    calls: number;
+    attempts: number;
+    byOperation: Record<string, number>;
+    cacheHits: number;
+    coalesced: number;
+  } {
     const byOperation = Object.fromEntries(Object.entries(this.calls).sort(([a], [b]) => a.localeCompare(b)));
-    return { calls: this.total, attempts: this.attempts, byOperation };
+    return {
+      calls: this.total,
+      attempts: this.attempts,
+      byOperation,
+      cacheHits: this.cacheHits,
+      coalesced: this.coalesced,
+    };
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient, type UpstreamLimits } from '../../src/upstream/deadlineClient.js';
+import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
 
 /**
  * The real stack for integration tests: GraphQL over HTTP → Apollo Server → resolvers → loaders → the real SDK →
@@ -17,6 +18,8 @@ export interface UpstreamExtension {
   calls: number;
   attempts: number;
   byOperation: Record<string, number>;
+  cacheHits: number;
+  coalesced: number;
 }
 
 export interface GraphQLResponse<T> {
@@ -51,6 +54,8 @@ export interface TestStackOptions {
   /** Upstream concurrency limit, operation time budget, backoff constants (createDeadlineClient defaults). */
   limits?: UpstreamLimits;
   cursorSecret?: Buffer;
+  /** Cross-request page cache and coalescing (off unless given; scope defaults to the endpoint). */
+  sharing?: Omit<UpstreamSharingOptions, 'scope'> & { scope?: string };
   /** Extra createGateway options (router secret, Relay node field names). */
   gateway?: Omit<GatewayOptions, 'client' | 'cursorSecret' | 'chainPageSize'>;
 }
@@ -69,6 +74,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     { region: 'us-west-2', endpoint },
     options.limits,
+    options.sharing && { scope: endpoint, ...options.sharing },
   );
   const gateway = await createGateway({
     client,

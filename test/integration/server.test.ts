@@ -45,7 +45,13 @@ describe('HTTP', () => {
 
   it('every response reports its upstream calls', async () => {
     const response = await stack.query('{ farms(first: 1) { nodes { farmId } } }');
-    expect(response.extensions?.upstream).toEqual({ calls: 1, attempts: 1, byOperation: { ListFarms: 1 } });
+    expect(response.extensions?.upstream).toEqual({
+      calls: 1,
+      attempts: 1,
+      byOperation: { ListFarms: 1 },
+      cacheHits: 0,
+      coalesced: 0,
+    });
   });
 });
 

@@ -275,7 +275,13 @@ describe('SDK retries (maxAttempts: 3)', () => {
     retrying.emulator?.failNext('GetFarm', 'InternalServerErrorException', 3);
     const { response, delta } = await run(retrying, `{ farm(farmId: "${farm?.farmId}") { displayName } }`);
     expectUpstreamError(response, 'UPSTREAM_UNAVAILABLE', 'GetFarm');
-    expect(response.extensions?.upstream).toEqual({ calls: 1, attempts: 3, byOperation: { GetFarm: 1 } });
+    expect(response.extensions?.upstream).toEqual({
+      calls: 1,
+      attempts: 3,
+      byOperation: { GetFarm: 1 },
+      cacheHits: 0,
+      coalesced: 0,
+    });
     expect(delta).toEqual({ GetFarm: 3 });
   });
 });

@@ -96,4 +96,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ LANDING_PAGE: 'sandbox' }).landingPage).toBe('sandbox');
     expect(problemsOf({ LANDING_PAGE: 'playground' })[0]).toContain('LANDING_PAGE');
   });
+  it('page cache: on by default with per-resource TTLs, REDIS_URL and switches validated', () => {
+    const { cache } = loadConfig({});
+    expect(cache).toEqual({
+      enabled: true,
+      ttlMs: { farm: 60_000, queue: 60_000, fleet: 60_000, job: 5000, session: 2000, worker: 5000 },
+      maxBytes: 64 * 2 ** 20,
+      coalesce: true,
+      redisUrl: undefined,
+      scope: undefined,
+    });
+    const tuned = loadConfig({
+      UPSTREAM_CACHE: 'off',
+      UPSTREAM_COALESCE: 'off',
+      CACHE_TTL_SESSION_MS: '0',
+      CACHE_TTL_FARM_MS: '300000',
+      CACHE_MAX_BYTES: '1048576',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      CACHE_SCOPE: 'prod-role',
+    }).cache;
+    expect(tuned).toMatchObject({ enabled: false, coalesce: false, maxBytes: 1_048_576, scope: 'prod-role' });
+    expect(tuned.ttlMs).toMatchObject({ session: 0, farm: 300_000, job: 5000 });
+    expect(tuned.redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(problemsOf({ UPSTREAM_CACHE: 'yes' })[0]).toContain('UPSTREAM_CACHE must be "on" or "off"');
+    expect(problemsOf({ CACHE_TTL_JOB_MS: '-1' })[0]).toContain('CACHE_TTL_JOB_MS');
+    expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })[0]).toContain('REDIS_URL must be a redis://');
+    expect(problemsOf({ CACHE_SCOPE: 'has space' })[0]).toContain('CACHE_SCOPE');
+  });
 });

@@ -1,0 +1,114 @@
+import type { PageCache } from '../cache/pageCache.js';
+
+/**
+ * What requests share of the upstream, across requests: the page cache (answers of Deadline kept for a short TTL)
+ * and request coalescing (identical calls in flight at the same time share one call). Both are keyed by the exact
+ * upstream request: the operation, its input (canonical JSON: key order does not matter, array order does) and the
+ * cache scope.
+ *
+ * Authorization: the cache holds what Deadline answered to the gateway's AWS identity. `scope` names that identity
+ * (CACHE_SCOPE; default: the Deadline endpoint or the AWS region), so deployments with different identities never
+ * read each other's answers from one Redis. Per-user authorization (the farm allow-list of a JWT) is applied by
+ * the loaders to every answer, cached or fresh, after this layer: a user never sees more from the cache than from
+ * Deadline itself (test/integration/pageCache.test.ts).
+ *
+ * Freshness: a cached answer is at most its resource's TTL old. Only successful answers are kept; errors (throttling,
+ * not found, deadlines) never are.
+ */
+export type CachedResource = 'farm' | 'queue' | 'fleet' | 'job' | 'session' | 'worker';
+
+/**
+ * Default TTLs: metadata that changes on human time scales (farms, queues, fleets) for a minute; jobs and workers,
+ * whose status moves while they run, 5 s; session lists, the fastest-moving and most polled, 2 s. The schema's
+ * @cacheControl hints agree (response caches must not outlive the data they were built from).
+ */
+export const DEFAULT_CACHE_TTL_MS: Readonly<Record<CachedResource, number>> = {
+  farm: 60_000,
+  queue: 60_000,
+  fleet: 60_000,
+  job: 5_000,
+  session: 2_000,
+  worker: 5_000,
+};
+
+/** The read operations the gateway makes, by the resource whose TTL applies. Anything else is never shared. */
+const RESOURCE_OF_OPERATION: Readonly<Record<string, CachedResource>> = {
+  ListFarms: 'farm',
+  GetFarm: 'farm',
+  ListQueues: 'queue',
+  GetQueue: 'queue',
+  ListFleets: 'fleet',
+  GetFleet: 'fleet',
+  ListJobs: 'job',
+  GetJob: 'job',
+  BatchGetJob: 'job',
+  ListSessions: 'session',
+  GetSession: 'session',
+  BatchGetSession: 'session',
+  ListWorkers: 'worker',
+  GetWorker: 'worker',
+  BatchGetWorker: 'worker',
+};
+
+export interface UpstreamSharingOptions {
+  /** The cross-request page cache (memory LRU or Redis, src/cache/); unset: no cache. */
+  cache?: PageCache | undefined;
+  /** TTL per resource in ms; 0 keeps that resource out of the cache. Default: DEFAULT_CACHE_TTL_MS. */
+  ttlMs?: Partial<Record<CachedResource, number>>;
+  /** Identical calls in flight at the same time share one call (default: true). */
+  coalesce?: boolean;
+  /** The authorization scope of cached answers (see above); part of every key. */
+  scope: string;
+}
+
+/** One upstream request as this layer sees it. */
+export interface SharedRequest {
+  key: string;
+  operation: string;
+  /** > 0 when the answer may be cached. */
+  ttlMs: number;
+}
+
+/** A call in flight that others may join; `signal` is its owner's (an abort there is not the others' failure). */
+export interface SharedCall {
+  promise: Promise<unknown>;
+  signal: AbortSignal;
+}
+
+export class UpstreamSharing {
+  readonly cache: PageCache | undefined;
+  readonly coalesce: boolean;
+  private readonly ttlMs: Record<CachedResource, number>;
+  private readonly scope: string;
+  /** Calls in flight by key, for coalescing (process-wide: every request of the client). */
+  readonly inFlight = new Map<string, SharedCall>();
+
+  constructor(options: UpstreamSharingOptions) {
+    this.cache = options.cache;
+    this.coalesce = options.coalesce ?? true;
+    this.ttlMs = { ...DEFAULT_CACHE_TTL_MS, ...options.ttlMs };
+    this.scope = options.scope;
+  }
+
+  /** The shared identity of a command, or undefined when it is neither cached nor coalesced. */
+  requestOf(command: { constructor: { name: string }; input: unknown }): SharedRequest | undefined {
+    const operation = command.constructor.name.replace(/Command$/, '');
+    const resource = RESOURCE_OF_OPERATION[operation];
+    if (resource === undefined) return undefined;
+    const ttlMs = this.cache ? this.ttlMs[resource] : 0;
+    if (ttlMs <= 0 && !this.coalesce) return undefined;
+    return { key: `${this.scope}\n${operation}\n${canonicalJson(command.input)}`, operation, ttlMs };
+  }
+}
+
+/** JSON with object keys sorted (at every depth): equal requests give equal strings. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
