@@ -1,0 +1,244 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { ByteBoundedLru, entryBytes, isValidTtl } from './memoryStore.js';
+import type { PageCache } from './pageCache.js';
+
+export const DEFAULT_KEY_PREFIX = 'deadline-graphql:v1:';
+const DEFAULT_COMMAND_TIMEOUT_MS = 100;
+const DEFAULT_L1_MAX_BYTES = 8 * 1024 * 1024;
+const DEFAULT_CURSOR_KEY_TIMEOUT_MS = 5000;
+/** Reconnection backoff: 50, 100, 200, 400, 800 ms, then every second. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+const CURSOR_KEY_BYTES = 32;
+/** CLIENT SETNAME of the page cache's connection, so that operators (and the e2e test) can tell it apart. */
+export const PAGE_CACHE_CONNECTION_NAME = 'deadline-graphql-page-cache';
+
+export interface RedisPageCacheOptions {
+  /** redis://[user:password@]host:port[/db] (rediss:// for TLS). */
+  url: string;
+  /** Prefix of every key this gateway writes, default 'deadline-graphql:v1:'. */
+  keyPrefix?: string;
+  /** Longest a `get` waits on Redis before it counts as a miss, default 100 ms. */
+  commandTimeoutMs?: number;
+  /** Bound of the in-process L1 in front of Redis, default 8 MiB. */
+  l1MaxBytes?: number;
+  now?: () => number;
+  /** Called once per transition: 'up' when Redis is ready, 'down' (with the last error) when it is lost. */
+  onStateChange?: (state: 'up' | 'down', error?: Error) => void;
+}
+
+/** The URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function assertRedisUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new TypeError('Redis URL must look like redis://host:port[/db]');
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new TypeError(`Redis URL must start with redis:// or rediss://, got ${protocol}//`);
+  }
+}
+
+function assertPositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+const reconnectDelay = (attempt: number): number =>
+  Math.min(50 * 2 ** Math.min(attempt - 1, 5), MAX_RECONNECT_DELAY_MS);
+
+/**
+ * The page cache shared by every replica: `SET <prefix>page:<sha256(key)> <envelope> PX ttl` in Redis, with a
+ * small in-process L1 (an LRU bounded in bytes) that keeps what this process wrote or read until the expiry the
+ * writer recorded.
+ *
+ * Redis is an optimisation, never a dependency. Commands are not queued while Redis is away (no offline queue,
+ * nothing retried), a `get` gives up after `commandTimeoutMs` and counts as a miss, a `set` is fire-and-forget,
+ * and the client reconnects by itself with a backoff capped at one second; sharing resumes on reconnection.
+ */
+export function createRedisPageCache(options: RedisPageCacheOptions): PageCache {
+  assertRedisUrl(options.url);
+  const prefix = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}page:`;
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  assertPositiveInteger('commandTimeoutMs', commandTimeoutMs);
+  const now = options.now ?? Date.now;
+  const l1 = new ByteBoundedLru(options.l1MaxBytes ?? DEFAULT_L1_MAX_BYTES, now);
+  let hits = 0;
+  let misses = 0;
+  let sets = 0;
+  let errors = 0;
+
+  const redis = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: Math.max(1000, commandTimeoutMs * 10),
+    retryStrategy: reconnectDelay,
+    connectionName: PAGE_CACHE_CONNECTION_NAME,
+    // CLIENT SETINFO is Redis ≥ 7.2; older servers answer it with an error we need not see.
+    disableClientInfo: true,
+  });
+
+  let state: 'unknown' | 'up' | 'down' = 'unknown';
+  let lastError: Error | undefined;
+  let closing = false;
+  const transition = (next: 'up' | 'down') => {
+    // Our own close() is not an outage worth reporting.
+    if (state === next || closing) return;
+    state = next;
+    try {
+      if (next === 'up') options.onStateChange?.('up');
+      else options.onStateChange?.('down', lastError);
+    } catch {
+      // A failing listener must not take the cache (or the process) down with it.
+    }
+  };
+  // Without an 'error' listener, ioredis reports every failed connection attempt as an unhandled error.
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
+  redis.on('ready', () => {
+    lastError = undefined;
+    transition('up');
+  });
+  redis.on('close', () => transition('down'));
+
+  const redisKey = (key: string) => prefix + createHash('sha256').update(key).digest('hex');
+
+  async function fromRedis(key: string): Promise<object | undefined> {
+    // Not connected: a miss at once, rather than a command that can only fail.
+    if (redis.status !== 'ready') return undefined;
+    let text: string | null;
+    try {
+      text = await redis.get(redisKey(key));
+    } catch {
+      errors++;
+      return undefined;
+    }
+    if (text === null) return undefined;
+    let envelope: ReturnType<typeof decodeEnvelope>;
+    try {
+      envelope = decodeEnvelope(text);
+    } catch {
+      errors++;
+      return undefined;
+    }
+    // Clocks of replicas differ a little; an entry past its expiry here is a miss, as in the L1.
+    if (envelope.expiresAt <= now()) return undefined;
+    l1.set(key, envelope.value, envelope.expiresAt, entryBytes(key, text));
+    return envelope.value;
+  }
+
+  return {
+    kind: 'redis',
+    async get(key) {
+      const value = l1.get(key) ?? (await fromRedis(key));
+      if (value === undefined) misses++;
+      else hits++;
+      return value;
+    },
+    set(key, value, ttlMs) {
+      if (!isValidTtl(ttlMs)) return;
+      const expiresAt = now() + ttlMs;
+      let text: string;
+      try {
+        text = encodeEnvelope({ expiresAt, value });
+      } catch {
+        errors++;
+        return;
+      }
+      sets++;
+      l1.set(key, value, expiresAt, entryBytes(key, text));
+      if (redis.status !== 'ready') return;
+      redis.set(redisKey(key), text, 'PX', Math.ceil(ttlMs)).catch(() => {
+        errors++;
+      });
+    },
+    stats: () => ({ hits, misses, sets, evictions: l1.evictions, bytes: l1.bytes, entries: l1.size, errors }),
+    async close() {
+      closing = true;
+      l1.clear();
+      if (redis.status === 'ready') {
+        // QUIT lets Redis close the connection cleanly; give it the same short patience as any command.
+        await redis.quit().catch(() => undefined);
+      }
+      // Stops reconnecting (and any half-open socket) whatever QUIT did.
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * The HMAC key that signs cursors, shared by every replica through Redis: the first replica to start stores
+ * 32 random bytes (`SET <prefix>cursor-key <base64> NX`), and every replica reads back the one that won. The key
+ * has no expiry. Rejects when Redis cannot be reached within `timeoutMs` (default 5 s), or when the stored value
+ * is not a key this function wrote.
+ */
+export async function sharedCursorKey(options: {
+  url: string;
+  keyPrefix?: string;
+  timeoutMs?: number;
+}): Promise<Buffer> {
+  assertRedisUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CURSOR_KEY_TIMEOUT_MS;
+  assertPositiveInteger('timeoutMs', timeoutMs);
+  const key = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}cursor-key`;
+  let lastError: Error | undefined;
+  // Unlike the page cache, this waits for Redis (commands queue until it is connected), but only as long as
+  // the deadline below.
+  const redis = new Redis(options.url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelay,
+    connectTimeout: timeoutMs,
+    disableClientInfo: true,
+  });
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
+
+  const exchange = (async () => {
+    await redis.set(key, randomBytes(CURSOR_KEY_BYTES).toString('base64'), 'NX');
+    return redis.get(key);
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const cause = lastError ? `: ${lastError.message}` : '';
+      reject(
+        new Error(
+          `could not read the shared cursor key from Redis at ${redactedUrl(options.url)} within ${timeoutMs} ms${cause}`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    const stored = await Promise.race([exchange, deadline]);
+    if (stored === null)
+      throw new Error(`the shared cursor key ${key} vanished from Redis as it was written`);
+    const decoded = Buffer.from(stored, 'base64');
+    if (decoded.length < CURSOR_KEY_BYTES || decoded.toString('base64') !== stored) {
+      throw new Error(`${key} in Redis is not a base64 key of at least ${CURSOR_KEY_BYTES} bytes`);
+    }
+    return decoded;
+  } finally {
+    clearTimeout(timer);
+    // The exchange rejects once the client is disconnected; that rejection is already answered above.
+    exchange.catch(() => undefined);
+    // Not QUIT: a hung server would make it wait. Nothing is left to flush.
+    redis.disconnect();
+  }
+}

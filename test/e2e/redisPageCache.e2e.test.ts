@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisPageCache, type PageCache, sharedCursorKey } from '../../src/cache/pageCache.js';
+import { type RedisServer, startRedisServer } from './processes.js';
+
+/**
+ * The Redis page cache store (src/cache/redisStore.ts) against a real redis-server: sharing between two store
+ * instances (two replicas), expiry, and degradation when Redis crashes, hangs, and comes back on the same port.
+ */
+const COMMAND_TIMEOUT_MS = 100;
+/** What "fast" means below: well above the command timeout, far below anything that waits on Redis. */
+const FAST_MS = 1000;
+
+/** An SDK-like output: nested data, Date timestamps, `$metadata`, and a key that looks like the codec's tag. */
+function page(n: number) {
+  return {
+    $metadata: { httpStatusCode: 200, requestId: `req-${n}`, attempts: 1 },
+    sessions: [
+      { sessionId: `session-${n}`, startedAt: new Date(Date.UTC(2026, 0, n, 12)), endedAt: undefined },
+      {
+        sessionId: `session-${n}b`,
+        startedAt: new Date(Date.UTC(2026, 1, n, 8, 30, 15, 123)),
+        log: { $date: 5 },
+      },
+    ],
+    nextToken: n % 2 === 0 ? `token-${n}` : null,
+  };
+}
+
+let redis: RedisServer;
+let raw: Redis;
+const caches: PageCache[] = [];
+let prefixCounter = 0;
+
+/** Store instances on this suite's Redis; each test gets its own key prefix, so tests share no entries. */
+function store(options: { prefix: string; now?: () => number; states?: string[] }): PageCache {
+  const cache = createRedisPageCache({
+    url: redis.url,
+    keyPrefix: options.prefix,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    ...(options.now ? { now: options.now } : {}),
+    onStateChange: (state, error) => options.states?.push(error ? `${state}: ${error.message}` : state),
+  });
+  caches.push(cache);
+  return cache;
+}
+
+const freshPrefix = () => `test-${process.pid}-${++prefixCounter}:`;
+
+/** A connected store: Redis commands are only sent once the connection is ready. */
+async function connectedStore(prefix: string, states: string[] = [], now?: () => number): Promise<PageCache> {
+  const cache = store({ prefix, states, ...(now ? { now } : {}) });
+  await expect.poll(() => states, { timeout: 5000 }).toContain('up');
+  return cache;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  raw = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  raw.on('error', () => undefined);
+});
+
+// A test that stopped Redis and failed before restarting it must not fail the tests after it.
+beforeEach(async () => {
+  if (!redis.running) await redis.restart();
+});
+
+afterAll(async () => {
+  await Promise.allSettled(caches.map((cache) => cache.close()));
+  raw?.disconnect();
+  await redis?.kill();
+});
+
+describe('Redis page cache', () => {
+  it('serves what one instance stored to another, Dates and $-keys intact, under a hashed prefixed key', async () => {
+    const prefix = freshPrefix();
+    const writer = await connectedStore(prefix);
+    const reader = await connectedStore(prefix);
+    const value = page(3);
+
+    expect(await reader.get('ListSessions {"jobId":"job-1"}')).toBeUndefined();
+    writer.set('ListSessions {"jobId":"job-1"}', value, 60_000);
+    await expect.poll(() => reader.get('ListSessions {"jobId":"job-1"}')).toEqual(value);
+
+    const got = (await reader.get('ListSessions {"jobId":"job-1"}')) as ReturnType<typeof page>;
+    expect(got).not.toBe(value);
+    expect(got.sessions[0]?.startedAt).toBeInstanceOf(Date);
+    expect(got.sessions[1]?.startedAt.getTime()).toBe(value.sessions[1]?.startedAt.getTime());
+    expect(got.sessions[1]?.log).toEqual({ $date: 5 });
+    expect(got.$metadata).toEqual(value.$metadata);
+
+    const digest = createHash('sha256').update('ListSessions {"jobId":"job-1"}').digest('hex');
+    expect(await raw.keys(`${prefix}*`)).toEqual([`${prefix}page:${digest}`]);
+    const pttl = await raw.pttl(`${prefix}page:${digest}`);
+    expect(pttl).toBeGreaterThan(50_000);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+
+    const stats = reader.stats();
+    expect(stats.hits).toBeGreaterThanOrEqual(2);
+    expect(stats.misses).toBeGreaterThanOrEqual(1);
+    expect(stats.entries).toBe(1);
+    expect(stats.bytes).toBeGreaterThan(JSON.stringify(value).length);
+    expect(stats.errors).toBe(0);
+    expect(writer.stats()).toMatchObject({ sets: 1, errors: 0 });
+
+    // Another prefix is another cache.
+    const other = await connectedStore(freshPrefix());
+    expect(await other.get('ListSessions {"jobId":"job-1"}')).toBeUndefined();
+  });
+
+  it('expires entries in Redis (PX), and a reader keeps a Redis hit only until the writer’s expiry', async () => {
+    const prefix = freshPrefix();
+    let readerClock = Date.now();
+    const writer = await connectedStore(prefix);
+    const reader = await connectedStore(prefix, [], () => readerClock);
+
+    writer.set('long', page(1), 60_000);
+    await expect.poll(() => reader.get('long')).toEqual(page(1));
+    // Served from the reader's L1 now; once its clock passes the writer's expiry it is a miss, L1 or not.
+    readerClock += 61_000;
+    expect(await reader.get('long')).toBeUndefined();
+
+    writer.set('short', page(2), 300);
+    await expect
+      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('short').digest('hex')}`))
+      .toBe(1);
+    await expect
+      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('short').digest('hex')}`), {
+        timeout: 5000,
+      })
+      .toBe(0);
+    const late = await connectedStore(prefix);
+    expect(await late.get('short')).toBeUndefined();
+  });
+
+  it('answers misses quickly while Redis hangs (SIGSTOP), and counts the timeouts as errors', async () => {
+    const prefix = freshPrefix();
+    const cache = await connectedStore(prefix);
+    cache.set('kept', page(4), 60_000);
+    await expect
+      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('kept').digest('hex')}`))
+      .toBe(1);
+    redis.pause();
+    try {
+      const { result, ms } = await timed(() => cache.get('not in the L1'));
+      expect(result).toBeUndefined();
+      expect(ms).toBeLessThan(FAST_MS);
+      expect(cache.stats().errors).toBe(1);
+      // What this process holds in its L1 is still served.
+      expect(await cache.get('kept')).toEqual(page(4));
+      expect(() => cache.set('while hung', page(5), 60_000)).not.toThrow();
+    } finally {
+      redis.resume();
+    }
+  });
+
+  it('degrades to misses when Redis dies, reconnects when it is back on the same port, and shares again', async () => {
+    const prefix = freshPrefix();
+    const writerStates: string[] = [];
+    const readerStates: string[] = [];
+    const writer = await connectedStore(prefix, writerStates);
+    const reader = await connectedStore(prefix, readerStates);
+
+    await redis.kill();
+    await expect.poll(() => readerStates, { timeout: 5000 }).toEqual(['up', expect.stringMatching(/^down/)]);
+    await expect.poll(() => writerStates, { timeout: 5000 }).toEqual(['up', expect.stringMatching(/^down/)]);
+
+    expect(() => writer.set('during the outage', page(6), 60_000)).not.toThrow();
+    const { result, ms } = await timed(() => reader.get('during the outage'));
+    expect(result).toBeUndefined();
+    expect(ms).toBeLessThan(FAST_MS);
+    // The writer still has it in its own L1.
+    expect(await writer.get('during the outage')).toEqual(page(6));
+    // The cursor key cannot be read either, and says so within its deadline.
+    const failed = await timed(() =>
+      sharedCursorKey({ url: redis.url, keyPrefix: prefix, timeoutMs: 300 }).then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      ),
+    );
+    expect(failed.result).toMatch(
+      /could not read the shared cursor key from Redis at redis:\/\/127\.0\.0\.1:\d+/,
+    );
+    expect(failed.ms).toBeLessThan(FAST_MS);
+
+    await redis.restart();
+    await expect
+      .poll(() => readerStates, { timeout: 10_000 })
+      .toEqual(['up', expect.stringMatching(/^down/), 'up']);
+    await expect
+      .poll(() => writerStates, { timeout: 10_000 })
+      .toEqual(['up', expect.stringMatching(/^down/), 'up']);
+    writer.set('after the outage', page(7), 60_000);
+    await expect.poll(() => reader.get('after the outage')).toEqual(page(7));
+  });
+
+  it('closes without hanging while Redis is gone', async () => {
+    const states: string[] = [];
+    const cache = await connectedStore(freshPrefix(), states);
+    await redis.kill();
+    try {
+      await expect.poll(() => states).toEqual(['up', expect.stringMatching(/^down/)]);
+      const { ms } = await timed(() => cache.close());
+      expect(ms).toBeLessThan(FAST_MS);
+      expect(await cache.get('anything')).toBeUndefined();
+    } finally {
+      await redis.restart();
+    }
+  });
+});
+
+describe('sharedCursorKey', () => {
+  it('gives every replica the same 32 random bytes, one key per prefix', async () => {
+    const prefix = freshPrefix();
+    const [first, second] = await Promise.all([
+      sharedCursorKey({ url: redis.url, keyPrefix: prefix }),
+      sharedCursorKey({ url: redis.url, keyPrefix: prefix }),
+    ]);
+    expect(first).toHaveLength(32);
+    expect(second).toEqual(first);
+    expect(await raw.get(`${prefix}cursor-key`)).toBe(first.toString('base64'));
+    expect(await raw.pttl(`${prefix}cursor-key`)).toBe(-1);
+
+    const other = await sharedCursorKey({ url: redis.url, keyPrefix: freshPrefix() });
+    expect(other).toHaveLength(32);
+    expect(other.equals(first)).toBe(false);
+  });
+
+  it('refuses a stored value it did not write', async () => {
+    const prefix = freshPrefix();
+    await raw.set(`${prefix}cursor-key`, 'short');
+    await expect(sharedCursorKey({ url: redis.url, keyPrefix: prefix })).rejects.toThrow(
+      /cursor-key in Redis is not a base64 key of at least 32 bytes/,
+    );
+  });
+});
