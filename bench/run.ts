@@ -13,7 +13,7 @@ import { generateDataset, type JobRef } from '../src/emulator/index.js';
 import { startChild } from './lib/child.js';
 import { latencySvg, markdownTable } from './lib/report.js';
 import type { ScenarioResult } from './lib/result.js';
-import { startGateway, startInProcessStack } from './lib/stack.js';
+import { type CacheMode, startGateway, startInProcessStack } from './lib/stack.js';
 import { gatewayOverhead, hotSpotFanIn, memory, type Remote } from './scenarios/remote.js';
 import { criticalPath, upstreamEfficiency } from './scenarios/upstream.js';
 import { paginationWalk } from './scenarios/walk.js';
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
 
   // 1. Upstream efficiency: emulator and gateway in this process (exact emulator counters, no timing involved).
   log('1. upstream efficiency');
-  const local = await startInProcessStack({ sizes: SIZES });
+  // Scenarios 1 and 2 measure one cold query: caches off (with defaults, a repeated query would cost 0 calls).
+  const local = await startInProcessStack({ sizes: SIZES }, 'caches-off');
   try {
     results.push(await upstreamEfficiency(local));
   } finally {
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const hotJob = dataset.edgeJobs.get(250) as JobRef;
   try {
     log('2. critical path (gateway in this process, emulator in a child process)');
-    const gateway = await startGateway(emulator.ready.endpoint);
+    const gateway = await startGateway(emulator.ready.endpoint, 'caches-off');
     try {
       results.push(
         await criticalPath(
@@ -78,35 +79,47 @@ async function main(): Promise<void> {
       await gateway.close();
     }
 
-    let gatewayChild = await startChild<{ url: string }>('gateway.ts', [emulator.ready.endpoint]);
+    const startRemote = async (mode: CacheMode): Promise<Remote> => ({
+      emulator,
+      gateway: await startChild<{ url: string }>('gateway.ts', [emulator.ready.endpoint, mode]),
+      mode,
+    });
+    const cachesOff = await startRemote('caches-off');
+    const defaults = await startRemote('defaults');
     try {
-      const remote: Remote = { emulator, gateway: gatewayChild };
-      log('3. gateway overhead (gateway and emulator in child processes)');
+      log('3. gateway overhead (gateway and emulator in child processes; caches off, then defaults)');
       results.push(
-        await gatewayOverhead(remote, hotJob, {
-          durationMs: quick ? 1500 : 6000,
+        await gatewayOverhead([cachesOff, defaults], hotJob, {
+          durationMs: quick ? 1500 : 5000,
           warmupMs: quick ? 300 : 1000,
         }),
       );
-      log('5. hot-spot fan-in');
-      results.push(await hotSpotFanIn(remote, hotJob, { clients: 200, durationMs: quick ? 2000 : 10_000 }));
     } finally {
-      await gatewayChild.stop();
+      await cachesOff.gateway.stop();
+      await defaults.gateway.stop();
     }
 
-    log('6. memory (a fresh gateway process)');
-    gatewayChild = await startChild<{ url: string }>('gateway.ts', [emulator.ready.endpoint]);
+    log('5. hot-spot fan-in (a fresh gateway with defaults)');
+    const fanIn = await startRemote('defaults');
+    try {
+      results.push(await hotSpotFanIn(fanIn, hotJob, { clients: 200, durationMs: quick ? 4000 : 10_000 }));
+    } finally {
+      await fanIn.gateway.stop();
+    }
+
+    log('6. memory (a fresh gateway process with defaults)');
+    const memoryRemote = await startRemote('defaults');
     try {
       results.push(
-        await memory({ emulator, gateway: gatewayChild }, hotJob, {
+        await memory(memoryRemote, hotJob, {
           requests: quick ? 3000 : 50_000,
           concurrency: 8,
           warmupRequests: quick ? 500 : 2000,
-          maxDurationMs: quick ? 10_000 : 75_000,
+          maxDurationMs: quick ? 10_000 : 90_000,
         }),
       );
     } finally {
-      await gatewayChild.stop();
+      await memoryRemote.gateway.stop();
     }
   } finally {
     await emulator.stop();
@@ -114,7 +127,7 @@ async function main(): Promise<void> {
 
   // 4. Pagination walk: its own 10,000-session job, emulator and gateway in this process (exact counters).
   log(`4. pagination walk (${WALK_SESSIONS} sessions)`);
-  const walkStack = await startInProcessStack({ sizes: { largeJobSessions: WALK_SESSIONS } });
+  const walkStack = await startInProcessStack({ sizes: { largeJobSessions: WALK_SESSIONS } }, 'defaults');
   try {
     const job = walkStack.emulator.dataset.edgeJobs.get(WALK_SESSIONS) as JobRef;
     results.push(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthConfig, readAuthConfig } from './auth/config.js';
+import { DEFAULT_UPSTREAM_CONCURRENCY } from './upstream/deadlineClient.js';
 import { type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSharing.js';
 
 /**
@@ -259,7 +260,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 3, 1, 10),
       requestTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
       chainPageSize: int('UPSTREAM_PAGE_SIZE', 100, 1, 100),
-      maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 32, 1, 1000),
+      maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', DEFAULT_UPSTREAM_CONCURRENCY, 1, 1000),
     },
     cache,
     operationTimeoutMs: int('OPERATION_TIMEOUT_MS', 10_000, 100, 300_000),

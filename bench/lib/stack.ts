@@ -1,24 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
+import { loadConfig } from '../../src/config.js';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
+import { silentLogger } from '../../src/logging.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
+import { setUpSharing } from '../../src/upstream/sharingSetup.js';
+import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
 
 /**
  * The SDK client settings of the benchmark: the gateway's production defaults (README "Configuration":
- * UPSTREAM_MAX_ATTEMPTS 3, UPSTREAM_TIMEOUT_MS 5000, UPSTREAM_PAGE_SIZE 100, UPSTREAM_MAX_CONCURRENCY 32,
+ * UPSTREAM_MAX_ATTEMPTS 3, UPSTREAM_TIMEOUT_MS 5000, UPSTREAM_PAGE_SIZE 100, UPSTREAM_MAX_CONCURRENCY 64,
  * OPERATION_TIMEOUT_MS 10 s). The raw baseline of scenario 3 builds its client with the same call.
  */
 export const CHAIN_PAGE_SIZE = 100;
-export const UPSTREAM_MAX_CONCURRENCY = 32;
+export const UPSTREAM_MAX_CONCURRENCY = 64;
 
-export function benchDeadlineClient(endpoint: string): DeadlineClient {
+export function benchDeadlineClient(endpoint: string, sharing?: UpstreamSharingOptions): DeadlineClient {
   return createDeadlineClient(
     { upstream: { maxAttempts: 3, requestTimeoutMs: 5000, chainPageSize: CHAIN_PAGE_SIZE } },
     { region: 'us-west-2', endpoint },
     { maxConcurrency: UPSTREAM_MAX_CONCURRENCY },
+    sharing,
   );
 }
+
+/**
+ * `caches-off`: no page cache, no coalescing (the gateway's own cost: every request goes to Deadline).
+ * `defaults`: what `npm start` runs with (the configuration defaults: in-memory page cache, default TTLs,
+ * coalescing), built by the same code as src/index.ts.
+ */
+export type CacheMode = 'caches-off' | 'defaults';
 
 export interface GatewayStack {
   url: string;
@@ -31,8 +43,9 @@ export interface GatewayStack {
  * The gateway as `test/helpers/testStack.ts` builds it: `createDeadlineClient` → `createGateway` (the one server
  * factory) → listen on an ephemeral loopback port. Default gateway options (limits, plugins, no auth).
  */
-export async function startGateway(endpoint: string): Promise<GatewayStack> {
-  const client = benchDeadlineClient(endpoint);
+export async function startGateway(endpoint: string, mode: CacheMode): Promise<GatewayStack> {
+  const shared = mode === 'defaults' ? await setUpSharing(loadConfig({}), endpoint, silentLogger) : undefined;
+  const client = benchDeadlineClient(endpoint, shared?.sharing);
   const gateway = await createGateway({
     client,
     cursorSecret: randomBytes(32),
@@ -47,6 +60,7 @@ export async function startGateway(endpoint: string): Promise<GatewayStack> {
     async close() {
       await gateway.stop();
       client.destroy();
+      await shared?.close();
     },
   };
 }
@@ -56,9 +70,12 @@ export interface InProcessStack extends GatewayStack {
 }
 
 /** Emulator and gateway in this process (scenarios 1, 2, 4: they read the emulator's counters directly). */
-export async function startInProcessStack(emulatorOptions: EmulatorOptions): Promise<InProcessStack> {
+export async function startInProcessStack(
+  emulatorOptions: EmulatorOptions,
+  mode: CacheMode,
+): Promise<InProcessStack> {
   const emulator = await startEmulator({ host: '127.0.0.1', ...emulatorOptions });
-  const stack = await startGateway(emulator.endpoint);
+  const stack = await startGateway(emulator.endpoint, mode);
   return {
     ...stack,
     emulator,
