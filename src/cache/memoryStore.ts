@@ -20,12 +20,14 @@ export class ByteBoundedLru {
   private heldBytes = 0;
   private evicted = 0;
 
+  /** A bound of 0 makes an LRU that stores nothing (the Redis store's `l1MaxBytes: 0`: no L1). */
   constructor(
     private readonly maxBytes: number,
     private readonly now: () => number,
+    name = 'maxBytes',
   ) {
-    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-      throw new RangeError(`maxBytes must be a positive integer, got ${String(maxBytes)}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+      throw new RangeError(`${name} must be an integer ≥ 0, got ${String(maxBytes)}`);
     }
   }
 
@@ -111,6 +113,8 @@ export interface MemoryPageCacheOptions {
  */
 export function createMemoryPageCache(options: MemoryPageCacheOptions): PageCache {
   const now = options.now ?? Date.now;
+  if (options.maxBytes === 0)
+    throw new RangeError('maxBytes must be above 0: a memory cache of 0 bytes holds nothing');
   const lru = new ByteBoundedLru(options.maxBytes, now);
   let hits = 0;
   let misses = 0;

@@ -21,7 +21,7 @@ export interface RedisPageCacheOptions {
   keyPrefix?: string;
   /** Longest a `get` waits on Redis before it counts as a miss, default 100 ms. */
   commandTimeoutMs?: number;
-  /** Bound of the in-process L1 in front of Redis, default 8 MiB. */
+  /** Bound of the in-process L1 in front of Redis, default 8 MiB; 0: no L1 (every `get` asks Redis). */
   l1MaxBytes?: number;
   now?: () => number;
   /** Called once per transition: 'up' when Redis is ready, 'down' (with the last error) when it is lost. */
@@ -75,7 +75,7 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   assertPositiveInteger('commandTimeoutMs', commandTimeoutMs);
   const now = options.now ?? Date.now;
-  const l1 = new ByteBoundedLru(options.l1MaxBytes ?? DEFAULT_L1_MAX_BYTES, now);
+  const l1 = new ByteBoundedLru(options.l1MaxBytes ?? DEFAULT_L1_MAX_BYTES, now, 'l1MaxBytes');
   let hits = 0;
   let misses = 0;
   let sets = 0;

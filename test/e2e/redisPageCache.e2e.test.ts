@@ -33,24 +33,30 @@ let raw: Redis;
 const caches: PageCache[] = [];
 let prefixCounter = 0;
 
-/** Store instances on this suite's Redis; each test gets its own key prefix, so tests share no entries. */
-function store(options: { prefix: string; now?: () => number; states?: string[] }): PageCache {
-  const cache = createRedisPageCache({
-    url: redis.url,
-    keyPrefix: options.prefix,
-    commandTimeoutMs: COMMAND_TIMEOUT_MS,
-    ...(options.now ? { now: options.now } : {}),
-    onStateChange: (state, error) => options.states?.push(error ? `${state}: ${error.message}` : state),
-  });
-  caches.push(cache);
-  return cache;
-}
+/** Where the store keeps `key`: the prefix, `page:`, and the key's SHA-256 (what an operator sees in Redis). */
+const redisKey = (prefix: string, key: string) =>
+  `${prefix}page:${createHash('sha256').update(key).digest('hex')}`;
 
 const freshPrefix = () => `test-${process.pid}-${++prefixCounter}:`;
 
-/** A connected store: Redis commands are only sent once the connection is ready. */
-async function connectedStore(prefix: string, states: string[] = [], now?: () => number): Promise<PageCache> {
-  const cache = store({ prefix, states, ...(now ? { now } : {}) });
+/**
+ * A store instance on this suite's Redis (each test uses its own key prefix, so tests share no entries), once
+ * connected: Redis commands are only sent once the connection is ready. `states` collects its state changes.
+ */
+async function connectedStore(
+  prefix: string,
+  options: { states?: string[]; now?: () => number; l1MaxBytes?: number } = {},
+): Promise<PageCache> {
+  const states = options.states ?? [];
+  const cache = createRedisPageCache({
+    url: redis.url,
+    keyPrefix: prefix,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.l1MaxBytes === undefined ? {} : { l1MaxBytes: options.l1MaxBytes }),
+    onStateChange: (state, error) => states.push(error ? `${state}: ${error.message}` : state),
+  });
+  caches.push(cache);
   await expect.poll(() => states, { timeout: 5000 }).toContain('up');
   return cache;
 }
@@ -96,9 +102,8 @@ describe('Redis page cache', () => {
     expect(got.sessions[1]?.log).toEqual({ $date: 5 });
     expect(got.$metadata).toEqual(value.$metadata);
 
-    const digest = createHash('sha256').update('ListSessions {"jobId":"job-1"}').digest('hex');
-    expect(await raw.keys(`${prefix}*`)).toEqual([`${prefix}page:${digest}`]);
-    const pttl = await raw.pttl(`${prefix}page:${digest}`);
+    expect(await raw.keys(`${prefix}*`)).toEqual([redisKey(prefix, 'ListSessions {"jobId":"job-1"}')]);
+    const pttl = await raw.pttl(redisKey(prefix, 'ListSessions {"jobId":"job-1"}'));
     expect(pttl).toBeGreaterThan(50_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
 
@@ -119,7 +124,7 @@ describe('Redis page cache', () => {
     const prefix = freshPrefix();
     let readerClock = Date.now();
     const writer = await connectedStore(prefix);
-    const reader = await connectedStore(prefix, [], () => readerClock);
+    const reader = await connectedStore(prefix, { now: () => readerClock });
 
     writer.set('long', page(1), 60_000);
     await expect.poll(() => reader.get('long')).toEqual(page(1));
@@ -128,11 +133,9 @@ describe('Redis page cache', () => {
     expect(await reader.get('long')).toBeUndefined();
 
     writer.set('short', page(2), 300);
+    await expect.poll(() => raw.exists(redisKey(prefix, 'short'))).toBe(1);
     await expect
-      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('short').digest('hex')}`))
-      .toBe(1);
-    await expect
-      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('short').digest('hex')}`), {
+      .poll(() => raw.exists(redisKey(prefix, 'short')), {
         timeout: 5000,
       })
       .toBe(0);
@@ -140,13 +143,26 @@ describe('Redis page cache', () => {
     expect(await late.get('short')).toBeUndefined();
   });
 
+  it('keeps a Redis hit in its L1 (by default), or asks Redis every time with l1MaxBytes: 0', async () => {
+    const prefix = freshPrefix();
+    const writer = await connectedStore(prefix);
+    const withL1 = await connectedStore(prefix);
+    const withoutL1 = await connectedStore(prefix, { l1MaxBytes: 0 });
+    writer.set('page', page(8), 60_000);
+    await expect.poll(() => withL1.get('page')).toEqual(page(8));
+    expect(await withoutL1.get('page')).toEqual(page(8));
+    expect(withoutL1.stats()).toMatchObject({ entries: 0, bytes: 0 });
+
+    await raw.del(redisKey(prefix, 'page'));
+    expect(await withL1.get('page')).toEqual(page(8));
+    expect(await withoutL1.get('page')).toBeUndefined();
+  });
+
   it('answers misses quickly while Redis hangs (SIGSTOP), and counts the timeouts as errors', async () => {
     const prefix = freshPrefix();
     const cache = await connectedStore(prefix);
     cache.set('kept', page(4), 60_000);
-    await expect
-      .poll(() => raw.exists(`${prefix}page:${createHash('sha256').update('kept').digest('hex')}`))
-      .toBe(1);
+    await expect.poll(() => raw.exists(redisKey(prefix, 'kept'))).toBe(1);
     redis.pause();
     try {
       const { result, ms } = await timed(() => cache.get('not in the L1'));
@@ -165,8 +181,8 @@ describe('Redis page cache', () => {
     const prefix = freshPrefix();
     const writerStates: string[] = [];
     const readerStates: string[] = [];
-    const writer = await connectedStore(prefix, writerStates);
-    const reader = await connectedStore(prefix, readerStates);
+    const writer = await connectedStore(prefix, { states: writerStates });
+    const reader = await connectedStore(prefix, { states: readerStates });
     // ioredis reports an 'error' event nobody listens to on the console (it does not throw).
     const consoleError = vi.spyOn(console, 'error');
 
@@ -207,7 +223,7 @@ describe('Redis page cache', () => {
 
   it('closes without hanging while Redis is gone', async () => {
     const states: string[] = [];
-    const cache = await connectedStore(freshPrefix(), states);
+    const cache = await connectedStore(freshPrefix(), { states });
     await redis.kill();
     try {
       await expect.poll(() => states).toEqual(['up', expect.stringMatching(/^down/)]);

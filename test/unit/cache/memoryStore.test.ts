@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ByteBoundedLru } from '../../../src/cache/memoryStore.js';
 import { createMemoryPageCache } from '../../../src/cache/pageCache.js';
 
 /** A clock the test moves by hand. */
@@ -127,9 +128,17 @@ describe('memory page cache', () => {
   });
 
   it('rejects a bound that is not a positive integer', () => {
-    for (const maxBytes of [0, -1, 1.5, Number.NaN]) {
-      expect(() => createMemoryPageCache({ maxBytes })).toThrow(/maxBytes must be a positive integer/);
+    for (const maxBytes of [-1, 1.5, Number.NaN]) {
+      expect(() => createMemoryPageCache({ maxBytes })).toThrow(/maxBytes must be an integer ≥ 0/);
     }
+    expect(() => createMemoryPageCache({ maxBytes: 0 })).toThrow(/maxBytes must be above 0/);
+  });
+
+  it('as an L1 with a bound of 0, stores nothing', () => {
+    const lru = new ByteBoundedLru(0, Date.now, 'l1MaxBytes');
+    expect(lru.set('k', {}, Date.now() + 60_000, 1)).toBe(false);
+    expect(lru.get('k')).toBeUndefined();
+    expect(() => new ByteBoundedLru(-1, Date.now, 'l1MaxBytes')).toThrow(/l1MaxBytes must be an integer ≥ 0/);
   });
 
   it('forgets everything on close', async () => {
