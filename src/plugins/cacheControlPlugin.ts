@@ -46,9 +46,11 @@ import {
  * Lists that come back empty and null parents are counted too, where Apollo's run-time walk would skip them.
  *
  * Headers (README "Response caching and persisted queries"): `Cache-Control: max-age=N, public|private` only for
- * a GET of a query whose response has no errors and whose maxAge is above 0; every other response of the GraphQL
- * pipeline gets `no-store`, POSTs included (an error response keeps a header Apollo already put on it, e.g.
- * PersistedQueryNotFound's `private, no-cache, must-revalidate`). The policy is also left in
+ * a GET of a query whose response has no errors and whose maxAge is above 0 (with `Vary: accept`, which picks the
+ * response's content type); every other response of the GraphQL pipeline gets `no-store`, POSTs included (an
+ * error response keeps a header Apollo already put on it, e.g. PersistedQueryNotFound's `private, no-cache,
+ * must-revalidate`). POSTs are what a router sends: @apollo/gateway then counts this subgraph's answers as
+ * uncacheable, as it does for any subgraph answer without max-age. The policy is also left in
  * `requestContext.overallCachePolicy` for Apollo's other consumers (usage reporting).
  */
 
@@ -95,10 +97,17 @@ export function cacheControlPlugin<TContext extends BaseContext>(
         request.http?.method === 'GET' && operation?.operation === 'query'
           ? overallCachePolicy.policyIfCacheable()
           : null;
+      if (!policy) {
+        headers.set('cache-control', NO_STORE);
+        return;
+      }
       headers.set(
         'cache-control',
-        policy ? `max-age=${policy.maxAge}, ${policy.scope === 'PRIVATE' ? 'private' : 'public'}` : NO_STORE,
+        `max-age=${policy.maxAge}, ${policy.scope === 'PRIVATE' ? 'private' : 'public'}`,
       );
+      // Apollo picks the content type (application/json or application/graphql-response+json) by Accept.
+      const vary = headers.get('vary');
+      headers.set('vary', vary ? `${vary}, accept` : 'accept');
     },
   };
   return {

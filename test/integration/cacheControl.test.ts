@@ -102,6 +102,9 @@ describe('Cache-Control on the open gateway', () => {
     const response = await get(stack, { query: FARM_QUERY, variables: { farmId } });
     expectData(response);
     expect(cacheControl(response)).toBe('max-age=60, public');
+    // A cache keyed by URL alone would serve one client's content type to another.
+    expect(response.headers.get('vary')).toMatch(/\baccept\b/i);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('a GET job query: 5 s; with its sessions and a farm: 2 s, the smallest hint of the response', async () => {
