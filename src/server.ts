@@ -2,10 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -19,6 +23,7 @@ import { ErrorCode } from './errors/codes.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
+import { cacheControlPlugin } from './plugins/cacheControlPlugin.js';
 import { type CostLimits, costLimitsPlugin } from './plugins/costLimitsPlugin.js';
 import { operationDeadlinePlugin } from './plugins/operationDeadlinePlugin.js';
 import { operationLogPlugin } from './plugins/operationLogPlugin.js';
@@ -122,6 +127,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: limits.maxTokens },
+    // Automatic persisted queries (on by default in Apollo Server 5), in their own LRU bounded in bytes.
+    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
     // Shutdown is the caller's (index.ts drains on SIGTERM, then stops the emulator and exits 0).
     stopOnTerminationSignals: false,
     plugins: [
@@ -133,6 +140,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       upstreamCallsPlugin(),
       operationDeadlinePlugin(),
       operationLogPlugin(logger),
+      // Cache-Control from the schema's @cacheControl hints, one walk per document (README "Response caching and
+      // persisted queries"); Apollo's per-field plugin is off. Never `public` behind a JWT, an allow-list or a
+      // router secret: a shared cache would hand the answer to callers who do not pass those checks.
+      ApolloServerPluginCacheControlDisabled(),
+      cacheControlPlugin<GatewayContext>({
+        isPrivate: ({ contextValue }) =>
+          Boolean(options.jwt || options.routerSecret) || contextValue.farmAccess.restricted,
+      }),
       // Federated traces for a router that asks for them (ftv1); error messages in traces are masked.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       landingPage === 'graphiql'
@@ -205,6 +220,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 const MAX_BODY = '1mb';
+/** Bound of the APQ cache (query texts by sha256), in characters: thousands of typical operations. */
+const APQ_CACHE_BYTES = 8 * 2 ** 20;
 
 /** A body that is not JSON, or too large, gets a GraphQL-shaped JSON error (never Express's HTML page). */
 const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {

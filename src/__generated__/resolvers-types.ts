@@ -33,6 +33,13 @@ export type AutoScalingStatus =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/** Who may cache a response: any cache (PUBLIC), or only the client's own (PRIVATE). */
+export type CacheControlScope =
+  /** Only the requesting client may store the response. */
+  | 'PRIVATE'
+  /** Shared caches (CDNs, proxies) may store the response. */
+  | 'PUBLIC';
+
 /** What a queue does when its budget is exhausted. */
 export type DefaultQueueBudgetAction =
   /** Nothing: keep scheduling. */
@@ -988,6 +995,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AutoScalingStatus: AutoScalingStatus;
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DefaultQueueBudgetAction: DefaultQueueBudgetAction;
   Farm: ResolverTypeWrapper<FarmRecord>;
@@ -1029,9 +1037,9 @@ export type ResolversTypes = {
   WorkerConnection: ResolverTypeWrapper<Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
   WorkerEdge: ResolverTypeWrapper<Omit<WorkerEdge, 'node'> & { node: ResolversTypes['Worker'] }>;
   WorkerStatus: WorkerStatus;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1065,10 +1073,18 @@ export type ResolversParentTypes = {
   Worker: WorkerRecord;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
   WorkerEdge: Omit<WorkerEdge, 'node'> & { node: ResolversParentTypes['Worker'] };
+  Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
-  Boolean: Scalars['Boolean']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CostDirectiveArgs = {
   weight: Scalars['Int']['input'];
@@ -1391,6 +1407,7 @@ export type Resolvers<ContextType = GatewayContext> = {
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
