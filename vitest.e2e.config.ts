@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /**
- * `npm run test:e2e`: the browser suites (headless Debian chromium driven by playwright-core; `.ci/install-e2e-deps`
- * installs it). Kept out of `npm test`, which must run on a machine without a browser.
+ * `npm run test:e2e`: the browser suites (headless Debian chromium driven by playwright-core) and the Redis suites
+ * (a real redis-server, two gateway processes); `.ci/install-e2e-deps` installs both. Kept out of `npm test`,
+ * which must run on a machine without a browser or Redis.
  */
 export default defineConfig({
   resolve: {

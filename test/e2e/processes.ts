@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { GraphQLResponse } from '../helpers/testStack.js';
 
 /**
  * Child processes of the Redis e2e suites: a real `redis-server` (Debian's, installed by .ci/install-e2e-deps) and
@@ -165,19 +164,4 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     throw error;
   }
   return { url, output: watched.output, stop };
-}
-
-/** POST a GraphQL operation to a gateway at `url` (a process of its own: no TestStack to ask). */
-export async function postGraphQL<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<GraphQLResponse<T>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-  return { ...body, status: response.status, headers: response.headers };
 }

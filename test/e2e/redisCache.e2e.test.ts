@@ -2,14 +2,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CACHE_CONNECTION_NAME } from '../../src/cache/redisStore.js';
 import { type Dataset, type EmulatorHandle, type JobRef, startEmulator } from '../../src/emulator/index.js';
+import { postGraphQL } from '../helpers/testStack.js';
 import { SESSIONS_PAGE, type SessionsPageData } from '../helpers/walk.js';
-import {
-  type GatewayProcess,
-  postGraphQL,
-  type RedisServer,
-  startGatewayProcess,
-  startRedisServer,
-} from './processes.js';
+import { type GatewayProcess, type RedisServer, startGatewayProcess, startRedisServer } from './processes.js';
 
 /**
  * Two gateway processes behind one Redis (REDIS_URL, no CURSOR_SECRET), as replicas behind a load balancer: a page

@@ -88,21 +88,28 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     url,
     gateway,
     emulator,
-    async query<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-      return { ...body, status: response.status, headers: response.headers };
-    },
+    query: (query, variables) => postGraphQL(url, query, variables),
     async close() {
       await gateway.stop();
       client.destroy();
       await emulator?.close();
     },
   };
+}
+
+/** POSTs one GraphQL operation to `<url>/graphql` and reads the JSON answer with its status and headers. */
+export async function postGraphQL<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { ...body, status: response.status, headers: response.headers };
 }
 
 /** The codes of a response's errors, in order. */

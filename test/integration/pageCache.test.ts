@@ -6,7 +6,7 @@ import { type Dataset, type EmulatorHandle, startEmulator } from '../../src/emul
 import { createGateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
 import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
-import type { GraphQLResponse } from '../helpers/testStack.js';
+import { type GraphQLResponse, postGraphQL } from '../helpers/testStack.js';
 import { type JobRef, SESSIONS_PAGE, type SessionsPageData, walkSessions } from '../helpers/walk.js';
 
 /**
@@ -44,15 +44,7 @@ async function gatewayOver(
   const url = await gateway.listen(0, '127.0.0.1');
   open.push(() => gateway.stop());
   return {
-    async query<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-      return { ...body, status: response.status, headers: response.headers };
-    },
+    query: (query, variables) => postGraphQL(url, query, variables),
   };
 }
 
