@@ -1,3 +1,4 @@
+import { persistedQueryCache } from './cache/persistedQueryCache.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './config.js';
 import { type EmulatorHandle, startEmulator } from './emulator/index.js';
 import { createLogger } from './logging.js';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     logger,
     limits: config.limits,
     landingPage: config.landingPage,
+    ...(shared.cache?.kind === 'redis' ? { persistedQueryCache: persistedQueryCache(shared.cache) } : {}),
     ...(config.auth.jwt ? { jwt: config.auth.jwt } : {}),
     ...(config.auth.farmAllowList ? { farmAllowList: config.auth.farmAllowList } : {}),
     ...(config.routerSecret

@@ -9,7 +9,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -78,6 +78,11 @@ export interface GatewayOptions {
    * Default: `graphiql`, `off` in production.
    */
   landingPage?: LandingPage;
+  /**
+   * Where automatic persisted queries are kept; default: an in-process LRU. With REDIS_URL, index.ts passes the
+   * shared cache (src/cache/persistedQueryCache.ts), so every replica knows a query registered on any of them.
+   */
+  persistedQueryCache?: KeyValueCache<string>;
 }
 
 export type LandingPage = 'graphiql' | 'sandbox' | 'off';
@@ -127,8 +132,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    // Automatic persisted queries (on by default in Apollo Server 5), in their own LRU bounded in bytes.
-    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
+    // Automatic persisted queries (on by default in Apollo Server 5), in their own LRU bounded in bytes unless the
+    // caller shares them (Redis).
+    persistedQueries: {
+      cache: options.persistedQueryCache ?? new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }),
+    },
     // Shutdown is the caller's (index.ts drains on SIGTERM, then stops the emulator and exits 0).
     stopOnTerminationSignals: false,
     plugins: [

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CACHE_CONNECTION_NAME } from '../../src/cache/redisStore.js';
@@ -139,6 +140,34 @@ describe('two gateway replicas sharing one Redis', () => {
     expect(again.data).toEqual(next.data);
     expect(again.gatewayCalls).toBe(0);
     expect(again.emulatorCalls).toBe(0);
+  });
+
+  it('a persisted query registered on one replica is known to the other (APQ in Redis)', async () => {
+    const query = '{ farms(first: 5) { nodes { farmId displayName } } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const byHash = async (from: GatewayProcess) => {
+      const url = new URL('/graphql', from.url);
+      url.searchParams.set('extensions', JSON.stringify(extensions));
+      const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+      return (await response.json()) as {
+        data?: unknown;
+        errors?: Array<{ extensions?: { code?: string } }>;
+      };
+    };
+    // Unknown to both replicas at first.
+    expect((await byHash(replica(1))).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await fetch(`${replica(0).url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions }),
+    });
+    expect(registered.status).toBe(200);
+    const served = await byHash(replica(1));
+    expect(served.errors).toBeUndefined();
+    expect(served.data).toEqual({
+      farms: { nodes: dataset.farms.slice(0, 5).map(({ farmId, displayName }) => ({ farmId, displayName })) },
+    });
   });
 
   it('keeps answering, each replica on its own, while Redis is down; shares again once it is back', async () => {
