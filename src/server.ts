@@ -1,3 +1,4 @@
+import './execution/graphqlProductionMode.js';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
