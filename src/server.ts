@@ -17,6 +17,7 @@ import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf } from '.
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
+import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
@@ -74,6 +75,11 @@ export interface GatewayOptions {
    * Default: `graphiql`, `off` in production.
    */
   landingPage?: LandingPage;
+  /**
+   * What executes operations: graphql-jit's compiled queries (default) or graphql-js's `execute`; same answers
+   * (src/execution/jitGateway.ts).
+   */
+  executor?: ExecutorKind;
 }
 
 export type LandingPage = 'graphiql' | 'sandbox' | 'off';
@@ -114,7 +120,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   const httpServer = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(nodeFields),
+    gateway: executorGateway(buildGatewaySchema(nodeFields), options.executor ?? 'jit'),
     includeStacktraceInErrorResponses: false,
     introspection,
     // Introspection off and callers not restricted to a router: `_service { sdl }` would reveal the schema anyway.
