@@ -1,3 +1,4 @@
+import './execution/graphqlProductionMode.js';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf } from '.
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
+import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
@@ -83,6 +85,11 @@ export interface GatewayOptions {
    * shared cache (src/cache/persistedQueryCache.ts), so every replica knows a query registered on any of them.
    */
   persistedQueryCache?: KeyValueCache<string>;
+  /**
+   * What executes operations: graphql-jit's compiled queries (default) or graphql-js's `execute`; same answers
+   * (src/execution/jitGateway.ts).
+   */
+  executor?: ExecutorKind;
 }
 
 export type LandingPage = 'graphiql' | 'sandbox' | 'off';
@@ -123,7 +130,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   const httpServer = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(nodeFields),
+    gateway: executorGateway(buildGatewaySchema(nodeFields), options.executor ?? 'jit'),
     includeStacktraceInErrorResponses: false,
     introspection,
     // Introspection off and callers not restricted to a router: `_service { sdl }` would reveal the schema anyway.

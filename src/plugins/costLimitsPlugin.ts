@@ -3,8 +3,8 @@ import type { GatewayContext } from '../context.js';
 import { ErrorCode, gatewayError } from '../errors/codes.js';
 import {
   type CostEstimate,
+  CostEstimateCache,
   type CostModelOptions,
-  estimateCost,
   OperationTooLargeError,
 } from '../validation/costModel.js';
 import { measureOperation, shapeLimitError, tooManyTokens } from '../validation/operationLimits.js';
@@ -34,6 +34,7 @@ export function costLimitsPlugin(
   limits: CostLimits,
   model: CostModelOptions = {},
 ): ApolloServerPlugin<GatewayContext> {
+  const estimates = new CostEstimateCache(model);
   return {
     async requestDidStart() {
       let estimate: CostEstimate | undefined;
@@ -43,7 +44,7 @@ export function costLimitsPlugin(
           const shapeError = shapeLimitError(measureOperation(schema, document, operation), limits);
           if (shapeError) throw shapeError;
           try {
-            estimate = estimateCost(schema, document, operation, request.variables, model);
+            estimate = estimates.estimate(schema, document, operation, request.variables);
           } catch (error) {
             if (!(error instanceof OperationTooLargeError)) throw error;
             throw gatewayError(

@@ -4,6 +4,7 @@ import { parseGlobalId } from '../ids/globalId.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
 import { checkIdArguments } from '../validation/idArguments.js';
+import { lookUp } from './keyOnly.js';
 import { loadEntity } from './Node.js';
 
 export const MAX_NODES = 100;
@@ -41,7 +42,9 @@ export const Query: QueryResolvers = {
     resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
   farm: (_, args, ctx) => ctx.loaders.farms.load(checkIdArguments(args)),
   queue: (_, args, ctx) => ctx.loaders.queues.load(checkIdArguments(args)),
-  job: (_, args, ctx) => ctx.loaders.jobs.load(checkIdArguments(args)),
+  // Skips BatchGetJob when only key fields and `sessions` are selected: ListSessions proves the job (keyOnly.ts).
+  job: (_, args, ctx, info) =>
+    lookUp('Job', checkIdArguments(args), info, (key) => ctx.loaders.jobs.load(key)),
   session: (_, args, ctx) => ctx.loaders.sessions.load(checkIdArguments(args)),
   fleet: (_, args, ctx) => ctx.loaders.fleets.load(checkIdArguments(args)),
   worker: (_, args, ctx) => ctx.loaders.workers.load(checkIdArguments(args)),

@@ -168,6 +168,107 @@ export function estimateCost(
   const scope = operationScope(schema, document, operation, rawVariables);
   // Variables that do not coerce: execution rejects the operation without running anything.
   if (!scope) return { estimatedNodes: 0, estimatedUpstreamCalls: 0 };
+  return walkCost(scope, operation, options);
+}
+
+/**
+ * `estimateCost` remembered per parsed operation (Apollo reuses the parsed document of a query text it has seen):
+ * the estimate is a pure function of the operation and of the coerced variable values its walk reads, so each entry
+ * keeps those reads (which variables, present or not, and their values) and serves any later request whose
+ * variables agree on them. A walk reads a variable only where the operation uses it (an argument, @skip/@include),
+ * in an order decided by the values read before, so equal reads mean an equal walk. Up to `MAX_ESTIMATES_PER_OPERATION`
+ * entries per operation (oldest dropped); variables that do not coerce are not cached (the estimate is then 0/0).
+ */
+export class CostEstimateCache {
+  private readonly byOperation = new WeakMap<OperationDefinitionNode, CachedEstimate[]>();
+
+  constructor(private readonly options: CostModelOptions = {}) {}
+
+  estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    rawVariables: Record<string, unknown> | undefined,
+  ): CostEstimate {
+    const scope = operationScope(schema, document, operation, rawVariables);
+    if (!scope) return { estimatedNodes: 0, estimatedUpstreamCalls: 0 };
+    const entries = this.byOperation.get(operation) ?? [];
+    const hit = entries.find((entry) => entry.schema === schema && sameReads(entry.reads, scope.variables));
+    if (hit) return hit.estimate;
+    const reads = new Map<string, VariableRead>();
+    const estimate = walkCost(
+      { ...scope, variables: recordingReads(scope.variables, reads) },
+      operation,
+      this.options,
+    );
+    entries.push({ schema, reads, estimate });
+    if (entries.length > MAX_ESTIMATES_PER_OPERATION) entries.shift();
+    this.byOperation.set(operation, entries);
+    return estimate;
+  }
+}
+
+export const MAX_ESTIMATES_PER_OPERATION = 16;
+
+interface VariableRead {
+  present: boolean;
+  /** JSON of the value (coerced variables are JSON values: scalars, lists, input objects). */
+  json: string | undefined;
+}
+
+interface CachedEstimate {
+  schema: GraphQLSchema;
+  reads: ReadonlyMap<string, VariableRead>;
+  estimate: CostEstimate;
+}
+
+function readOf(variables: Record<string, unknown>, name: string): VariableRead {
+  const present = Object.hasOwn(variables, name);
+  return { present, json: present ? JSON.stringify(variables[name]) : undefined };
+}
+
+function sameReads(reads: ReadonlyMap<string, VariableRead>, variables: Record<string, unknown>): boolean {
+  for (const [name, read] of reads) {
+    const now = readOf(variables, name);
+    if (now.present !== read.present || now.json !== read.json) return false;
+  }
+  return true;
+}
+
+/** The coerced variables, noting every one looked at (by `in`, own-property checks or reads). */
+function recordingReads(
+  variables: Record<string, unknown>,
+  reads: Map<string, VariableRead>,
+): Record<string, unknown> {
+  const note = (name: string | symbol) => {
+    if (typeof name === 'string' && !reads.has(name)) reads.set(name, readOf(variables, name));
+  };
+  return new Proxy(variables, {
+    get(target, name, receiver) {
+      note(name);
+      return Reflect.get(target, name, receiver);
+    },
+    has(target, name) {
+      note(name);
+      return Reflect.has(target, name);
+    },
+    getOwnPropertyDescriptor(target, name) {
+      note(name);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+    ownKeys(target) {
+      // Listing the variables reads them all.
+      for (const name of Reflect.ownKeys(target)) note(name);
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+function walkCost(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+  options: CostModelOptions,
+): CostEstimate {
   const walk = new CostWalk(scope, options);
   walk.visit(scope.rootType, [operation.selectionSet], root(), '');
   return walk.result();

@@ -80,6 +80,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     client,
     cursorSecret: options.cursorSecret ?? randomBytes(32),
     chainPageSize,
+    ...executorFromEnvironment(),
     ...options.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');
@@ -115,4 +116,17 @@ export async function postGraphQL<T>(
 /** The codes of a response's errors, in order. */
 export function codes(response: { errors?: GraphQLErrorJson[] }): Array<string | undefined> {
   return (response.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/**
+ * `GATEWAY_EXECUTOR=graphql-js npx vitest run` runs every suite through graphql-js's `execute` instead of the
+ * default compiled executor (test/integration/executors.test.ts compares both on every run).
+ */
+function executorFromEnvironment(): Pick<GatewayOptions, 'executor'> {
+  const executor = process.env.GATEWAY_EXECUTOR;
+  if (executor === undefined || executor === '') return {};
+  if (executor !== 'jit' && executor !== 'graphql-js') {
+    throw new Error(`GATEWAY_EXECUTOR must be jit or graphql-js (got ${executor}).`);
+  }
+  return { executor };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { globalIdOf } from '../../src/ids/globalId.js';
 import { CursorCodec } from '../../src/pagination/cursor.js';
 import { buildGatewaySchema } from '../../src/schema.js';
-import { estimateCost, listCalls, lookupCalls } from '../../src/validation/costModel.js';
+import { CostEstimateCache, estimateCost, listCalls, lookupCalls } from '../../src/validation/costModel.js';
 import { measureOperation } from '../../src/validation/operationLimits.js';
 import { README_FIRST_QUERY } from '../helpers/exampleQueries.js';
 
@@ -237,5 +237,54 @@ describe('the operation shape', () => {
       body = `job { queue { farm { queue(queueId: "${queueId}") { job(jobId: "${jobId}") { session(sessionId: "s") { ${body} } } } } } }`;
     const query = `{ session(farmId: "${farmId}", queueId: "${queueId}", jobId: "${jobId}", sessionId: "s") { ${body} } }`;
     expect(shape(query).depth).toBeGreaterThan(20);
+  });
+});
+
+describe('the cost estimate cache', () => {
+  const query = `query Q($farmId: ID!, $queueId: ID!, $jobId: ID!, $first: Int, $deep: Boolean!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      sessions(first: $first) { nodes { id worker @include(if: $deep) { hostName } } }
+    }
+  }`;
+  const base = { farmId, queueId, jobId, first: 10, deep: false, unused: 'a' };
+
+  it('answers exactly what estimateCost answers, reusing an estimate only when the variables it read agree', () => {
+    const { document, operation } = prepare(query);
+    const cache = new CostEstimateCache({ chainPageSize: 100 });
+    const fresh = (variables: Record<string, unknown>) =>
+      estimateCost(schema, document, operation, variables, { chainPageSize: 100 });
+    const cached = (variables: Record<string, unknown>) =>
+      cache.estimate(schema, document, operation, variables);
+
+    const first = cached(base);
+    expect(first).toEqual(fresh(base));
+    // A variable the walk never reads (here: not even declared) does not matter: the same estimate comes back.
+    expect(cached({ ...base, unused: 'b' })).toBe(first);
+    // Variables the walk reads do: `first`, @include's condition, an omitted `first` (the default, 25).
+    for (const variables of [
+      { ...base, first: 50 },
+      { ...base, deep: true },
+      { ...base, first: 50, deep: true },
+      { farmId, queueId, jobId, deep: false },
+      { ...base, jobId: `job-${hex('e')}` },
+    ]) {
+      const estimate = cached(variables);
+      expect(estimate).not.toBe(first);
+      expect(estimate).toEqual(fresh(variables));
+      expect(cached(variables)).toBe(estimate);
+    }
+    expect(fresh({ ...base, first: 50 }).estimatedNodes).toBeGreaterThan(first.estimatedNodes);
+  });
+
+  it('does not cache variables that do not coerce', () => {
+    const { document, operation } = prepare(query);
+    const cache = new CostEstimateCache();
+    expect(cache.estimate(schema, document, operation, { ...base, first: 'ten' })).toEqual({
+      estimatedNodes: 0,
+      estimatedUpstreamCalls: 0,
+    });
+    expect(cache.estimate(schema, document, operation, base)).toEqual(
+      estimateCost(schema, document, operation, base),
+    );
   });
 });

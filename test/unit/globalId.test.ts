@@ -32,3 +32,16 @@ describe('global IDs', () => {
     }
   });
 });
+
+describe('the global ID encoding', () => {
+  it("is graphql-relay's toGlobalId, byte for byte", () => {
+    const session = { ...job, sessionId: `session-${hex('d')}` };
+    const path = `${job.farmId}/${job.queueId}/${job.jobId}/${session.sessionId}`;
+    expect(globalIdOf('Session', session)).toBe(toGlobalId('Session', path));
+    // Lengths 0–2 mod 3 (padding "", "==", "="), so every tail of the encoder is compared.
+    const farm = (id: string) => ({ farmId: id });
+    for (const id of [`farm-${hex('a')}`, `farm-${hex('b')}`.slice(0, 36), `farm-${hex('c')}`.slice(0, 35)]) {
+      expect(globalIdOf('Farm', farm(id))).toBe(toGlobalId('Farm', id));
+    }
+  });
+});

@@ -1,0 +1,113 @@
+import { type GraphQLResolveInfo, getNamedType, isObjectType } from 'graphql';
+import { collectSubfields } from 'graphql/execution/collectFields.js';
+import { ErrorCode, notFound } from '../errors/codes.js';
+import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
+import type { FetchPage } from '../pagination/connection.js';
+
+/**
+ * Root lookups that skip their Get/BatchGet call when the selection cannot tell the difference.
+ *
+ * `job(farmId:, queueId:, jobId:) { id jobId sessions(first: 100) { … } }` needs nothing from BatchGetJob: the key
+ * fields come from the arguments, and ListSessions itself proves the job exists, because Deadline answers a List call
+ * under a missing parent with ResourceNotFoundException. So when a lookup's selection (after fragments and
+ * @include/@skip, exactly as graphql-js collects it) holds only key fields and at least one such "proving"
+ * connection, the lookup returns a record holding only the key, marked unverified, and the connection verifies it:
+ *
+ * - its List call succeeds: the parent exists, the answer is the one the lookup would have given;
+ * - its List call fails with NOT_FOUND: the connection fails with the lookup's own NOT_FOUND error (the same
+ *   `notFound` message naming the type and its key path), and since connections are non-null, the parent becomes
+ *   null: `job` is null with one NOT_FOUND error, as before. What changes is the error's path: `["job", "sessions"]`
+ *   (the field that found out) instead of `["job"]`;
+ * - it makes no call (`first: 0`): it loads the parent the usual way, so a missing one still fails.
+ *
+ * A selection without a proving connection (`job(…) { jobId }`) keeps the lookup: nothing else would notice a
+ * missing job.
+ */
+const unverified = new WeakSet<object>();
+
+/** Fields served from the key alone (besides `__typename`). */
+const KEY_FIELDS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
+  Job: new Set(['id', 'farmId', 'queueId', 'jobId']),
+};
+
+/** Connections whose List call fails with ResourceNotFoundException when the parent does not exist. */
+const PROVING_CONNECTIONS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
+  Job: new Set(['sessions']),
+};
+
+/**
+ * The record a root lookup returns: `{ key }` only, unverified, when the selection allows it (see above), else
+ * what `load` gives.
+ */
+export function lookUp<T extends EntityType, R>(
+  type: T,
+  key: EntityKeys[T],
+  info: GraphQLResolveInfo,
+  load: (key: EntityKeys[T]) => Promise<R>,
+): Promise<R> | R {
+  if (!needsOnlyKeyAndProof(type, info)) return load(key);
+  const record = { key, level: 'summary' } as unknown as R & object;
+  unverified.add(record);
+  return record;
+}
+
+function needsOnlyKeyAndProof(type: EntityType, info: GraphQLResolveInfo): boolean {
+  const keyFields = KEY_FIELDS[type];
+  const proving = PROVING_CONNECTIONS[type];
+  const returnType = getNamedType(info.returnType);
+  if (!keyFields || !proving || !isObjectType(returnType) || returnType.name !== type) return false;
+  const fields = collectSubfields(
+    info.schema,
+    info.fragments,
+    info.variableValues,
+    returnType,
+    info.fieldNodes,
+  );
+  let proven = false;
+  for (const nodes of fields.values()) {
+    for (const node of nodes) {
+      const name = node.name.value;
+      if (proving.has(name)) proven = true;
+      else if (name !== '__typename' && !keyFields.has(name)) return false;
+    }
+  }
+  return proven;
+}
+
+/**
+ * A connection's page fetcher that, for an unverified parent, turns NOT_FOUND into the parent's own NOT_FOUND error
+ * and remembers whether a call was made. `settle` (after the connection resolved) loads the parent when no call
+ * proved it.
+ */
+export function provingPages<T extends EntityType, I>(
+  type: T,
+  parent: { key: EntityKeys[T] },
+  fetchPage: FetchPage<I>,
+  load: (key: EntityKeys[T]) => Promise<unknown>,
+): { fetchPage: FetchPage<I>; settle: () => Promise<void> } {
+  if (!unverified.has(parent)) return { fetchPage, settle: async () => {} };
+  let proven = false;
+  return {
+    fetchPage: async (request) => {
+      try {
+        const page = await fetchPage(request);
+        proven = true;
+        return page;
+      } catch (error) {
+        if (isNotFound(error)) throw notFound(type, keyPath(type, parent.key));
+        throw error;
+      }
+    },
+    settle: async () => {
+      if (!proven) await load(parent.key);
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { extensions?: { code?: unknown } }).extensions?.code === ErrorCode.NOT_FOUND
+  );
+}
