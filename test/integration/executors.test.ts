@@ -104,7 +104,13 @@ describe('graphql-jit and graphql-js executors', () => {
       jobWith(250),
     );
     expect(page.errors).toBeUndefined();
-    expect(page.upstream).toEqual({ calls: 1, attempts: 1, byOperation: { ListSessions: 1 } });
+    expect(page.upstream).toEqual({
+      calls: 1,
+      attempts: 1,
+      byOperation: { ListSessions: 1 },
+      cacheHits: 0,
+      coalesced: 0,
+    });
   });
 
   it('report missing objects, malformed IDs and per-entry failures alike', async () => {

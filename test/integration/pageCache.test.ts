@@ -7,7 +7,7 @@ import { createGateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
 import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
 import { type GraphQLResponse, postGraphQL } from '../helpers/testStack.js';
-import { type JobRef, SESSIONS_PAGE, type SessionsPageData, walkSessions } from '../helpers/walk.js';
+import { type JobRef, type SessionsPageData, walkSessions } from '../helpers/walk.js';
 
 /**
  * The cross-request page cache and request coalescing (src/upstream/upstreamSharing.ts), through the real stack,
