@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { generateDataset, type JobRef } from '../src/emulator/index.js';
+import { generateDataset, type JobRef, startEmulator } from '../src/emulator/index.js';
 import { startChild } from './lib/child.js';
 import { latencySvg, markdownTable } from './lib/report.js';
 import type { ScenarioResult } from './lib/result.js';
@@ -127,17 +127,17 @@ async function main(): Promise<void> {
 
   // 4. Pagination walk: its own 10,000-session job, emulator and gateway in this process (exact counters).
   log(`4. pagination walk (${WALK_SESSIONS} sessions)`);
-  const walkStack = await startInProcessStack({ sizes: { largeJobSessions: WALK_SESSIONS } }, 'defaults');
+  const walkEmulator = await startEmulator({ host: '127.0.0.1', sizes: { largeJobSessions: WALK_SESSIONS } });
   try {
-    const job = walkStack.emulator.dataset.edgeJobs.get(WALK_SESSIONS) as JobRef;
+    const job = walkEmulator.dataset.edgeJobs.get(WALK_SESSIONS) as JobRef;
     results.push(
-      await paginationWalk(walkStack, job, WALK_SESSIONS, {
+      await paginationWalk(walkEmulator, job, WALK_SESSIONS, {
         sizes: [10, 50, 100],
         maxDurationMs: quick ? 10_000 : 45_000,
       }),
     );
   } finally {
-    await walkStack.close();
+    await walkEmulator.close();
   }
 
   results.sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));

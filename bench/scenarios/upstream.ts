@@ -395,7 +395,7 @@ export async function criticalPath(
           ratio: round(ratio),
           target: '≤ 1.15',
           meetsTarget: round(ratio) <= 1.15,
-          notes: `Rounds from the query shape (bench/lib/rounds.ts). The widest round holds ${widest} calls; with UPSTREAM_MAX_CONCURRENCY ${UPSTREAM_MAX_CONCURRENCY} that is ${waves} waves (${waves * latencyMs} ms → ratio ${round(at25.p50 / (waves * latencyMs))}). Peak emulator concurrency seen: ${maxInFlight}.`,
+          notes: `Rounds from the query shape (bench/lib/rounds.ts). The widest round holds ${widest} calls; with UPSTREAM_MAX_CONCURRENCY ${UPSTREAM_MAX_CONCURRENCY} that is ${waves} waves (${waves * latencyMs} ms → ratio ${round(at25.p50 / (waves * latencyMs))}). Peak emulator concurrency seen: ${maxInFlight}. Wall time at ${latencyMs} ms minus wall time at 0 ms: ${round(at25.p50 - atZero.p50, 1)} ms, against ${limitMs} ms of rounds: the gateway waits for Deadline no longer than the dependent rounds require; the rest is CPU work that costs the same at 0 ms latency (the SDK's deserialisation and signing of the 63 calls, GraphQL execution of ~1,000 sessions), so (rounds × latency + the 0 ms time) / measured = ${round((limitMs + atZero.p50) / at25.p50)}.`,
         },
       ],
       latencies,

@@ -1,7 +1,7 @@
-import type { JobRef } from '../../src/emulator/index.js';
+import type { EmulatorHandle, JobRef } from '../../src/emulator/index.js';
 import { failureOf, GraphQLClient } from '../lib/load.js';
 import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
-import { CHAIN_PAGE_SIZE, type InProcessStack } from '../lib/stack.js';
+import { CHAIN_PAGE_SIZE, startGateway } from '../lib/stack.js';
 import { round, summarize, total } from '../lib/stats.js';
 
 const WALK_QUERY = /* GraphQL */ `
@@ -23,25 +23,27 @@ interface WalkPage {
 
 /**
  * Scenario 4: walk all N sessions of one job with a constant `first`, following `endCursor` while `hasNextPage`.
- * Emulator and gateway in this process (the emulator's counter is read directly). Bounded by `maxPages` and
+ * Emulator and gateway in this process (the emulator's counter is read directly); a fresh gateway per walk. Bounded by `maxPages` and
  * `maxDurationMs` per walk.
  */
 export async function paginationWalk(
-  stack: InProcessStack,
+  emulator: EmulatorHandle,
   job: JobRef,
   sessionCount: number,
   options: { sizes: number[]; maxDurationMs: number },
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const client = new GraphQLClient(stack.url, 1);
   const floor = Math.ceil(sessionCount / CHAIN_PAGE_SIZE);
   const rows: Row[] = [];
   const latencies: LatencySeries[] = [];
   const details: Record<string, unknown> = { sessionCount, floor };
-  try {
-    await client.query(WALK_QUERY, { ...job, first: 10 }); // warm-up
-    for (const first of options.sizes) {
-      stack.emulator.resetCalls();
+  for (const first of options.sizes) {
+    // A fresh gateway (defaults) per walk: nothing cached from the previous walk.
+    const stack = await startGateway(emulator.endpoint, 'defaults');
+    const client = new GraphQLClient(stack.url, 1);
+    try {
+      await client.query(WALK_QUERY, { ...job, first: 0 }); // warm-up: no upstream call
+      emulator.resetCalls();
       const pageTimes: number[] = [];
       const deadline = performance.now() + options.maxDurationMs;
       const maxPages = Math.ceil(sessionCount / first) + 2;
@@ -65,7 +67,7 @@ export async function paginationWalk(
         after = connection.pageInfo.endCursor;
       }
       const wallMs = performance.now() - t0;
-      const calls = stack.emulator.calls();
+      const calls = emulator.calls();
       const list = calls.ListSessions ?? 0;
       const bound = Math.ceil(sessionCount / first) + Math.floor(sessionCount / CHAIN_PAGE_SIZE) + 1;
       const summary = summarize(pageTimes);
@@ -81,7 +83,7 @@ export async function paginationWalk(
         ratio: round(list / floor),
         target: '≈ 1',
         meetsTarget: round(list / floor) <= 1.05,
-        notes: `Gateway with defaults: the page cache serves the upstream page a GraphQL page resumes in (and the look-ahead for an exact hasNextPage). Without it every GraphQL page re-reads its upstream page: the documented bound is ⌈N/k⌉ + ⌊N/100⌋ + 1 = ${bound}. The job lookup (BatchGetJob) is cached too (5 s TTL). All calls / ⌈N/100⌉: ${round(total(calls) / floor)}. Page p50 ${round(summary.p50, 2)} ms.`,
+        notes: `Gateway with defaults: the page cache serves the upstream page a GraphQL page resumes in (and the look-ahead for an exact hasNextPage). Without it every GraphQL page re-reads its upstream page: the documented bound is ⌈N/k⌉ + ⌊N/100⌋ + 1 = ${bound}. A job { sessions } selection costs no job lookup (ListSessions proves the job). All calls / ⌈N/100⌉: ${round(total(calls) / floor)}. Page p50 ${round(summary.p50, 2)} ms.`,
       });
       details[`first${first}`] = {
         calls,
@@ -92,9 +94,10 @@ export async function paginationWalk(
         bound,
         latency: summary,
       };
+    } finally {
+      client.close();
+      await stack.close();
     }
-  } finally {
-    client.close();
   }
   return {
     id: 'pagination-walk',
