@@ -14,7 +14,13 @@ import {
   withCallDeadline,
 } from './retryStrategy.js';
 import { countCallsIn, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
-import { type SharedRequest, UpstreamSharing, type UpstreamSharingOptions } from './upstreamSharing.js';
+import {
+  isCacheable,
+  type SharedCall,
+  type SharedRequest,
+  UpstreamSharing,
+  type UpstreamSharingOptions,
+} from './upstreamSharing.js';
 
 /** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
 const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
@@ -230,25 +236,27 @@ export class DeadlineUpstream {
     const sharing = this.limits.sharing;
     const request = sharing?.requestOf(command);
     if (!sharing || !request) return this.sendNow(operation, command, options, progress);
+    // Waiting on the cache or on another request's call is waiting for Deadline's answer.
+    progress.stage = 'call';
     if (request.ttlMs > 0 && sharing.cache) {
-      progress.stage = 'queue';
       const cached = await raceAbort(sharing.cache.get(request.key), options.abortSignal);
       if (cached !== undefined) {
         this.tally.cacheHits += 1;
         return cached;
       }
     }
-    if (sharing.coalesce) {
+    // Join an identical call in flight. When it fails for a reason of its owner's (cancelled, or cut short by a
+    // time budget shorter than ours), make the call again — joining whichever request makes it first, so the
+    // followers of a cut call still share one call — a bounded number of times.
+    for (let joined = 0; sharing.coalesce && joined < MAX_JOINS; joined++) {
       const leader = sharing.inFlight.get(request.key);
-      if (leader) {
-        this.tally.coalesced += 1;
-        try {
-          return await raceAbort(leader.promise, options.abortSignal);
-        } catch (error) {
-          // The leader's own deadline or cancellation is not this request's answer: make the call ourselves.
-          if (options.abortSignal.aborted || !leader.signal.aborted) throw error;
-          this.tally.coalesced -= 1;
-        }
+      if (!leader) break;
+      this.tally.coalesced += 1;
+      try {
+        return await raceAbort(leader.promise, options.abortSignal);
+      } catch (error) {
+        if (options.abortSignal.aborted || !failedForItsOwner(leader, error, this.deadlineAt)) throw error;
+        this.tally.coalesced -= 1;
       }
     }
     return this.sendAndShare(sharing, request, operation, command, options, progress);
@@ -263,11 +271,12 @@ export class DeadlineUpstream {
     progress: { stage: DeadlineStage },
   ): Promise<unknown> {
     const promise = this.sendNow(operation, command, options, progress).then((output) => {
-      if (request.ttlMs > 0) sharing.cache?.set(request.key, output as object, request.ttlMs);
+      if (request.ttlMs > 0 && isCacheable(output))
+        sharing.cache?.set(request.key, output as object, request.ttlMs);
       return output;
     });
     if (sharing.coalesce) {
-      const entry = { promise, signal: options.abortSignal };
+      const entry: SharedCall = { promise, signal: options.abortSignal, deadlineAt: this.deadlineAt };
       sharing.inFlight.set(request.key, entry);
       const forget = () => {
         if (sharing.inFlight.get(request.key) === entry) sharing.inFlight.delete(request.key);
@@ -329,6 +338,27 @@ export class DeadlineUpstream {
       for (const dispatch of batches) dispatch();
     });
   }
+}
+
+/** How many failed calls of others a request joins before it makes the call itself. */
+const MAX_JOINS = 3;
+
+/**
+ * Whether a joined call failed for a reason of its owner's, not Deadline's answer to the request: its owner
+ * cancelled it, or it ran into its owner's time budget (a deadline, or a retry the budget refused after throttling
+ * or a server error) while this request's budget runs longer.
+ */
+function failedForItsOwner(leader: SharedCall, error: unknown, deadlineAt: number): boolean {
+  if (leader.signal.aborted) return true;
+  if (deadlineAt <= leader.deadlineAt) return false;
+  if (error instanceof OperationDeadlineError) return true;
+  const { $retryable, $metadata, name } = (error ?? {}) as {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    name?: string;
+  };
+  const status = $metadata?.httpStatusCode ?? 0;
+  return $retryable !== undefined || status === 429 || status >= 500 || name === 'TimeoutError';
 }
 
 /** A Deadline command as `DeadlineClient.send` takes it. */

@@ -69,10 +69,29 @@ export interface SharedRequest {
   ttlMs: number;
 }
 
-/** A call in flight that others may join; `signal` is its owner's (an abort there is not the others' failure). */
+/**
+ * A call in flight that others may join. `signal` and `deadlineAt` are its owner's: a cancellation there, or a
+ * failure caused by the owner's shorter time budget, is not the others' answer (deadlineClient.ts).
+ */
 export interface SharedCall {
   promise: Promise<unknown>;
   signal: AbortSignal;
+  deadlineAt: number;
+}
+
+/** Per-item errors of a BatchGet answer that are Deadline's lasting answer for that item, safe to keep. */
+const LASTING_ITEM_ERRORS: ReadonlySet<string> = new Set([
+  'ResourceNotFoundException',
+  'ValidationException',
+]);
+
+/**
+ * Whether an answer may be cached: always, except a BatchGet answer holding a transient per-item error
+ * (throttling, a server error, access denied): the next request must ask again, as it would for a failed call.
+ */
+export function isCacheable(output: unknown): boolean {
+  const errors = (output as { errors?: ReadonlyArray<{ code?: string }> } | undefined)?.errors;
+  return !errors || errors.every((error) => error.code !== undefined && LASTING_ITEM_ERRORS.has(error.code));
 }
 
 export class UpstreamSharing {

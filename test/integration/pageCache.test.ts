@@ -25,9 +25,12 @@ interface Replica {
 const open: Array<() => Promise<void>> = [];
 
 /** A client with the given sharing options, and gateways over it (several gateways may share one client). */
-function clientWith(sharing: Omit<UpstreamSharingOptions, 'scope'> & { scope?: string }): DeadlineClient {
+function clientWith(
+  sharing: Omit<UpstreamSharingOptions, 'scope'> & { scope?: string },
+  maxAttempts = 1,
+): DeadlineClient {
   const client = createDeadlineClient(
-    { upstream: { maxAttempts: 1, requestTimeoutMs: 5000 } },
+    { upstream: { maxAttempts, requestTimeoutMs: 5000 } },
     { region: 'us-west-2', endpoint: emulator.endpoint },
     {},
     { scope: emulator.endpoint, ...sharing },
@@ -213,20 +216,40 @@ describe('request coalescing', () => {
     expect(emulator.calls()).toEqual({ BatchGetJob: 5, ListSessions: 5 });
   });
 
-  it("a request that joined another's call survives that request's deadline: it makes the call itself", async () => {
+  it("requests that joined a call cut by its owner's deadline make one call of their own, shared", async () => {
     const client = clientWith({ cache: undefined, coalesce: true });
     const hurried = await gatewayOver(client, { operationTimeoutMs: 150 });
     const patient = await gatewayOver(client);
     emulator.setLatency(400);
     emulator.resetCalls();
     const first = hurried.query<SessionsPageData>(JOB_PAGE, { ...job(), first: 4 });
-    // Once the hurried request's first call is in flight, the patient one asks for the same.
+    // Once the hurried request's first call is in flight, 20 patient ones ask for the same.
     while (emulator.inFlight() === 0) await new Promise((resolve) => setImmediate(resolve));
-    const second = page(patient, { ...job(), first: 4 });
-    const [cut, served] = await Promise.all([first, second]);
+    const others = Array.from({ length: 20 }, () => page(patient, { ...job(), first: 4 }));
+    const [cut, ...served] = await Promise.all([first, ...others]);
     expect(cut.errors?.[0]?.message).toMatch(/time budget \(150 ms\) ran out/);
-    expect(served.ids).toEqual(sessionIdsOf(job()).slice(0, 4));
-    // The patient request first joined the hurried one's BatchGetJob, then made its own when that was cut.
-    expect(emulator.calls().BatchGetJob).toBe(2);
+    for (const { ids } of served) expect(ids).toEqual(sessionIdsOf(job()).slice(0, 4));
+    // They joined the hurried request's BatchGetJob; when it was cut, one of them called again and the rest joined.
+    expect(emulator.calls()).toEqual({ BatchGetJob: 2, ListSessions: 1 });
+  });
+
+  it("a throttled call whose owner's budget refused the retry is retried by a request with a longer budget", async () => {
+    const client = clientWith({ cache: undefined, coalesce: true }, 3);
+    const hurried = await gatewayOver(client, { operationTimeoutMs: 600 });
+    const patient = await gatewayOver(client);
+    const FARMS = 'query { farms(first: 10) { nodes { farmId } } }';
+    emulator.setLatency(200);
+    emulator.failNext('ListFarms', 'ThrottlingException'); // Retry-After: 1 s, longer than the hurried budget
+    emulator.resetCalls();
+    const first = hurried.query(FARMS);
+    while (emulator.inFlight() === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = patient.query<{ farms: { nodes: Array<{ farmId: string }> } }>(FARMS);
+    const [throttled, served] = await Promise.all([first, second]);
+    expect(throttled.errors?.[0]?.extensions?.code).toBe('UPSTREAM_THROTTLED');
+    expect(served.errors).toBeUndefined();
+    expect(served.data?.farms.nodes.map((farm) => farm.farmId)).toEqual(
+      dataset.farms.map((farm) => farm.farmId),
+    );
+    expect(emulator.calls()).toEqual({ ListFarms: 2 });
   });
 });
