@@ -8,11 +8,14 @@
  * undefined: SDK outputs have none).
  *
  * The expiry travels with the value so that a reader's in-process L1 keeps a Redis hit only until the instant
- * the writer set, never for a fresh TTL of its own.
+ * the writer set, never for a fresh TTL of its own; the TTL travels too, so that a writer whose clock runs ahead
+ * cannot make readers keep it longer than one TTL from the moment they read it.
  */
 export interface Envelope {
   expiresAt: number;
   value: object;
+  /** The writer's TTL (ms); absent in envelopes of older writers. */
+  ttlMs?: number;
 }
 
 const DOLLAR = 36; // '$'
@@ -64,12 +67,12 @@ function reviver(_key: string, value: unknown): unknown {
 }
 
 export function encodeEnvelope(envelope: Envelope): string {
-  return JSON.stringify({ e: envelope.expiresAt, v: envelope.value }, replacer);
+  return JSON.stringify({ e: envelope.expiresAt, t: envelope.ttlMs, v: envelope.value }, replacer);
 }
 
 /** The envelope in `text`; throws on text this codec did not write. */
 export function decodeEnvelope(text: string): Envelope {
-  const parsed = JSON.parse(text, reviver) as { e?: unknown; v?: unknown } | null;
+  const parsed = JSON.parse(text, reviver) as { e?: unknown; t?: unknown; v?: unknown } | null;
   if (
     parsed === null ||
     typeof parsed !== 'object' ||
@@ -79,5 +82,9 @@ export function decodeEnvelope(text: string): Envelope {
   ) {
     throw new TypeError('not a page cache envelope');
   }
-  return { expiresAt: parsed.e, value: parsed.v };
+  return {
+    expiresAt: parsed.e,
+    value: parsed.v,
+    ...(typeof parsed.t === 'number' ? { ttlMs: parsed.t } : {}),
+  };
 }

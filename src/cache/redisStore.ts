@@ -11,6 +11,13 @@ const DEFAULT_CURSOR_KEY_TIMEOUT_MS = 5000;
 /** Reconnection backoff: 50, 100, 200, 400, 800 ms, then every second. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 const CURSOR_KEY_BYTES = 32;
+/**
+ * After a Redis command fails or times out, Redis is left alone this long (L1 only, writes dropped): a Redis that
+ * stalls without closing its connection then costs one command timeout per second, not one per upstream call.
+ */
+const SUSPEND_AFTER_FAILURE_MS = 1000;
+/** Writes sent and not yet answered beyond which further writes are dropped (a stalled Redis holds them all). */
+const MAX_PENDING_WRITES = 256;
 /** CLIENT SETNAME of the page cache's connection, so that operators (and the e2e test) can tell it apart. */
 export const PAGE_CACHE_CONNECTION_NAME = 'deadline-graphql-page-cache';
 
@@ -119,14 +126,22 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
 
   const redisKey = (key: string) => prefix + createHash('sha256').update(key).digest('hex');
 
+  let suspendedUntil = 0;
+  let pendingWrites = 0;
+  const usable = () => redis.status === 'ready' && now() >= suspendedUntil;
+  const failed = () => {
+    errors++;
+    suspendedUntil = now() + SUSPEND_AFTER_FAILURE_MS;
+  };
+
   async function fromRedis(key: string): Promise<object | undefined> {
-    // Not connected: a miss at once, rather than a command that can only fail.
-    if (redis.status !== 'ready') return undefined;
+    // Not connected, or failing just now: a miss at once, rather than a command that can only fail or stall.
+    if (!usable()) return undefined;
     let text: string | null;
     try {
       text = await redis.get(redisKey(key));
     } catch {
-      errors++;
+      failed();
       return undefined;
     }
     if (text === null) return undefined;
@@ -138,8 +153,11 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
       return undefined;
     }
     // Clocks of replicas differ a little; an entry past its expiry here is a miss, as in the L1.
-    if (envelope.expiresAt <= now()) return undefined;
-    l1.set(key, envelope.value, envelope.expiresAt, entryBytes(key, text));
+    const at = now();
+    if (envelope.expiresAt <= at) return undefined;
+    const l1ExpiresAt =
+      envelope.ttlMs === undefined ? envelope.expiresAt : Math.min(envelope.expiresAt, at + envelope.ttlMs);
+    l1.set(key, envelope.value, l1ExpiresAt, entryBytes(key, text));
     return envelope.value;
   }
 
@@ -156,17 +174,21 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
       const expiresAt = now() + ttlMs;
       let text: string;
       try {
-        text = encodeEnvelope({ expiresAt, value });
+        text = encodeEnvelope({ expiresAt, value, ttlMs });
       } catch {
         errors++;
         return;
       }
       sets++;
       l1.set(key, value, expiresAt, entryBytes(key, text));
-      if (redis.status !== 'ready') return;
-      redis.set(redisKey(key), text, 'PX', Math.ceil(ttlMs)).catch(() => {
-        errors++;
-      });
+      if (!usable() || pendingWrites >= MAX_PENDING_WRITES) return;
+      pendingWrites++;
+      redis
+        .set(redisKey(key), text, 'PX', Math.ceil(ttlMs))
+        .catch(failed)
+        .finally(() => {
+          pendingWrites--;
+        });
     },
     stats: () => ({ hits, misses, sets, evictions: l1.evictions, bytes: l1.bytes, entries: l1.size, errors }),
     async close() {

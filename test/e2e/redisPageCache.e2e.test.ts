@@ -177,6 +177,40 @@ describe('Redis page cache', () => {
     }
   });
 
+  it('after a timeout, leaves a hung Redis alone for a second: one timeout per second, not one per call', async () => {
+    const prefix = freshPrefix();
+    let clock = Date.now();
+    const cache = await connectedStore(prefix, { now: () => clock });
+    redis.pause();
+    try {
+      expect(await cache.get('a')).toBeUndefined();
+      expect(cache.stats().errors).toBe(1);
+      // Within the second: misses without asking Redis (no new timeout), and writes are dropped.
+      expect(await cache.get('b')).toBeUndefined();
+      cache.set('c', page(6), 60_000);
+      expect(cache.stats().errors).toBe(1);
+      clock += 1001;
+      expect(await cache.get('d')).toBeUndefined();
+      expect(cache.stats().errors).toBe(2);
+    } finally {
+      redis.resume();
+    }
+  });
+
+  it('keeps a Redis hit in the L1 at most one TTL from the read, whatever the writer’s clock says', async () => {
+    const prefix = freshPrefix();
+    let readerClock = Date.now();
+    const writer = await connectedStore(prefix, { now: () => Date.now() + 30_000 }); // its clock runs 30 s ahead
+    const reader = await connectedStore(prefix, { now: () => readerClock });
+    writer.set('page', page(7), 60_000);
+    await expect.poll(() => reader.get('page')).toEqual(page(7));
+    await raw.del(redisKey(prefix, 'page'));
+    readerClock += 59_000;
+    expect(await reader.get('page')).toEqual(page(7)); // from the L1, within one TTL of the read
+    readerClock += 1_001;
+    expect(await reader.get('page')).toBeUndefined(); // the writer's expiry is 30 s later, the L1 stops here
+  });
+
   it('degrades to misses when Redis dies, reconnects when it is back on the same port, and shares again', async () => {
     const prefix = freshPrefix();
     const writerStates: string[] = [];
