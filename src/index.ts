@@ -3,7 +3,7 @@ import { ConfigError, type GatewayConfig, loadConfig } from './config.js';
 import { type EmulatorHandle, startEmulator } from './emulator/index.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
-import { createDeadlineClient } from './upstream/deadlineClient.js';
+import { createDeadlineClient, resolvedRegion } from './upstream/deadlineClient.js';
 import { setUpSharing } from './upstream/sharingSetup.js';
 
 /**
@@ -53,8 +53,10 @@ async function main(): Promise<void> {
       );
       break;
   }
-  // The cache scope names the Deadline this process talks to: replicas share answers only for the same one.
-  const scope = target.endpoint ?? `aws:${target.region ?? 'default-region'}`;
+  // The cache scope names the Deadline this process talks to: replicas share answers only for the same one. Without
+  // AWS_REGION the region is the one the SDK resolves (shared config, instance metadata), so two regions sharing
+  // one Redis never share keys.
+  const scope = target.endpoint ?? `aws:${target.region ?? (await resolvedRegion())}`;
   const shared = await setUpSharing(config, scope, logger);
   if (shared.cursorKeySource === 'ephemeral') {
     logger.warn(
@@ -124,8 +126,14 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const onSignal = (signal: string) =>
+    shutdown(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      logger.flush();
+      process.exit(1);
+    });
+  process.once('SIGINT', () => void onSignal('SIGINT'));
+  process.once('SIGTERM', () => void onSignal('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

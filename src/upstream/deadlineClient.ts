@@ -72,7 +72,7 @@ export function upstreamLimiterOf(client: DeadlineClient): ConcurrencyLimiter {
 }
 
 /**
- * The only place a DeadlineClient is built. One client per process, shared by every request: it holds the
+ * The only place a DeadlineClient is built (besides `resolvedRegion`'s short-lived probe). One client per process, shared by every request: it holds the
  * connection pool, the credentials, the retry quota and the upstream concurrency limit.
  */
 export function createDeadlineClient(
@@ -84,9 +84,7 @@ export function createDeadlineClient(
   limits: UpstreamLimits = {},
   sharing?: UpstreamSharingOptions,
 ): DeadlineClient {
-  // The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
-  // @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietNodeVersionWarning();
   const maxConcurrency = limits.maxConcurrency ?? DEFAULT_UPSTREAM_CONCURRENCY;
   const limiter = new ConcurrencyLimiter(maxConcurrency);
   // Enough sockets for every slot (the SDK's default pool has 50).
@@ -125,6 +123,29 @@ export function createDeadlineClient(
     ...(sharing ? { sharing: new UpstreamSharing(sharing) } : {}),
   });
   return client;
+}
+
+/** The region the SDK's own chain resolves when AWS_REGION is unset (shared config, instance metadata). */
+export async function resolvedRegion(): Promise<string> {
+  quietNodeVersionWarning();
+  const probe = new DeadlineClient({});
+  try {
+    return await probe.config.region();
+  } catch {
+    throw new Error(
+      'DEADLINE_BACKEND=aws needs a region: set AWS_REGION, or a region in the AWS config (AWS_PROFILE).',
+    );
+  } finally {
+    probe.destroy();
+  }
+}
+
+/**
+ * The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
+ * @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
 /** The page cache and coalescing of a client (tests and diagnostics). */
