@@ -113,9 +113,9 @@ async function main(): Promise<void> {
       results.push(
         await memory(memoryRemote, hotJob, {
           requests: quick ? 3000 : 50_000,
-          concurrency: 8,
+          concurrency: 16,
           warmupRequests: quick ? 500 : 2000,
-          maxDurationMs: quick ? 10_000 : 90_000,
+          maxDurationMs: quick ? 10_000 : 120_000,
         }),
       );
     } finally {
