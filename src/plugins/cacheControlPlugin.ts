@@ -44,6 +44,8 @@ import {
  * under `@include`/`@skip` with a variable condition, every implementation of a field selected on an interface,
  * and every entity type for `_entities` (as @apollo/subgraph restricts `_entities` by each entity's type hint).
  * Lists that come back empty and null parents are counted too, where Apollo's run-time walk would skip them.
+ * This walk does not use src/validation/operationWalker.ts on purpose: that one follows the request's coerced
+ * variables (what will run); this one must hold for every variable value, to be cached per document.
  *
  * Headers (README "Response caching and persisted queries"): `Cache-Control: max-age=N, public|private` only for
  * a GET of a query whose response has no errors and whose maxAge is above 0 (with `Vary: accept`, which picks the
