@@ -7,13 +7,8 @@ import {
   type DeadlineStage,
   OperationDeadlineError,
 } from './operationDeadline.js';
-import {
-  DEFAULT_RETRY_TIMINGS,
-  DeadlineRetryStrategy,
-  type RetryTimings,
-  withCallDeadline,
-} from './retryStrategy.js';
-import { countCallsIn, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
+import { DEFAULT_RETRY_TIMINGS, DeadlineRetryStrategy, type RetryTimings } from './retryStrategy.js';
+import { bindCallContext, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
 import {
   isCacheable,
   type SharedCall,
@@ -320,9 +315,8 @@ export class DeadlineUpstream {
       // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
       if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(operation, 'queue', this.budgetMs);
       progress.stage = 'call';
-      return await countCallsIn(this.tally, () =>
-        withCallDeadline(this.deadlineAt, () => this.client.send(command, options)),
-      );
+      bindCallContext(options.abortSignal, { tally: this.tally, deadlineAt: this.deadlineAt });
+      return await this.client.send(command, options);
     } finally {
       release();
     }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DeadlineClientConfig } from '@aws-sdk/client-deadline';
 
 /**
@@ -84,6 +83,8 @@ class Token implements RetryToken {
   constructor(
     private readonly count: number,
     private readonly delay: number,
+    /** The operation deadline of the call this token belongs to (epoch ms), when it has one. */
+    readonly deadlineAt: number | undefined,
   ) {}
   getRetryCount(): number {
     return this.count;
@@ -94,14 +95,23 @@ class Token implements RetryToken {
   }
 }
 
-const callDeadline = new AsyncLocalStorage<number>();
-
 /**
- * Runs `call` so that the retry strategy bounds its retries by `deadlineAt`. The client is shared by all requests,
- * so the deadline of the request a call belongs to travels with AsyncLocalStorage (like the call tally).
+ * The client is shared by all requests, so the deadline of the request a call belongs to reaches the retry
+ * strategy through the retry token's scope: the SDK's retry middleware asks for the first token with the
+ * handler context's `partition_id` (nothing else in this SDK reads or sets it), which the call-context middleware
+ * (upstreamCalls.ts) sets to `retryScopeFor(deadlineAt)`. No AsyncLocalStorage: on Node 20 its promise hooks slow
+ * down every promise of the process.
  */
-export function withCallDeadline<T>(deadlineAt: number, call: () => Promise<T>): Promise<T> {
-  return callDeadline.run(deadlineAt, call);
+const SCOPE_PREFIX = 'deadline-graphql:deadline=';
+
+export function retryScopeFor(deadlineAt: number): string {
+  return `${SCOPE_PREFIX}${deadlineAt}`;
+}
+
+function deadlineOfScope(scope: string): number | undefined {
+  if (!scope.startsWith(SCOPE_PREFIX)) return undefined;
+  const deadlineAt = Number.parseInt(scope.slice(SCOPE_PREFIX.length), 10);
+  return Number.isFinite(deadlineAt) ? deadlineAt : undefined;
 }
 
 const RETRYABLE: ReadonlySet<RetryErrorType> = new Set(['THROTTLING', 'TRANSIENT']);
@@ -116,11 +126,12 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
-    return new Token(0, 0);
+  async acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    return new Token(0, 0, deadlineOfScope(scope));
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const deadlineAt = token instanceof Token ? token.deadlineAt : undefined;
     const retryCount = token.getRetryCount();
     // Throwing tells the middleware not to retry: the call then fails with Deadline's last error.
     if (!RETRYABLE.has(info.errorType)) throw new Error('Not retryable');
@@ -132,11 +143,11 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
       retryAfterMs: info.retryAfterHint instanceof Date ? info.retryAfterHint.getTime() - now : undefined,
       random: this.random(),
       now,
-      deadlineAt: callDeadline.getStore(),
+      deadlineAt,
       timings: this.timings,
     });
     if (delay === undefined) throw new Error('The retry would end after the operation deadline');
-    return new Token(retryCount + 1, delay);
+    return new Token(retryCount + 1, delay, deadlineAt);
   }
 
   recordSuccess(_token: RetryToken): void {}

@@ -1,9 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
+import { retryScopeFor } from './retryStrategy.js';
 
 /**
- * Counts the Deadline calls each GraphQL request makes, by operation, through SDK middleware. A request's tally is
- * carried to the middleware with AsyncLocalStorage, because the one DeadlineClient is shared by all requests.
+ * Counts the Deadline calls each GraphQL request makes, by operation, through SDK middleware. A request's tally
+ * reaches the middleware through the call's AbortSignal (below), because the one DeadlineClient is shared by all
+ * requests.
  * Tests read the tally (the N+1 guard) and every response reports it in `extensions.upstream`.
  */
 export class UpstreamCallTally {
@@ -38,30 +39,55 @@ export class UpstreamCallTally {
   }
 }
 
-const currentTally = new AsyncLocalStorage<UpstreamCallTally>();
+/** What the SDK middleware needs to know about one Deadline call: whose tally it counts in, its deadline. */
+export interface CallContext {
+  tally: UpstreamCallTally;
+  /** The operation deadline (epoch ms), bounding the call's retries (retryStrategy.ts). */
+  deadlineAt: number;
+}
 
-/** Runs `call` so that the SDK calls it makes are counted in `tally`. */
-export function countCallsIn<T>(tally: UpstreamCallTally, call: () => Promise<T>): Promise<T> {
-  return currentTally.run(tally, call);
+/**
+ * The context of each call, keyed by the call's own AbortSignal: DeadlineUpstream gives every call a signal of its
+ * own, and the SDK puts the signal a call was sent with into that call's handler context. No AsyncLocalStorage:
+ * on Node 20 its promise hooks slow down every promise of the process.
+ */
+const callContexts = new WeakMap<AbortSignal, CallContext>();
+
+/** Registers the context of the call that will be sent with `signal`. */
+export function bindCallContext(signal: AbortSignal, context: CallContext): void {
+  callContexts.set(signal, context);
+}
+
+/** Where the SDK keeps the options a call was sent with (`SMITHY_CONTEXT_KEY` of @smithy/types). */
+const SMITHY_CONTEXT_KEY = '__smithy_context';
+
+function callContextOf(handlerContext: object): CallContext | undefined {
+  const smithy = (handlerContext as { [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal } })[
+    SMITHY_CONTEXT_KEY
+  ];
+  const signal = smithy?.abortSignal;
+  return signal && callContexts.get(signal);
 }
 
 /** Installs the counting middleware on the client (once, when the client is built). */
 export function installCallCounter(client: DeadlineClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const tally = currentTally.getStore();
-      if (tally && context.commandName) {
+      const call = callContextOf(context);
+      if (call && context.commandName) {
         const operation = context.commandName.replace(/Command$/, '');
-        tally.calls[operation] = (tally.calls[operation] ?? 0) + 1;
+        call.tally.calls[operation] = (call.tally.calls[operation] ?? 0) + 1;
+        // The retry middleware asks the retry strategy for its first token with this scope: the call's deadline.
+        (context as { partition_id?: string }).partition_id = retryScopeFor(call.deadlineAt);
       }
       return next(args);
     },
     { step: 'initialize', name: 'deadlineGraphqlCallCounter', override: true },
   );
   client.middlewareStack.add(
-    (next) => async (args) => {
-      const tally = currentTally.getStore();
-      if (tally) tally.attempts += 1;
+    (next, context) => async (args) => {
+      const call = callContextOf(context);
+      if (call) call.tally.attempts += 1;
       return next(args);
     },
     // `finalizeRequest` middleware added at normal priority runs inside the retry middleware: once per attempt.

@@ -3,7 +3,7 @@ import {
   computeRetryDelay,
   DEFAULT_RETRY_TIMINGS,
   DeadlineRetryStrategy,
-  withCallDeadline,
+  retryScopeFor,
 } from '../../src/upstream/retryStrategy.js';
 
 const now = 1_000_000;
@@ -100,12 +100,14 @@ describe('DeadlineRetryStrategy (the SDK RetryStrategyV2 the client uses)', () =
     );
     const first = await strategy.acquireInitialRetryToken('');
     expect((await strategy.refreshRetryTokenForRetry(first, throttled(1000))).getRetryDelay()).toBe(1000);
-    await withCallDeadline(now + 2000, async () => {
-      expect((await strategy.refreshRetryTokenForRetry(first, throttled(1000))).getRetryDelay()).toBe(1000);
-    });
-    await withCallDeadline(now + 500, async () => {
-      await expect(strategy.refreshRetryTokenForRetry(first, throttled(1000))).rejects.toThrow(/deadline/);
-    });
+    // The call's deadline arrives in the token's scope (set by the call-context middleware, upstreamCalls.ts).
+    const roomy = await strategy.acquireInitialRetryToken(retryScopeFor(now + 2000));
+    expect((await strategy.refreshRetryTokenForRetry(roomy, throttled(1000))).getRetryDelay()).toBe(1000);
+    const tight = await strategy.acquireInitialRetryToken(retryScopeFor(now + 500));
+    await expect(strategy.refreshRetryTokenForRetry(tight, throttled(1000))).rejects.toThrow(/deadline/);
+    // A retry token carries the deadline on to the next retry.
+    const next = await strategy.refreshRetryTokenForRetry(roomy, throttled(100));
+    await expect(strategy.refreshRetryTokenForRetry(next, throttled(5000))).rejects.toThrow(/deadline/);
   });
 
   it('has no retry quota: sustained failures keep their retries', async () => {
