@@ -376,7 +376,7 @@ export async function criticalPath(
     await emulator.setLatency(0);
     const limitMs = rounds * latencyMs;
     // The widest round of the minimum: every ListSessions plus the job-details BatchGetJob (round 3 of 4). With the
-    // process-wide limit of 32 calls in flight it needs ⌈calls/32⌉ waves.
+    // process-wide limit of UPSTREAM_MAX_CONCURRENCY calls in flight it needs ⌈calls/limit⌉ waves.
     const widest = (dashboardMin.byOperation.ListSessions ?? 0) + (dashboardMin.byOperation.BatchGetJob ?? 0);
     const waves = rounds - 1 + Math.ceil(widest / UPSTREAM_MAX_CONCURRENCY);
     const ratio = at25.p50 / limitMs;
