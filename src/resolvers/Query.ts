@@ -6,6 +6,7 @@ import { bindingOf } from '../pagination/cursor.js';
 import { checkIdArguments } from '../validation/idArguments.js';
 import { lookUp } from './keyOnly.js';
 import { loadEntity } from './Node.js';
+import { prefetchFirstPages } from './prefetch.js';
 
 export const MAX_NODES = 100;
 
@@ -40,12 +41,32 @@ export const Query: QueryResolvers = {
   },
   farms: (_, args, ctx) =>
     resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
-  farm: (_, args, ctx) => ctx.loaders.farms.load(checkIdArguments(args)),
-  queue: (_, args, ctx) => ctx.loaders.queues.load(checkIdArguments(args)),
+  // Lookups start the first page of the lists selected under them while their own Get is in flight (prefetch.ts).
+  farm: (_, args, ctx, info) => {
+    const key = checkIdArguments(args);
+    const farm = ctx.loaders.farms.load(key);
+    prefetchFirstPages('Farm', key, info, ctx);
+    return farm;
+  },
+  queue: (_, args, ctx, info) => {
+    const key = checkIdArguments(args);
+    const queue = ctx.loaders.queues.load(key);
+    prefetchFirstPages('Queue', key, info, ctx);
+    return queue;
+  },
   // Skips BatchGetJob when only key fields and `sessions` are selected: ListSessions proves the job (keyOnly.ts).
-  job: (_, args, ctx, info) =>
-    lookUp('Job', checkIdArguments(args), info, (key) => ctx.loaders.jobs.load(key)),
+  job: (_, args, ctx, info) => {
+    const key = checkIdArguments(args);
+    const job = lookUp('Job', key, info, (jobKey) => ctx.loaders.jobs.load(jobKey));
+    prefetchFirstPages('Job', key, info, ctx);
+    return job;
+  },
   session: (_, args, ctx) => ctx.loaders.sessions.load(checkIdArguments(args)),
-  fleet: (_, args, ctx) => ctx.loaders.fleets.load(checkIdArguments(args)),
+  fleet: (_, args, ctx, info) => {
+    const key = checkIdArguments(args);
+    const fleet = ctx.loaders.fleets.load(key);
+    prefetchFirstPages('Fleet', key, info, ctx);
+    return fleet;
+  },
   worker: (_, args, ctx) => ctx.loaders.workers.load(checkIdArguments(args)),
 };

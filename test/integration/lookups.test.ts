@@ -782,3 +782,61 @@ describe('scalars and enums come out as Deadline sent them', () => {
     expect(response.extensions?.upstream?.byOperation).toEqual({ BatchGetJob: 1, BatchGetSession: 1 });
   });
 });
+
+describe('a lookup and the lists under it go out together (src/resolvers/prefetch.ts)', () => {
+  const FARM_AND_QUEUES = /* GraphQL */ `
+    query FarmAndQueues($farmId: ID!, $first: Int, $after: String) {
+      farm(farmId: $farmId) { displayName queues(first: $first, after: $after) { nodes { queueId } } }
+    }
+  `;
+  type FarmAndQueues = {
+    farm: { displayName: string; queues: { nodes: Array<{ queueId: string }> } } | null;
+  };
+
+  async function measured(variables: Record<string, unknown>) {
+    const emulator = stack.emulator as NonNullable<TestStack['emulator']>;
+    emulator.setLatency(100);
+    emulator.resetMaxInFlight();
+    try {
+      const response = await stack.query<FarmAndQueues>(FARM_AND_QUEUES, variables);
+      return { response, maxInFlight: emulator.maxInFlight() };
+    } finally {
+      emulator.setLatency(0);
+    }
+  }
+
+  it('GetFarm and the first ListQueues are in flight at the same time: one round, not two', async () => {
+    const farm = dataset.farms[0] as Dataset['farms'][number];
+    const { response, maxInFlight } = await measured({ farmId: farm.farmId, first: 2 });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.farm?.displayName).toBe(farm.displayName);
+    expect(response.data?.farm?.queues.nodes.map((q) => q.queueId)).toEqual(
+      (dataset.queues.get(farm.farmId) ?? []).slice(0, 2).map((q) => q.queueId),
+    );
+    // The connection used the page started with the lookup: no second ListQueues.
+    expect(response.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListQueues: 1 });
+    expect(maxInFlight).toBe(2);
+  });
+
+  it('starts nothing for `first: 0` or a list resumed from a cursor', async () => {
+    const farm = dataset.farms[0] as Dataset['farms'][number];
+    const none = await measured({ farmId: farm.farmId, first: 0 });
+    expect(none.response.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1 });
+    const page = await stack.query<{ farm: { queues: { pageInfo: { endCursor: string } } } }>(
+      'query($farmId: ID!) { farm(farmId: $farmId) { queues(first: 1) { pageInfo { endCursor } } } }',
+      { farmId: farm.farmId },
+    );
+    const after = page.data?.farm.queues.pageInfo.endCursor;
+    const resumed = await measured({ farmId: farm.farmId, first: 1, after });
+    expect(resumed.response.errors).toBeUndefined();
+    // The lookup's Get and the resumed page (its own token) run one after the other.
+    expect(resumed.maxInFlight).toBe(1);
+  });
+
+  it('a missing farm is null with one NOT_FOUND; the page started with it is the only call wasted', async () => {
+    const { response } = await measured({ farmId: MISSING.farmId, first: 2 });
+    expect(response.data).toEqual({ farm: null });
+    expect(codes(response)).toEqual(['NOT_FOUND']);
+    expect(response.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListQueues: 1 });
+  });
+});

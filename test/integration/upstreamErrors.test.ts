@@ -150,8 +150,14 @@ describe('upstream failures map to stable codes on the failing field only', () =
     expect(response.errors?.[0]?.path).toEqual(['job']);
     expect(response.data?.job).toBeNull();
     expect(response.data?.farms.nodes).toHaveLength(dataset.farms.length);
-    // The job was never found, so its sessions were never asked for.
-    expect(response.extensions?.upstream?.byOperation).toEqual({ BatchGetJob: 1, ListFarms: 1 });
+    // The job's first sessions page was asked for alongside the job (src/resolvers/prefetch.ts); the job failed,
+    // so the page is not shown and its error not reported.
+    expect(response.extensions?.upstream?.byOperation).toEqual({
+      BatchGetJob: 1,
+      ListFarms: 1,
+      ListSessions: 1,
+    });
+    expect(response.errors).toHaveLength(1);
   });
 
   it('AccessDeniedException via deniedFarmIds → FORBIDDEN on that farm only', async () => {
