@@ -1,6 +1,9 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { GatewayContext } from '../context.js';
 import { badUserInput } from '../errors/codes.js';
 import { parseGlobalId } from '../ids/globalId.js';
+import type { EntityKeys, EntityType } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
 import { checkIdArguments } from '../validation/idArguments.js';
@@ -32,6 +35,22 @@ function parseNodeId(id: string, argumentName: string) {
   return typed;
 }
 
+/**
+ * A root lookup that starts the first page of the lists selected under it while its own Get is in flight
+ * (prefetch.ts). `load` runs first, so its batch is queued before the pages.
+ */
+function lookUpWithLists<T extends EntityType, R>(
+  type: T,
+  key: EntityKeys[T],
+  info: GraphQLResolveInfo,
+  ctx: GatewayContext,
+  load: (key: EntityKeys[T]) => R,
+): R {
+  const record = load(key);
+  prefetchFirstPages(type, key, info, ctx);
+  return record;
+}
+
 export const Query: QueryResolvers = {
   node: (_, { id }, ctx) => loadEntity(ctx, parseNodeId(id, 'id')),
   nodes: (_, { ids }, ctx) => {
@@ -41,32 +60,17 @@ export const Query: QueryResolvers = {
   },
   farms: (_, args, ctx) =>
     resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
-  // Lookups start the first page of the lists selected under them while their own Get is in flight (prefetch.ts).
-  farm: (_, args, ctx, info) => {
-    const key = checkIdArguments(args);
-    const farm = ctx.loaders.farms.load(key);
-    prefetchFirstPages('Farm', key, info, ctx);
-    return farm;
-  },
-  queue: (_, args, ctx, info) => {
-    const key = checkIdArguments(args);
-    const queue = ctx.loaders.queues.load(key);
-    prefetchFirstPages('Queue', key, info, ctx);
-    return queue;
-  },
+  farm: (_, args, ctx, info) =>
+    lookUpWithLists('Farm', checkIdArguments(args), info, ctx, (key) => ctx.loaders.farms.load(key)),
+  queue: (_, args, ctx, info) =>
+    lookUpWithLists('Queue', checkIdArguments(args), info, ctx, (key) => ctx.loaders.queues.load(key)),
   // Skips BatchGetJob when only key fields and `sessions` are selected: ListSessions proves the job (keyOnly.ts).
-  job: (_, args, ctx, info) => {
-    const key = checkIdArguments(args);
-    const job = lookUp('Job', key, info, (jobKey) => ctx.loaders.jobs.load(jobKey));
-    prefetchFirstPages('Job', key, info, ctx);
-    return job;
-  },
+  job: (_, args, ctx, info) =>
+    lookUpWithLists('Job', checkIdArguments(args), info, ctx, (key) =>
+      lookUp('Job', key, info, (jobKey) => ctx.loaders.jobs.load(jobKey)),
+    ),
   session: (_, args, ctx) => ctx.loaders.sessions.load(checkIdArguments(args)),
-  fleet: (_, args, ctx, info) => {
-    const key = checkIdArguments(args);
-    const fleet = ctx.loaders.fleets.load(key);
-    prefetchFirstPages('Fleet', key, info, ctx);
-    return fleet;
-  },
+  fleet: (_, args, ctx, info) =>
+    lookUpWithLists('Fleet', checkIdArguments(args), info, ctx, (key) => ctx.loaders.fleets.load(key)),
   worker: (_, args, ctx) => ctx.loaders.workers.load(checkIdArguments(args)),
 };

@@ -1,4 +1,10 @@
-import { type GraphQLResolveInfo, getNamedType, isObjectType } from 'graphql';
+import {
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  getNamedType,
+  isObjectType,
+} from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields.js';
 import { ErrorCode, notFound } from '../errors/codes.js';
 import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
@@ -51,18 +57,32 @@ export function lookUp<T extends EntityType, R>(
   return record;
 }
 
-function needsOnlyKeyAndProof(type: EntityType, info: GraphQLResolveInfo): boolean {
-  const keyFields = KEY_FIELDS[type];
-  const proving = PROVING_CONNECTIONS[type];
-  const returnType = getNamedType(info.returnType);
-  if (!keyFields || !proving || !isObjectType(returnType) || returnType.name !== type) return false;
+/**
+ * The fields a root lookup of `type` has selected on its object (after fragments and @include/@skip, exactly as
+ * graphql-js collects them), with the object type; undefined when the field does not return `type`.
+ */
+export function subfieldsOf(
+  type: EntityType,
+  info: GraphQLResolveInfo,
+): { objectType: GraphQLObjectType; fields: Map<string, ReadonlyArray<FieldNode>> } | undefined {
+  const objectType = getNamedType(info.returnType);
+  if (!isObjectType(objectType) || objectType.name !== type) return undefined;
   const fields = collectSubfields(
     info.schema,
     info.fragments,
     info.variableValues,
-    returnType,
+    objectType,
     info.fieldNodes,
   );
+  return { objectType, fields };
+}
+
+function needsOnlyKeyAndProof(type: EntityType, info: GraphQLResolveInfo): boolean {
+  const keyFields = KEY_FIELDS[type];
+  const proving = PROVING_CONNECTIONS[type];
+  const selection = keyFields && proving ? subfieldsOf(type, info) : undefined;
+  if (!keyFields || !proving || !selection) return false;
+  const { fields } = selection;
   let proven = false;
   for (const nodes of fields.values()) {
     for (const node of nodes) {

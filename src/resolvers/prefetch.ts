@@ -1,8 +1,8 @@
-import { type GraphQLResolveInfo, getArgumentValues, getNamedType, isObjectType } from 'graphql';
-import { collectSubfields } from 'graphql/execution/collectFields.js';
+import { type GraphQLResolveInfo, getArgumentValues } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { EntityKeys, EntityType } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
+import { subfieldsOf } from './keyOnly.js';
 
 /**
  * A root lookup (`farm(farmId:) { displayName queues { … } }`) needs its Get for its own fields, but the lists under
@@ -36,15 +36,9 @@ export function prefetchFirstPages<T extends EntityType>(
   ctx: GatewayContext,
 ): void {
   const lists = LISTS_UNDER[type] as Readonly<Record<string, OpenPages<T>>> | undefined;
-  const objectType = getNamedType(info.returnType);
-  if (!lists || !isObjectType(objectType) || objectType.name !== type) return;
-  const fields = collectSubfields(
-    info.schema,
-    info.fragments,
-    info.variableValues,
-    objectType,
-    info.fieldNodes,
-  );
+  const selection = lists ? subfieldsOf(type, info) : undefined;
+  if (!lists || !selection) return;
+  const { objectType, fields } = selection;
   const started = new Set<string>();
   for (const nodes of fields.values()) {
     for (const node of nodes) {

@@ -67,8 +67,9 @@ export function upstreamLimiterOf(client: DeadlineClient): ConcurrencyLimiter {
 }
 
 /**
- * The only place a DeadlineClient is built (besides `resolvedRegion`'s short-lived probe). One client per process, shared by every request: it holds the
- * connection pool, the credentials, the retry quota and the upstream concurrency limit.
+ * The only place a DeadlineClient is built (besides `resolvedRegion`'s short-lived probe). One client per process,
+ * shared by every request: it holds the connection pool, the credentials, the retry quota and the upstream
+ * concurrency limit.
  */
 export function createDeadlineClient(
   config: {
@@ -141,11 +142,6 @@ export async function resolvedRegion(): Promise<string> {
  */
 function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
-
-/** The page cache and coalescing of a client (tests and diagnostics). */
-export function upstreamSharingOf(client: DeadlineClient): UpstreamSharing | undefined {
-  return limitsOf(client).sharing;
 }
 
 /**
