@@ -11,7 +11,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -22,6 +21,7 @@ import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
 import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
+import { graphqlMiddleware } from './http/graphqlMiddleware.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
@@ -176,6 +176,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   app.disable('x-powered-by');
+  // /graphql first: it is the hot path, and Express tries routes in order.
+  app.use(
+    '/graphql',
+    ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
+    ...(options.jwt
+      ? [
+          jwtAuthentication({
+            ...options.jwt,
+            onKeySetError: (error) => logError('JWKS fetch failed', error),
+          }),
+        ]
+      : []),
+    express.json({ limit: MAX_BODY }),
+    graphqlMiddleware(apollo, async ({ res }) =>
+      createContext(options.client, connections, {
+        farmAccess: FarmAccess.forRequest(options.farmAllowList, jwtClaimsOf(res)),
+        ...(options.operationTimeoutMs === undefined
+          ? {}
+          : { operationTimeoutMs: options.operationTimeoutMs }),
+      }),
+    ),
+  );
   // Liveness: the process serves HTTP.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -192,28 +214,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       .status(readiness.ready ? 200 : 503)
       .json(readiness.ready ? { status: 'ready' } : { status: 'unavailable', reason: readiness.reason });
   });
-  app.use(
-    '/graphql',
-    ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
-    ...(options.jwt
-      ? [
-          jwtAuthentication({
-            ...options.jwt,
-            onKeySetError: (error) => logError('JWKS fetch failed', error),
-          }),
-        ]
-      : []),
-    express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) =>
-        createContext(options.client, connections, {
-          farmAccess: FarmAccess.forRequest(options.farmAllowList, jwtClaimsOf(res)),
-          ...(options.operationTimeoutMs === undefined
-            ? {}
-            : { operationTimeoutMs: options.operationTimeoutMs }),
-        }),
-    }),
-  );
   app.use(bodyErrors);
 
   return {

@@ -17,7 +17,13 @@ type Reply = { id: number; result?: unknown; error?: string };
 export async function startChild<Ready>(script: string, args: string[]): Promise<ChildHandle<Ready>> {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, args, {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      // BENCH_PROFILE=<dir>: every child writes a V8 CPU profile there when it exits (bench/README.md).
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -68,11 +68,27 @@ export function isValidId(name: IdName, value: string): boolean {
   return ID_PATTERNS[name].test(value);
 }
 
-/** `farm-…/queue-…/job-…`: a key as one string, used as cache key and inside cursors and global IDs. */
+/**
+ * `farm-…/queue-…/job-…`: a key as one string, used as cache key and inside cursors and global IDs. The parts and
+ * their order are KEY_PARTS's (a unit test holds the two together); spelled out per type because every record,
+ * cache lookup and global ID costs one of these.
+ */
 export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
-  const parts: readonly IdName[] = KEY_PARTS[type];
-  const values = key as unknown as Record<IdName, string>;
-  return parts.map((part) => values[part]).join('/');
+  const k = key as unknown as Record<IdName, string>;
+  switch (type) {
+    case 'Farm':
+      return k.farmId;
+    case 'Queue':
+      return `${k.farmId}/${k.queueId}`;
+    case 'Job':
+      return `${k.farmId}/${k.queueId}/${k.jobId}`;
+    case 'Session':
+      return `${k.farmId}/${k.queueId}/${k.jobId}/${k.sessionId}`;
+    case 'Fleet':
+      return `${k.farmId}/${k.fleetId}`;
+    default:
+      return `${k.farmId}/${k.fleetId}/${k.workerId}`;
+  }
 }
 
 /**

@@ -1,4 +1,9 @@
-import { BatchGetSessionCommand, GetSessionCommand, ListSessionsCommand } from '@aws-sdk/client-deadline';
+import {
+  BatchGetSessionCommand,
+  GetSessionCommand,
+  ListSessionsCommand,
+  type SessionSummary,
+} from '@aws-sdk/client-deadline';
 import { type JobKey, keyPath, type SessionKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
@@ -34,13 +39,33 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
       'ListSessions',
       (client, page) => client.send(new ListSessionsCommand({ farmId, queueId, jobId, ...page })),
       (output) =>
-        (output.sessions ?? []).map((session) => ({
-          ...session,
-          key: { farmId, queueId, jobId, sessionId: session.sessionId ?? '' },
-          level: 'summary',
-        })),
+        (output.sessions ?? []).map((session) =>
+          summaryRecord(session, { farmId, queueId, jobId, sessionId: session.sessionId ?? '' }),
+        ),
     );
   }
+}
+
+/**
+ * A list item as a record of one fixed shape: every member of SessionSummary in one order, absent ones undefined.
+ * The SDK builds its objects member by member, present ones only, so their shapes vary item to item; a fixed shape
+ * keeps the compiled query's property reads monomorphic (a 100-session page is 1,300 of them) and copies no more
+ * than it reads.
+ */
+function summaryRecord(session: SessionSummary, key: SessionKey): SessionRecord {
+  return {
+    key,
+    level: 'summary',
+    sessionId: session.sessionId,
+    fleetId: session.fleetId,
+    workerId: session.workerId,
+    startedAt: session.startedAt,
+    lifecycleStatus: session.lifecycleStatus,
+    endedAt: session.endedAt,
+    targetLifecycleStatus: session.targetLifecycleStatus,
+    updatedAt: session.updatedAt,
+    updatedBy: session.updatedBy,
+  };
 }
 
 async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly SessionKey[]) {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { SignJWT } from 'jose';
@@ -118,6 +119,38 @@ describe('Cache-Control on the open gateway', () => {
     expectData(sessions);
     expect(sessions.data?.job.sessions.edges).toHaveLength(5);
     expect(cacheControl(sessions)).toBe('max-age=2, public');
+  });
+
+  it('a GET answer carries an ETag, and revalidating with it gets 304 without a body; a POST has neither', async () => {
+    const url = new URL(`${stack.url}/graphql`);
+    url.searchParams.set('query', FARM_QUERY);
+    url.searchParams.set('variables', JSON.stringify({ farmId }));
+    const headers = { accept: 'application/json', 'apollo-require-preflight': 'true' };
+    const first = await fetch(url, { headers });
+    const body = await first.text();
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"/);
+    expect(Number(first.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+    // node:http, not fetch: fetch adds `cache-control: no-cache` to a conditional request, which forbids a 304.
+    const again = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      httpGet(url, { headers: { ...headers, 'if-none-match': etag as string } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      }).on('error', reject);
+    });
+    expect(again).toEqual({ status: 304, body: '' });
+    const posted = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: FARM_QUERY, variables: { farmId } }),
+    });
+    const postedBody = await posted.text();
+    expect(posted.headers.get('etag')).toBeNull();
+    expect(Number(posted.headers.get('content-length'))).toBe(Buffer.byteLength(postedBody));
+    expect(JSON.parse(postedBody)).toEqual(JSON.parse(body));
   });
 
   it('POST: no-store, whatever the hints', async () => {

@@ -1,9 +1,23 @@
 import { toGlobalId } from 'graphql-relay';
 import { describe, expect, it } from 'vitest';
 import { globalIdOf, parseGlobalId } from '../../src/ids/globalId.js';
+import { type EntityKeys, type EntityType, KEY_PARTS, keyPath, parseKeyPath } from '../../src/ids/keys.js';
 
 const hex = (c: string) => c.repeat(32);
 const job = { farmId: `farm-${hex('a')}`, queueId: `queue-${hex('b')}`, jobId: `job-${hex('c')}` };
+
+describe('key paths', () => {
+  it('join the parts KEY_PARTS names, in its order, for every entity type', () => {
+    for (const type of Object.keys(KEY_PARTS) as EntityType[]) {
+      const key = Object.fromEntries(
+        KEY_PARTS[type].map((part) => [part, `${part.slice(0, -2)}-${hex('9')}`]),
+      );
+      const path = keyPath(type, key as unknown as EntityKeys[typeof type]);
+      expect(path).toBe(KEY_PARTS[type].map((part) => key[part]).join('/'));
+      expect(parseKeyPath(type, path)).toEqual(key);
+    }
+  });
+});
 
 describe('global IDs', () => {
   it('carry the type and the full parent path', () => {
