@@ -21,6 +21,16 @@ export interface EntityRecord<T extends EntityType> {
   level: 'summary' | 'detail';
 }
 
+/**
+ * The type of a record of one fixed shape (see sessionSummaryRecord in sessionLoader.ts): `key`, `level`, then
+ * every member of the upstream type `T`, none optional (absent ones undefined), so a builder's object literal that
+ * leaves out a member does not compile. Assignable to the matching records.ts record.
+ */
+export type FixedRecord<K, L extends 'summary' | 'detail', T> = { key: K; level: L } & {
+  // Over `keyof Required<T>`, not `keyof T`: a mapped type over `keyof T` would keep each member's `?`.
+  [M in keyof Required<T>]: T[M];
+};
+
 /** A batch result per key: the record, or an Error (a missing key becomes NOT_FOUND). */
 export type BatchResult<R> = R | Error | undefined;
 
@@ -186,18 +196,21 @@ function asDetail<R extends { level: string }, D extends R>(record: R): D | unde
 /**
  * Runs one Get call per key, concurrently (DataLoader has deduplicated the keys): for farms, queues and fleets,
  * which have no BatchGet, and for BatchGet* fallbacks. A missing resource becomes NOT_FOUND for its key only.
+ *
+ * It stays generic: `record` (the caller's per-kind builder, e.g. farmDetailRecord) turns each output into a record
+ * of that kind's one fixed shape, so no output is spread here and `$metadata` is never copied.
  */
-export async function getEach<K, O extends { $metadata?: unknown }>(
+export async function getEach<K, O, D>(
   upstream: DeadlineUpstream,
   operation: string,
   keys: readonly K[],
   send: (client: DeadlineClient, key: K) => Promise<O>,
-): Promise<BatchResult<Omit<O, '$metadata'> & { key: K; level: 'detail' }>[]> {
+  record: (output: O, key: K) => D,
+): Promise<BatchResult<D>[]> {
   return Promise.all(
     keys.map(async (key) => {
       try {
-        const { $metadata: _, ...data } = await upstream.call({ operation }, (client) => send(client, key));
-        return { ...data, key, level: 'detail' as const };
+        return record(await upstream.call({ operation }, (client) => send(client, key)), key);
       } catch (error) {
         if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return undefined;
         return error instanceof Error ? error : new Error(String(error));

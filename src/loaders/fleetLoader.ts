@@ -1,9 +1,9 @@
-import { GetFleetCommand, ListFleetsCommand } from '@aws-sdk/client-deadline';
-import { type FarmKey, keyPath } from '../ids/keys.js';
+import { type FleetSummary, GetFleetCommand, ListFleetsCommand } from '@aws-sdk/client-deadline';
+import { type FarmKey, type FleetKey, keyPath } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import type { FleetRecord } from '../upstream/records.js';
-import { EntityLoader, getEach } from './entityLoader.js';
+import type { FleetDetail, FleetRecord } from '../upstream/records.js';
+import { EntityLoader, type FixedRecord, getEach } from './entityLoader.js';
 
 export type FleetDetailRecord = Extract<FleetRecord, { level: 'detail' }>;
 
@@ -11,8 +11,12 @@ export type FleetDetailRecord = Extract<FleetRecord, { level: 'detail' }>;
 export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailRecord> {
   constructor(upstream: DeadlineUpstream) {
     super('Fleet', upstream, (keys) =>
-      getEach(upstream, 'GetFleet', keys, (client, { farmId, fleetId }) =>
-        client.send(new GetFleetCommand({ farmId, fleetId })),
+      getEach(
+        upstream,
+        'GetFleet',
+        keys,
+        (client, { farmId, fleetId }) => client.send(new GetFleetCommand({ farmId, fleetId })),
+        fleetDetailRecord,
       ),
     );
   }
@@ -23,11 +27,65 @@ export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailR
       'ListFleets',
       (client, page) => client.send(new ListFleetsCommand({ farmId, ...page })),
       (output) =>
-        (output.fleets ?? []).map((fleet) => ({
-          ...fleet,
-          key: { farmId, fleetId: fleet.fleetId ?? '' },
-          level: 'summary',
-        })),
+        (output.fleets ?? []).map((fleet) =>
+          fleetSummaryRecord(fleet, { farmId, fleetId: fleet.fleetId ?? '' }),
+        ),
     );
   }
+}
+
+/** A ListFleets item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
+export function fleetSummaryRecord(
+  fleet: FleetSummary,
+  key: FleetKey,
+): FixedRecord<FleetKey, 'summary', FleetSummary> {
+  return {
+    key,
+    level: 'summary',
+    fleetId: fleet.fleetId,
+    farmId: fleet.farmId,
+    displayName: fleet.displayName,
+    status: fleet.status,
+    statusMessage: fleet.statusMessage,
+    autoScalingStatus: fleet.autoScalingStatus,
+    targetWorkerCount: fleet.targetWorkerCount,
+    workerCount: fleet.workerCount,
+    minWorkerCount: fleet.minWorkerCount,
+    maxWorkerCount: fleet.maxWorkerCount,
+    configuration: fleet.configuration,
+    createdAt: fleet.createdAt,
+    createdBy: fleet.createdBy,
+    updatedAt: fleet.updatedAt,
+    updatedBy: fleet.updatedBy,
+  };
+}
+
+/** A GetFleet output as a record of one fixed shape, without `$metadata` (why: sessionSummaryRecord). */
+export function fleetDetailRecord(
+  fleet: FleetDetail,
+  key: FleetKey,
+): FixedRecord<FleetKey, 'detail', FleetDetail> {
+  return {
+    key,
+    level: 'detail',
+    fleetId: fleet.fleetId,
+    farmId: fleet.farmId,
+    displayName: fleet.displayName,
+    status: fleet.status,
+    statusMessage: fleet.statusMessage,
+    autoScalingStatus: fleet.autoScalingStatus,
+    targetWorkerCount: fleet.targetWorkerCount,
+    workerCount: fleet.workerCount,
+    minWorkerCount: fleet.minWorkerCount,
+    maxWorkerCount: fleet.maxWorkerCount,
+    configuration: fleet.configuration,
+    createdAt: fleet.createdAt,
+    createdBy: fleet.createdBy,
+    updatedAt: fleet.updatedAt,
+    updatedBy: fleet.updatedBy,
+    description: fleet.description,
+    hostConfiguration: fleet.hostConfiguration,
+    capabilities: fleet.capabilities,
+    roleArn: fleet.roleArn,
+  };
 }

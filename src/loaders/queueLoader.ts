@@ -1,9 +1,9 @@
-import { GetQueueCommand, ListQueuesCommand } from '@aws-sdk/client-deadline';
-import { type FarmKey, keyPath } from '../ids/keys.js';
+import { GetQueueCommand, ListQueuesCommand, type QueueSummary } from '@aws-sdk/client-deadline';
+import { type FarmKey, keyPath, type QueueKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import type { QueueRecord } from '../upstream/records.js';
-import { EntityLoader, getEach } from './entityLoader.js';
+import type { QueueDetail, QueueRecord } from '../upstream/records.js';
+import { EntityLoader, type FixedRecord, getEach } from './entityLoader.js';
 
 export type QueueDetailRecord = Extract<QueueRecord, { level: 'detail' }>;
 
@@ -11,8 +11,12 @@ export type QueueDetailRecord = Extract<QueueRecord, { level: 'detail' }>;
 export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailRecord> {
   constructor(upstream: DeadlineUpstream) {
     super('Queue', upstream, (keys) =>
-      getEach(upstream, 'GetQueue', keys, (client, { farmId, queueId }) =>
-        client.send(new GetQueueCommand({ farmId, queueId })),
+      getEach(
+        upstream,
+        'GetQueue',
+        keys,
+        (client, { farmId, queueId }) => client.send(new GetQueueCommand({ farmId, queueId })),
+        queueDetailRecord,
       ),
     );
   }
@@ -23,11 +27,58 @@ export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailR
       'ListQueues',
       (client, page) => client.send(new ListQueuesCommand({ farmId, ...page })),
       (output) =>
-        (output.queues ?? []).map((queue) => ({
-          ...queue,
-          key: { farmId, queueId: queue.queueId ?? '' },
-          level: 'summary',
-        })),
+        (output.queues ?? []).map((queue) =>
+          queueSummaryRecord(queue, { farmId, queueId: queue.queueId ?? '' }),
+        ),
     );
   }
+}
+
+/** A ListQueues item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
+export function queueSummaryRecord(
+  queue: QueueSummary,
+  key: QueueKey,
+): FixedRecord<QueueKey, 'summary', QueueSummary> {
+  return {
+    key,
+    level: 'summary',
+    farmId: queue.farmId,
+    queueId: queue.queueId,
+    displayName: queue.displayName,
+    status: queue.status,
+    defaultBudgetAction: queue.defaultBudgetAction,
+    blockedReason: queue.blockedReason,
+    createdAt: queue.createdAt,
+    createdBy: queue.createdBy,
+    updatedAt: queue.updatedAt,
+    updatedBy: queue.updatedBy,
+  };
+}
+
+/** A GetQueue output as a record of one fixed shape, without `$metadata` (why: sessionSummaryRecord). */
+export function queueDetailRecord(
+  queue: QueueDetail,
+  key: QueueKey,
+): FixedRecord<QueueKey, 'detail', QueueDetail> {
+  return {
+    key,
+    level: 'detail',
+    farmId: queue.farmId,
+    queueId: queue.queueId,
+    displayName: queue.displayName,
+    status: queue.status,
+    defaultBudgetAction: queue.defaultBudgetAction,
+    blockedReason: queue.blockedReason,
+    createdAt: queue.createdAt,
+    createdBy: queue.createdBy,
+    updatedAt: queue.updatedAt,
+    updatedBy: queue.updatedBy,
+    description: queue.description,
+    jobAttachmentSettings: queue.jobAttachmentSettings,
+    roleArn: queue.roleArn,
+    requiredFileSystemLocationNames: queue.requiredFileSystemLocationNames,
+    allowedStorageProfileIds: queue.allowedStorageProfileIds,
+    jobRunAsUser: queue.jobRunAsUser,
+    schedulingConfiguration: queue.schedulingConfiguration,
+  };
 }

@@ -7,10 +7,10 @@ import {
 import { type JobKey, keyPath, type SessionKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import type { SessionRecord } from '../upstream/records.js';
+import type { SessionDetail, SessionRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, getEach, matchBatch } from './entityLoader.js';
+import { EntityLoader, type FixedRecord, getEach, matchBatch } from './entityLoader.js';
 
 export type SessionDetailRecord = Extract<SessionRecord, { level: 'detail' }>;
 
@@ -23,12 +23,14 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
         'BatchGetSession',
         () => batchGetSessions(upstream, keys),
         () =>
-          getEach(upstream, 'GetSession', keys, async (client, { farmId, queueId, jobId, sessionId }) => ({
-            ...(await client.send(new GetSessionCommand({ farmId, queueId, jobId, sessionId }))),
-            farmId,
-            queueId,
-            jobId,
-          })),
+          getEach(
+            upstream,
+            'GetSession',
+            keys,
+            (client, { farmId, queueId, jobId, sessionId }) =>
+              client.send(new GetSessionCommand({ farmId, queueId, jobId, sessionId })),
+            sessionDetailRecord,
+          ),
       ),
     );
   }
@@ -40,7 +42,7 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
       (client, page) => client.send(new ListSessionsCommand({ farmId, queueId, jobId, ...page })),
       (output) =>
         (output.sessions ?? []).map((session) =>
-          summaryRecord(session, { farmId, queueId, jobId, sessionId: session.sessionId ?? '' }),
+          sessionSummaryRecord(session, { farmId, queueId, jobId, sessionId: session.sessionId ?? '' }),
         ),
     );
   }
@@ -52,7 +54,10 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
  * keeps the compiled query's property reads monomorphic (a 100-session page is 1,300 of them) and copies no more
  * than it reads.
  */
-function summaryRecord(session: SessionSummary, key: SessionKey): SessionRecord {
+export function sessionSummaryRecord(
+  session: SessionSummary,
+  key: SessionKey,
+): FixedRecord<SessionKey, 'summary', SessionSummary> {
   return {
     key,
     level: 'summary',
@@ -65,6 +70,35 @@ function summaryRecord(session: SessionSummary, key: SessionKey): SessionRecord 
     targetLifecycleStatus: session.targetLifecycleStatus,
     updatedAt: session.updatedAt,
     updatedBy: session.updatedBy,
+  };
+}
+
+/**
+ * A BatchGetSession item or GetSession output as a record of one fixed shape, without `$metadata` (why:
+ * sessionSummaryRecord). `farmId`, `queueId` and `jobId` come from the key: GetSession's output has none of them.
+ */
+export function sessionDetailRecord(
+  session: Omit<SessionDetail, 'farmId' | 'queueId' | 'jobId'>,
+  key: SessionKey,
+): FixedRecord<SessionKey, 'detail', SessionDetail> {
+  return {
+    key,
+    level: 'detail',
+    farmId: key.farmId,
+    queueId: key.queueId,
+    jobId: key.jobId,
+    sessionId: session.sessionId,
+    fleetId: session.fleetId,
+    workerId: session.workerId,
+    startedAt: session.startedAt,
+    lifecycleStatus: session.lifecycleStatus,
+    endedAt: session.endedAt,
+    targetLifecycleStatus: session.targetLifecycleStatus,
+    updatedAt: session.updatedAt,
+    updatedBy: session.updatedBy,
+    log: session.log,
+    hostProperties: session.hostProperties,
+    workerLog: session.workerLog,
   };
 }
 
@@ -81,16 +115,12 @@ async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly Sessi
       }),
     ),
   );
-  const records = (result.sessions ?? []).map(
-    (session): SessionDetailRecord => ({
-      ...session,
-      key: {
-        farmId: session.farmId ?? '',
-        queueId: session.queueId ?? '',
-        jobId: session.jobId ?? '',
-        sessionId: session.sessionId ?? '',
-      },
-      level: 'detail',
+  const records = (result.sessions ?? []).map((session) =>
+    sessionDetailRecord(session, {
+      farmId: session.farmId ?? '',
+      queueId: session.queueId ?? '',
+      jobId: session.jobId ?? '',
+      sessionId: session.sessionId ?? '',
     }),
   );
   return matchBatch(

@@ -2,10 +2,10 @@ import { BatchGetWorkerCommand, GetWorkerCommand, ListWorkersCommand } from '@aw
 import { type FleetKey, keyPath, type WorkerKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import type { WorkerRecord } from '../upstream/records.js';
+import type { WorkerDetail, WorkerRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, getEach, matchBatch } from './entityLoader.js';
+import { EntityLoader, type FixedRecord, getEach, matchBatch } from './entityLoader.js';
 
 /**
  * Workers: BatchGetWorker (up to 100 per call; GetWorker where unsupported), ListWorkers pages per fleet.
@@ -19,8 +19,13 @@ export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRec
         'BatchGetWorker',
         () => batchGetWorkers(upstream, keys),
         () =>
-          getEach(upstream, 'GetWorker', keys, (client, { farmId, fleetId, workerId }) =>
-            client.send(new GetWorkerCommand({ farmId, fleetId, workerId })),
+          getEach(
+            upstream,
+            'GetWorker',
+            keys,
+            (client, { farmId, fleetId, workerId }) =>
+              client.send(new GetWorkerCommand({ farmId, fleetId, workerId })),
+            workerRecord,
           ),
       ),
     );
@@ -32,15 +37,35 @@ export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRec
       'ListWorkers',
       (client, page) => client.send(new ListWorkersCommand({ farmId, fleetId, ...page })),
       (output) =>
-        (output.workers ?? []).map((worker) => ({
-          ...worker,
-          farmId,
-          fleetId,
-          key: { farmId, fleetId, workerId: worker.workerId ?? '' },
-          level: 'detail',
-        })),
+        (output.workers ?? []).map((worker) =>
+          workerRecord(worker, { farmId, fleetId, workerId: worker.workerId ?? '' }),
+        ),
     );
   }
+}
+
+/**
+ * A ListWorkers item, BatchGetWorker item or GetWorker output (the same members) as a record of one fixed shape,
+ * without `$metadata` (why: sessionSummaryRecord in sessionLoader.ts). `farmId` and `fleetId` come from the key.
+ */
+export function workerRecord(
+  worker: Omit<WorkerDetail, 'farmId' | 'fleetId'>,
+  key: WorkerKey,
+): FixedRecord<WorkerKey, 'detail', WorkerDetail> {
+  return {
+    key,
+    level: 'detail',
+    farmId: key.farmId,
+    fleetId: key.fleetId,
+    workerId: worker.workerId,
+    hostProperties: worker.hostProperties,
+    status: worker.status,
+    log: worker.log,
+    createdAt: worker.createdAt,
+    createdBy: worker.createdBy,
+    updatedAt: worker.updatedAt,
+    updatedBy: worker.updatedBy,
+  };
 }
 
 async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly WorkerKey[]) {
@@ -51,11 +76,11 @@ async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly Worker
       }),
     ),
   );
-  const records = (result.workers ?? []).map(
-    (worker): WorkerRecord => ({
-      ...worker,
-      key: { farmId: worker.farmId ?? '', fleetId: worker.fleetId ?? '', workerId: worker.workerId ?? '' },
-      level: 'detail',
+  const records = (result.workers ?? []).map((worker) =>
+    workerRecord(worker, {
+      farmId: worker.farmId ?? '',
+      fleetId: worker.fleetId ?? '',
+      workerId: worker.workerId ?? '',
     }),
   );
   return matchBatch(

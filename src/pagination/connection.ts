@@ -105,8 +105,7 @@ export async function resolveConnection<T>(
       maxResults: pageSize,
       resumedFromCursor: resumed && token === start.token,
     });
-  const cursorAt = (token: string | null, skip: number) => () =>
-    settings.cursors.encode(binding, { token, skip, pageSize });
+  const cursors: EdgeCursors = { codec: settings.cursors, binding, pageSize };
 
   const edges: Edge<T>[] = [];
   /** Where the list continues after the last edge taken. */
@@ -120,11 +119,15 @@ export async function resolveConnection<T>(
     let index = position.skip;
     for (; index < page.items.length && edges.length < first; index++) {
       // The resume point after this item: the start of the next upstream page when this item ends the current one.
-      const encode =
-        index === page.items.length - 1 && next !== null
-          ? cursorAt(next, 0)
-          : cursorAt(position.token, index + 1);
-      edges.push(lazyEdge(page.items[index] as T, encode));
+      const endsPage = index === page.items.length - 1 && next !== null;
+      edges.push(
+        new LazyEdge(
+          page.items[index] as T,
+          cursors,
+          endsPage ? next : position.token,
+          endsPage ? 0 : index + 1,
+        ),
+      );
     }
     if (index < page.items.length) {
       hasNextPage = true;
@@ -192,16 +195,35 @@ class ChainGuard {
   }
 }
 
-/** Cursors are computed only when a client selects them (an HMAC per edge is not free). */
-function lazyEdge<T>(node: T, encode: () => string): Edge<T> {
-  let cursor: string | undefined;
-  return {
-    node,
-    get cursor() {
-      cursor ??= encode();
-      return cursor;
-    },
-  };
+/** What every edge of one connection needs to encode its cursor. */
+interface EdgeCursors {
+  codec: CursorCodec;
+  binding: ConnectionBinding;
+  pageSize: number;
+}
+
+/**
+ * An edge whose cursor is computed only when a client selects it (an HMAC per edge is not free). A class, not a
+ * closure per edge: a 100-edge page allocates 100 small objects of one shape and nothing else.
+ */
+class LazyEdge<T> implements Edge<T> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly cursors: EdgeCursors,
+    private readonly token: string | null,
+    private readonly skip: number,
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= this.cursors.codec.encode(this.cursors.binding, {
+      token: this.token,
+      skip: this.skip,
+      pageSize: this.cursors.pageSize,
+    });
+    return this.#cursor;
+  }
 }
 
 function brokenChain(repeated: boolean): GraphQLError {

@@ -25,8 +25,8 @@ export interface ResumePoint {
 
 /** Which connection a cursor belongs to: `Job.sessions` of `farm-…/queue-…/job-…`. */
 export interface ConnectionBinding {
-  field: string;
-  parentPath: string;
+  readonly field: string;
+  readonly parentPath: string;
 }
 
 /** The binding of connection `field` (e.g. `Job.sessions`) under the parent with key path `parentPath`. */
@@ -57,6 +57,17 @@ export function parentHash(parentPath: string): string {
   return createHash('sha256').update(parentPath).digest('base64url').slice(0, 16);
 }
 
+/** parentHash of a binding, computed once per binding: every edge cursor of a connection shares its binding. */
+const parentHashes = new WeakMap<ConnectionBinding, string>();
+function parentHashOf(binding: ConnectionBinding): string {
+  let hash = parentHashes.get(binding);
+  if (hash === undefined) {
+    hash = parentHash(binding.parentPath);
+    parentHashes.set(binding, hash);
+  }
+  return hash;
+}
+
 export class CursorCodec {
   constructor(private readonly secret: Buffer) {}
 
@@ -64,7 +75,7 @@ export class CursorCodec {
     const payload: PayloadV1 = {
       v: VERSION,
       f: binding.field,
-      o: parentHash(binding.parentPath),
+      o: parentHashOf(binding),
       t: point.token,
       s: point.skip,
       p: point.pageSize,
@@ -122,7 +133,7 @@ export class CursorCodec {
 }
 
 export function matches(decoded: DecodedCursor, binding: ConnectionBinding): boolean {
-  return decoded.field === binding.field && decoded.parentHash === parentHash(binding.parentPath);
+  return decoded.field === binding.field && decoded.parentHash === parentHashOf(binding);
 }
 
 function isPayloadV1(value: unknown): value is PayloadV1 {

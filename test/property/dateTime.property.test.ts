@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DateTime, isoString } from '../../src/resolvers/DateTime.js';
+
+/**
+ * Property: the DateTime scalar prints exactly what `Date#toISOString` prints, for any instant JavaScript can
+ * represent (src/resolvers/DateTime.ts computes the string from the epoch milliseconds for speed, and falls back to
+ * toISOString outside years 1000–9999).
+ */
+const MAX_DATE_MS = 8.64e15;
+
+describe('DateTime serialization', () => {
+  it('equals toISOString for any representable instant', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), (time) => {
+        const date = new Date(time);
+        expect(isoString(time, date)).toBe(date.toISOString());
+        expect(DateTime.serialize(date)).toBe(date.toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('equals toISOString around the edges: years 999/1000 and 9999/10000, days, leap years, month ends', () => {
+    const edges = [
+      Date.UTC(1000, 0, 1) - 1,
+      Date.UTC(1000, 0, 1),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1,
+      Date.UTC(1970, 0, 1),
+      Date.UTC(1970, 0, 1) - 1,
+      Date.UTC(2000, 1, 29, 12),
+      Date.UTC(1900, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2026, 10, 27, 9, 15, 2, 123),
+    ];
+    for (const time of edges) {
+      for (const t of [time - 86_400_000, time, time + 86_400_000]) {
+        expect(isoString(t, new Date(t))).toBe(new Date(t).toISOString());
+      }
+    }
+  });
+
+  it('accepts a parseable string, refuses what is not an instant', () => {
+    expect(DateTime.serialize('2026-11-27T09:15:02.123Z')).toBe('2026-11-27T09:15:02.123Z');
+    expect(() => DateTime.serialize(new Date(Number.NaN))).toThrow('DateTime cannot represent this value.');
+    expect(() => DateTime.serialize('yesterday')).toThrow('DateTime cannot represent this value.');
+    expect(() => DateTime.serialize(42)).toThrow('DateTime cannot represent this value.');
+  });
+});

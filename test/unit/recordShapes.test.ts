@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { farmDetailRecord, farmSummaryRecord } from '../../src/loaders/farmLoader.js';
+import { fleetDetailRecord, fleetSummaryRecord } from '../../src/loaders/fleetLoader.js';
+import { jobDetailRecord, jobSummaryRecord } from '../../src/loaders/jobLoader.js';
+import { queueDetailRecord, queueSummaryRecord } from '../../src/loaders/queueLoader.js';
+import { sessionDetailRecord, sessionSummaryRecord } from '../../src/loaders/sessionLoader.js';
+import { workerRecord } from '../../src/loaders/workerLoader.js';
+
+/**
+ * The record builders (see sessionSummaryRecord in src/loaders/sessionLoader.ts) must give every record of a kind
+ * one shape: `key`, `level`, then every member of the SDK type in its declaration order, whichever members the
+ * SDK's output holds. The member lists come from the installed SDK's type declarations, so a member the SDK adds
+ * or a builder leaves out fails here.
+ */
+const modelsDir = join(
+  dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-deadline')),
+  '..',
+  'dist-types',
+  'models',
+);
+const declarations = ['models_0.d.ts', 'models_1.d.ts'].map((file) =>
+  readFileSync(join(modelsDir, file), 'utf8'),
+);
+
+/** The members of an SDK interface, in declaration order. */
+function membersOf(type: string): string[] {
+  for (const text of declarations) {
+    const start = text.indexOf(`\nexport interface ${type} {\n`);
+    if (start < 0) continue;
+    const body = text.slice(start, text.indexOf('\n}', start));
+    return [...body.matchAll(/^ {4}([A-Za-z0-9_$]+)\??:/gm)].map((match) => match[1] ?? '');
+  }
+  throw new Error(`no interface ${type} in the SDK's models`);
+}
+
+interface Case {
+  /** The builder, with its input and key types erased. */
+  build: (output: never, key: never) => object;
+  level: 'summary' | 'detail';
+  /** The record's SDK type (what records.ts extends with key and level). */
+  recordType: string;
+  /** The SDK output types the builder takes (the record type or one that lacks the key's parent IDs). */
+  inputTypes: string[];
+  key: Record<string, string>;
+}
+
+const farm = { farmId: 'farm-1' };
+const queue = { ...farm, queueId: 'queue-1' };
+const job = { ...queue, jobId: 'job-1' };
+const fleet = { ...farm, fleetId: 'fleet-1' };
+
+const cases: Record<string, Case> = {
+  farmSummaryRecord: {
+    build: farmSummaryRecord,
+    level: 'summary',
+    recordType: 'FarmSummary',
+    inputTypes: ['FarmSummary'],
+    key: farm,
+  },
+  farmDetailRecord: {
+    build: farmDetailRecord,
+    level: 'detail',
+    recordType: 'GetFarmResponse',
+    inputTypes: ['GetFarmResponse'],
+    key: farm,
+  },
+  queueSummaryRecord: {
+    build: queueSummaryRecord,
+    level: 'summary',
+    recordType: 'QueueSummary',
+    inputTypes: ['QueueSummary'],
+    key: queue,
+  },
+  queueDetailRecord: {
+    build: queueDetailRecord,
+    level: 'detail',
+    recordType: 'GetQueueResponse',
+    inputTypes: ['GetQueueResponse'],
+    key: queue,
+  },
+  jobSummaryRecord: {
+    build: jobSummaryRecord,
+    level: 'summary',
+    recordType: 'JobSummary',
+    inputTypes: ['JobSummary'],
+    key: job,
+  },
+  jobDetailRecord: {
+    build: jobDetailRecord,
+    level: 'detail',
+    recordType: 'BatchGetJobItem',
+    inputTypes: ['BatchGetJobItem', 'GetJobResponse'],
+    key: job,
+  },
+  sessionSummaryRecord: {
+    build: sessionSummaryRecord,
+    level: 'summary',
+    recordType: 'SessionSummary',
+    inputTypes: ['SessionSummary'],
+    key: { ...job, sessionId: 'session-1' },
+  },
+  sessionDetailRecord: {
+    build: sessionDetailRecord,
+    level: 'detail',
+    recordType: 'BatchGetSessionItem',
+    inputTypes: ['BatchGetSessionItem', 'GetSessionResponse'],
+    key: { ...job, sessionId: 'session-1' },
+  },
+  fleetSummaryRecord: {
+    build: fleetSummaryRecord,
+    level: 'summary',
+    recordType: 'FleetSummary',
+    inputTypes: ['FleetSummary'],
+    key: fleet,
+  },
+  fleetDetailRecord: {
+    build: fleetDetailRecord,
+    level: 'detail',
+    recordType: 'GetFleetResponse',
+    inputTypes: ['GetFleetResponse'],
+    key: fleet,
+  },
+  workerRecord: {
+    build: workerRecord,
+    level: 'detail',
+    recordType: 'BatchGetWorkerItem',
+    inputTypes: ['BatchGetWorkerItem', 'WorkerSummary', 'GetWorkerResponse'],
+    key: { ...fleet, workerId: 'worker-1' },
+  },
+};
+
+/** An SDK-like output holding `members`: key parts carry the key's value, the rest a value of their own. */
+function outputWith(members: readonly string[], key: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(members.map((member) => [member, key[member] ?? { value: member }]));
+}
+
+describe.each(Object.entries(cases))('%s', (_, { build, level, recordType, inputTypes, key }) => {
+  const members = membersOf(recordType);
+  const record = (output: Record<string, unknown>) => build(output as never, key as never);
+
+  it('carries every member of the full SDK output, with its value, after key and level, in declaration order', () => {
+    expect(members.length).toBeGreaterThan(0);
+    for (const inputType of inputTypes) {
+      const output = outputWith(membersOf(inputType), key);
+      const built = record({ ...output, $metadata: { requestId: 'r' } });
+      expect(Object.keys(built)).toEqual(['key', 'level', ...members]);
+      expect(built).toStrictEqual({ key, level, ...outputWith(members, key) });
+      for (const [member, value] of Object.entries(output)) {
+        expect(built[member as keyof typeof built], member).toBe(value);
+      }
+    }
+  });
+
+  it('has one shape whichever members the output holds', () => {
+    const full = record(outputWith(members, key));
+    const half = (parity: number) => members.filter((__, index) => index % 2 === parity);
+    const sparse = [record(outputWith(half(0), key)), record(outputWith(half(1), key)), record({})];
+    for (const built of sparse) expect(Object.keys(built)).toEqual(Object.keys(full));
+  });
+});
