@@ -1,3 +1,4 @@
+import './execution/graphqlProductionMode.js';
 import { persistedQueryCache } from './cache/persistedQueryCache.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './config.js';
 import { type EmulatorHandle, startEmulator } from './emulator/index.js';

@@ -1,3 +1,4 @@
+import '../../src/execution/graphqlProductionMode.js';
 import { randomBytes } from 'node:crypto';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import { loadConfig } from '../../src/config.js';
