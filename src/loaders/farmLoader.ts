@@ -3,7 +3,7 @@ import type { FarmKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { FarmDetail, FarmRecord } from '../upstream/records.js';
-import { EntityLoader, type FixedRecord, getEach } from './entityLoader.js';
+import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type FarmDetailRecord = Extract<FarmRecord, { level: 'detail' }>;
 
@@ -31,37 +31,23 @@ export class FarmLoader extends EntityLoader<'Farm', FarmRecord, FarmDetailRecor
   }
 }
 
-/** A ListFarms item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
-export function farmSummaryRecord(
-  farm: FarmSummary,
-  key: FarmKey,
-): FixedRecord<FarmKey, 'summary', FarmSummary> {
-  return {
-    key,
-    level: 'summary',
-    farmId: farm.farmId,
-    displayName: farm.displayName,
-    kmsKeyArn: farm.kmsKeyArn,
-    createdAt: farm.createdAt,
-    createdBy: farm.createdBy,
-    updatedAt: farm.updatedAt,
-    updatedBy: farm.updatedBy,
-  };
-}
+/** FarmSummary's members, in the SDK's order: the list records, and the start of the detail records. */
+const FARM_SUMMARY_MEMBERS = [
+  'farmId',
+  'displayName',
+  'kmsKeyArn',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+] as const;
 
-/** A GetFarm output as a record of one fixed shape, without `$metadata` (why: sessionSummaryRecord). */
-export function farmDetailRecord(farm: FarmDetail, key: FarmKey): FixedRecord<FarmKey, 'detail', FarmDetail> {
-  return {
-    key,
-    level: 'detail',
-    farmId: farm.farmId,
-    displayName: farm.displayName,
-    kmsKeyArn: farm.kmsKeyArn,
-    createdAt: farm.createdAt,
-    createdBy: farm.createdBy,
-    updatedAt: farm.updatedAt,
-    updatedBy: farm.updatedBy,
-    description: farm.description,
-    costScaleFactor: farm.costScaleFactor,
-  };
-}
+/** A ListFarms item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
+export const farmSummaryRecord = recordBuilder<FarmKey, FarmSummary>()('summary', [], FARM_SUMMARY_MEMBERS);
+
+/** A GetFarm output as a record of one fixed shape. */
+export const farmDetailRecord = recordBuilder<FarmKey, FarmDetail>()(
+  'detail',
+  [],
+  [...FARM_SUMMARY_MEMBERS, 'description', 'costScaleFactor'],
+);

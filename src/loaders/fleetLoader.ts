@@ -3,7 +3,7 @@ import { type FarmKey, type FleetKey, keyPath } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { FleetDetail, FleetRecord } from '../upstream/records.js';
-import { EntityLoader, type FixedRecord, getEach } from './entityLoader.js';
+import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type FleetDetailRecord = Extract<FleetRecord, { level: 'detail' }>;
 
@@ -34,58 +34,35 @@ export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailR
   }
 }
 
-/** A ListFleets item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
-export function fleetSummaryRecord(
-  fleet: FleetSummary,
-  key: FleetKey,
-): FixedRecord<FleetKey, 'summary', FleetSummary> {
-  return {
-    key,
-    level: 'summary',
-    fleetId: fleet.fleetId,
-    farmId: fleet.farmId,
-    displayName: fleet.displayName,
-    status: fleet.status,
-    statusMessage: fleet.statusMessage,
-    autoScalingStatus: fleet.autoScalingStatus,
-    targetWorkerCount: fleet.targetWorkerCount,
-    workerCount: fleet.workerCount,
-    minWorkerCount: fleet.minWorkerCount,
-    maxWorkerCount: fleet.maxWorkerCount,
-    configuration: fleet.configuration,
-    createdAt: fleet.createdAt,
-    createdBy: fleet.createdBy,
-    updatedAt: fleet.updatedAt,
-    updatedBy: fleet.updatedBy,
-  };
-}
+/** FleetSummary's members, in the SDK's order: the list records, and the start of the detail records. */
+const FLEET_SUMMARY_MEMBERS = [
+  'fleetId',
+  'farmId',
+  'displayName',
+  'status',
+  'statusMessage',
+  'autoScalingStatus',
+  'targetWorkerCount',
+  'workerCount',
+  'minWorkerCount',
+  'maxWorkerCount',
+  'configuration',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+] as const;
 
-/** A GetFleet output as a record of one fixed shape, without `$metadata` (why: sessionSummaryRecord). */
-export function fleetDetailRecord(
-  fleet: FleetDetail,
-  key: FleetKey,
-): FixedRecord<FleetKey, 'detail', FleetDetail> {
-  return {
-    key,
-    level: 'detail',
-    fleetId: fleet.fleetId,
-    farmId: fleet.farmId,
-    displayName: fleet.displayName,
-    status: fleet.status,
-    statusMessage: fleet.statusMessage,
-    autoScalingStatus: fleet.autoScalingStatus,
-    targetWorkerCount: fleet.targetWorkerCount,
-    workerCount: fleet.workerCount,
-    minWorkerCount: fleet.minWorkerCount,
-    maxWorkerCount: fleet.maxWorkerCount,
-    configuration: fleet.configuration,
-    createdAt: fleet.createdAt,
-    createdBy: fleet.createdBy,
-    updatedAt: fleet.updatedAt,
-    updatedBy: fleet.updatedBy,
-    description: fleet.description,
-    hostConfiguration: fleet.hostConfiguration,
-    capabilities: fleet.capabilities,
-    roleArn: fleet.roleArn,
-  };
-}
+/** A ListFleets item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
+export const fleetSummaryRecord = recordBuilder<FleetKey, FleetSummary>()(
+  'summary',
+  [],
+  FLEET_SUMMARY_MEMBERS,
+);
+
+/** A GetFleet output as a record of one fixed shape. */
+export const fleetDetailRecord = recordBuilder<FleetKey, FleetDetail>()(
+  'detail',
+  [],
+  [...FLEET_SUMMARY_MEMBERS, 'description', 'hostConfiguration', 'capabilities', 'roleArn'],
+);

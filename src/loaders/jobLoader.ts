@@ -10,7 +10,7 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { JobDetail, JobRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, type FixedRecord, getEach, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch, recordBuilder } from './entityLoader.js';
 
 export type JobDetailRecord = Extract<JobRecord, { level: 'detail' }>;
 
@@ -46,71 +46,41 @@ export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
   }
 }
 
-/** A ListJobs item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
-export function jobSummaryRecord(job: JobSummary, key: JobKey): FixedRecord<JobKey, 'summary', JobSummary> {
-  return {
-    key,
-    level: 'summary',
-    jobId: job.jobId,
-    name: job.name,
-    lifecycleStatus: job.lifecycleStatus,
-    lifecycleStatusMessage: job.lifecycleStatusMessage,
-    priority: job.priority,
-    createdAt: job.createdAt,
-    createdBy: job.createdBy,
-    updatedAt: job.updatedAt,
-    updatedBy: job.updatedBy,
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    taskRunStatus: job.taskRunStatus,
-    targetTaskRunStatus: job.targetTaskRunStatus,
-    taskRunStatusCounts: job.taskRunStatusCounts,
-    taskFailureRetryCount: job.taskFailureRetryCount,
-    maxFailedTasksCount: job.maxFailedTasksCount,
-    maxRetriesPerTask: job.maxRetriesPerTask,
-    maxWorkerCount: job.maxWorkerCount,
-    sourceJobId: job.sourceJobId,
-  };
-}
+/** JobSummary's members, in the SDK's order: the list records, and the detail records after the key's parent IDs. */
+const JOB_SUMMARY_MEMBERS = [
+  'jobId',
+  'name',
+  'lifecycleStatus',
+  'lifecycleStatusMessage',
+  'priority',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+  'startedAt',
+  'endedAt',
+  'taskRunStatus',
+  'targetTaskRunStatus',
+  'taskRunStatusCounts',
+  'taskFailureRetryCount',
+  'maxFailedTasksCount',
+  'maxRetriesPerTask',
+  'maxWorkerCount',
+  'sourceJobId',
+] as const;
+
+/** A ListJobs item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
+export const jobSummaryRecord = recordBuilder<JobKey, JobSummary>()('summary', [], JOB_SUMMARY_MEMBERS);
 
 /**
- * A BatchGetJob item or GetJob output as a record of one fixed shape, without `$metadata` (why:
- * sessionSummaryRecord). `farmId` and `queueId` come from the key: GetJob's output has neither.
+ * A BatchGetJob item or GetJob output as a record of one fixed shape. `farmId` and `queueId` come from the key:
+ * GetJob's output has neither.
  */
-export function jobDetailRecord(
-  job: Omit<JobDetail, 'farmId' | 'queueId'>,
-  key: JobKey,
-): FixedRecord<JobKey, 'detail', JobDetail> {
-  return {
-    key,
-    level: 'detail',
-    farmId: key.farmId,
-    queueId: key.queueId,
-    jobId: job.jobId,
-    name: job.name,
-    lifecycleStatus: job.lifecycleStatus,
-    lifecycleStatusMessage: job.lifecycleStatusMessage,
-    priority: job.priority,
-    createdAt: job.createdAt,
-    createdBy: job.createdBy,
-    updatedAt: job.updatedAt,
-    updatedBy: job.updatedBy,
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    taskRunStatus: job.taskRunStatus,
-    targetTaskRunStatus: job.targetTaskRunStatus,
-    taskRunStatusCounts: job.taskRunStatusCounts,
-    taskFailureRetryCount: job.taskFailureRetryCount,
-    storageProfileId: job.storageProfileId,
-    maxFailedTasksCount: job.maxFailedTasksCount,
-    maxRetriesPerTask: job.maxRetriesPerTask,
-    parameters: job.parameters,
-    attachments: job.attachments,
-    description: job.description,
-    maxWorkerCount: job.maxWorkerCount,
-    sourceJobId: job.sourceJobId,
-  };
-}
+export const jobDetailRecord = recordBuilder<JobKey, JobDetail>()(
+  'detail',
+  ['farmId', 'queueId'],
+  [...JOB_SUMMARY_MEMBERS, 'storageProfileId', 'parameters', 'attachments', 'description'],
+);
 
 async function batchGetJobs(upstream: DeadlineUpstream, keys: readonly JobKey[]) {
   const result = await upstream.call({ operation: 'BatchGetJob' }, (client) =>

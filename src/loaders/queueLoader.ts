@@ -3,7 +3,7 @@ import { type FarmKey, keyPath, type QueueKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { QueueDetail, QueueRecord } from '../upstream/records.js';
-import { EntityLoader, type FixedRecord, getEach } from './entityLoader.js';
+import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type QueueDetailRecord = Extract<QueueRecord, { level: 'detail' }>;
 
@@ -34,51 +34,39 @@ export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailR
   }
 }
 
-/** A ListQueues item as a record of one fixed shape (why: sessionSummaryRecord in sessionLoader.ts). */
-export function queueSummaryRecord(
-  queue: QueueSummary,
-  key: QueueKey,
-): FixedRecord<QueueKey, 'summary', QueueSummary> {
-  return {
-    key,
-    level: 'summary',
-    farmId: queue.farmId,
-    queueId: queue.queueId,
-    displayName: queue.displayName,
-    status: queue.status,
-    defaultBudgetAction: queue.defaultBudgetAction,
-    blockedReason: queue.blockedReason,
-    createdAt: queue.createdAt,
-    createdBy: queue.createdBy,
-    updatedAt: queue.updatedAt,
-    updatedBy: queue.updatedBy,
-  };
-}
+/** QueueSummary's members, in the SDK's order: the list records, and the start of the detail records. */
+const QUEUE_SUMMARY_MEMBERS = [
+  'farmId',
+  'queueId',
+  'displayName',
+  'status',
+  'defaultBudgetAction',
+  'blockedReason',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+] as const;
 
-/** A GetQueue output as a record of one fixed shape, without `$metadata` (why: sessionSummaryRecord). */
-export function queueDetailRecord(
-  queue: QueueDetail,
-  key: QueueKey,
-): FixedRecord<QueueKey, 'detail', QueueDetail> {
-  return {
-    key,
-    level: 'detail',
-    farmId: queue.farmId,
-    queueId: queue.queueId,
-    displayName: queue.displayName,
-    status: queue.status,
-    defaultBudgetAction: queue.defaultBudgetAction,
-    blockedReason: queue.blockedReason,
-    createdAt: queue.createdAt,
-    createdBy: queue.createdBy,
-    updatedAt: queue.updatedAt,
-    updatedBy: queue.updatedBy,
-    description: queue.description,
-    jobAttachmentSettings: queue.jobAttachmentSettings,
-    roleArn: queue.roleArn,
-    requiredFileSystemLocationNames: queue.requiredFileSystemLocationNames,
-    allowedStorageProfileIds: queue.allowedStorageProfileIds,
-    jobRunAsUser: queue.jobRunAsUser,
-    schedulingConfiguration: queue.schedulingConfiguration,
-  };
-}
+/** A ListQueues item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
+export const queueSummaryRecord = recordBuilder<QueueKey, QueueSummary>()(
+  'summary',
+  [],
+  QUEUE_SUMMARY_MEMBERS,
+);
+
+/** A GetQueue output as a record of one fixed shape. */
+export const queueDetailRecord = recordBuilder<QueueKey, QueueDetail>()(
+  'detail',
+  [],
+  [
+    ...QUEUE_SUMMARY_MEMBERS,
+    'description',
+    'jobAttachmentSettings',
+    'roleArn',
+    'requiredFileSystemLocationNames',
+    'allowedStorageProfileIds',
+    'jobRunAsUser',
+    'schedulingConfiguration',
+  ],
+);

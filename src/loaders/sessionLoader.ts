@@ -10,7 +10,7 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { SessionDetail, SessionRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, type FixedRecord, getEach, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch, recordBuilder } from './entityLoader.js';
 
 export type SessionDetailRecord = Extract<SessionRecord, { level: 'detail' }>;
 
@@ -48,59 +48,35 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
   }
 }
 
-/**
- * A list item as a record of one fixed shape: every member of SessionSummary in one order, absent ones undefined.
- * The SDK builds its objects member by member, present ones only, so their shapes vary item to item; a fixed shape
- * keeps the compiled query's property reads monomorphic (a 100-session page is 1,300 of them) and copies no more
- * than it reads.
- */
-export function sessionSummaryRecord(
-  session: SessionSummary,
-  key: SessionKey,
-): FixedRecord<SessionKey, 'summary', SessionSummary> {
-  return {
-    key,
-    level: 'summary',
-    sessionId: session.sessionId,
-    fleetId: session.fleetId,
-    workerId: session.workerId,
-    startedAt: session.startedAt,
-    lifecycleStatus: session.lifecycleStatus,
-    endedAt: session.endedAt,
-    targetLifecycleStatus: session.targetLifecycleStatus,
-    updatedAt: session.updatedAt,
-    updatedBy: session.updatedBy,
-  };
-}
+/** SessionSummary's members, in the SDK's order: the list records, and the detail records after the key's parent IDs. */
+const SESSION_SUMMARY_MEMBERS = [
+  'sessionId',
+  'fleetId',
+  'workerId',
+  'startedAt',
+  'lifecycleStatus',
+  'endedAt',
+  'targetLifecycleStatus',
+  'updatedAt',
+  'updatedBy',
+] as const;
+
+/** A ListSessions item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
+export const sessionSummaryRecord = recordBuilder<SessionKey, SessionSummary>()(
+  'summary',
+  [],
+  SESSION_SUMMARY_MEMBERS,
+);
 
 /**
- * A BatchGetSession item or GetSession output as a record of one fixed shape, without `$metadata` (why:
- * sessionSummaryRecord). `farmId`, `queueId` and `jobId` come from the key: GetSession's output has none of them.
+ * A BatchGetSession item or GetSession output as a record of one fixed shape. `farmId`, `queueId` and `jobId` come
+ * from the key: GetSession's output has none of them.
  */
-export function sessionDetailRecord(
-  session: Omit<SessionDetail, 'farmId' | 'queueId' | 'jobId'>,
-  key: SessionKey,
-): FixedRecord<SessionKey, 'detail', SessionDetail> {
-  return {
-    key,
-    level: 'detail',
-    farmId: key.farmId,
-    queueId: key.queueId,
-    jobId: key.jobId,
-    sessionId: session.sessionId,
-    fleetId: session.fleetId,
-    workerId: session.workerId,
-    startedAt: session.startedAt,
-    lifecycleStatus: session.lifecycleStatus,
-    endedAt: session.endedAt,
-    targetLifecycleStatus: session.targetLifecycleStatus,
-    updatedAt: session.updatedAt,
-    updatedBy: session.updatedBy,
-    log: session.log,
-    hostProperties: session.hostProperties,
-    workerLog: session.workerLog,
-  };
-}
+export const sessionDetailRecord = recordBuilder<SessionKey, SessionDetail>()(
+  'detail',
+  ['farmId', 'queueId', 'jobId'],
+  [...SESSION_SUMMARY_MEMBERS, 'log', 'hostProperties', 'workerLog'],
+);
 
 async function batchGetSessions(upstream: DeadlineUpstream, keys: readonly SessionKey[]) {
   const result = await upstream.call({ operation: 'BatchGetSession' }, (client) =>

@@ -5,7 +5,7 @@ import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { WorkerDetail, WorkerRecord } from '../upstream/records.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
-import { EntityLoader, type FixedRecord, getEach, matchBatch } from './entityLoader.js';
+import { EntityLoader, getEach, matchBatch, recordBuilder } from './entityLoader.js';
 
 /**
  * Workers: BatchGetWorker (up to 100 per call; GetWorker where unsupported), ListWorkers pages per fleet.
@@ -45,28 +45,14 @@ export class WorkerLoader extends EntityLoader<'Worker', WorkerRecord, WorkerRec
 }
 
 /**
- * A ListWorkers item, BatchGetWorker item or GetWorker output (the same members) as a record of one fixed shape,
- * without `$metadata` (why: sessionSummaryRecord in sessionLoader.ts). `farmId` and `fleetId` come from the key.
+ * A ListWorkers item, BatchGetWorker item or GetWorker output (the same members) as a record of one fixed shape
+ * (see recordBuilder in entityLoader.ts). `farmId` and `fleetId` come from the key.
  */
-export function workerRecord(
-  worker: Omit<WorkerDetail, 'farmId' | 'fleetId'>,
-  key: WorkerKey,
-): FixedRecord<WorkerKey, 'detail', WorkerDetail> {
-  return {
-    key,
-    level: 'detail',
-    farmId: key.farmId,
-    fleetId: key.fleetId,
-    workerId: worker.workerId,
-    hostProperties: worker.hostProperties,
-    status: worker.status,
-    log: worker.log,
-    createdAt: worker.createdAt,
-    createdBy: worker.createdBy,
-    updatedAt: worker.updatedAt,
-    updatedBy: worker.updatedBy,
-  };
-}
+export const workerRecord = recordBuilder<WorkerKey, WorkerDetail>()(
+  'detail',
+  ['farmId', 'fleetId'],
+  ['workerId', 'hostProperties', 'status', 'log', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy'],
+);
 
 async function batchGetWorkers(upstream: DeadlineUpstream, keys: readonly WorkerKey[]) {
   const result = await upstream.call({ operation: 'BatchGetWorker' }, (client) =>

@@ -10,10 +10,10 @@ import { sessionDetailRecord, sessionSummaryRecord } from '../../src/loaders/ses
 import { workerRecord } from '../../src/loaders/workerLoader.js';
 
 /**
- * The record builders (see sessionSummaryRecord in src/loaders/sessionLoader.ts) must give every record of a kind
- * one shape: `key`, `level`, then every member of the SDK type in its declaration order, whichever members the
- * SDK's output holds. The member lists come from the installed SDK's type declarations, so a member the SDK adds
- * or a builder leaves out fails here.
+ * The record builders (see recordBuilder in src/loaders/entityLoader.ts) must give every record of a kind one
+ * shape: `key`, `level`, then every member of the SDK type in one fixed order, whichever members the SDK's output
+ * holds; a detail lays out its summary's members as one run, in the summary's order. The member lists come from the
+ * installed SDK's type declarations, so a member the SDK adds or a builder leaves out fails here.
  */
 const modelsDir = join(
   dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-deadline')),
@@ -45,6 +45,8 @@ interface Case {
   /** The SDK output types the builder takes (the record type or one that lacks the key's parent IDs). */
   inputTypes: string[];
   key: Record<string, string>;
+  /** For a detail builder: its kind's summary builder (a key of `cases`). */
+  summary?: string;
 }
 
 const farm = { farmId: 'farm-1' };
@@ -62,6 +64,7 @@ const cases: Record<string, Case> = {
   },
   farmDetailRecord: {
     build: farmDetailRecord,
+    summary: 'farmSummaryRecord',
     level: 'detail',
     recordType: 'GetFarmResponse',
     inputTypes: ['GetFarmResponse'],
@@ -76,6 +79,7 @@ const cases: Record<string, Case> = {
   },
   queueDetailRecord: {
     build: queueDetailRecord,
+    summary: 'queueSummaryRecord',
     level: 'detail',
     recordType: 'GetQueueResponse',
     inputTypes: ['GetQueueResponse'],
@@ -90,6 +94,7 @@ const cases: Record<string, Case> = {
   },
   jobDetailRecord: {
     build: jobDetailRecord,
+    summary: 'jobSummaryRecord',
     level: 'detail',
     recordType: 'BatchGetJobItem',
     inputTypes: ['BatchGetJobItem', 'GetJobResponse'],
@@ -104,6 +109,7 @@ const cases: Record<string, Case> = {
   },
   sessionDetailRecord: {
     build: sessionDetailRecord,
+    summary: 'sessionSummaryRecord',
     level: 'detail',
     recordType: 'BatchGetSessionItem',
     inputTypes: ['BatchGetSessionItem', 'GetSessionResponse'],
@@ -118,6 +124,7 @@ const cases: Record<string, Case> = {
   },
   fleetDetailRecord: {
     build: fleetDetailRecord,
+    summary: 'fleetSummaryRecord',
     level: 'detail',
     recordType: 'GetFleetResponse',
     inputTypes: ['GetFleetResponse'],
@@ -137,16 +144,23 @@ function outputWith(members: readonly string[], key: Record<string, string>): Re
   return Object.fromEntries(members.map((member) => [member, key[member] ?? { value: member }]));
 }
 
+/** The members of the record `name` builds, in the record's order (after `key` and `level`). */
+function recordMembers(name: string): string[] {
+  const { build, recordType, key } = cases[name] as Case;
+  return Object.keys(build(outputWith(membersOf(recordType), key) as never, key as never)).slice(2);
+}
+
 describe.each(Object.entries(cases))('%s', (_, { build, level, recordType, inputTypes, key }) => {
   const members = membersOf(recordType);
   const record = (output: Record<string, unknown>) => build(output as never, key as never);
 
-  it('carries every member of the full SDK output, with its value, after key and level, in declaration order', () => {
+  it('carries every member of the full SDK output, with its value, after key and level', () => {
     expect(members.length).toBeGreaterThan(0);
     for (const inputType of inputTypes) {
       const output = outputWith(membersOf(inputType), key);
       const built = record({ ...output, $metadata: { requestId: 'r' } });
-      expect(Object.keys(built)).toEqual(['key', 'level', ...members]);
+      expect(Object.keys(built).slice(0, 2)).toEqual(['key', 'level']);
+      expect(Object.keys(built).slice(2).sort()).toEqual([...members].sort());
       expect(built).toStrictEqual({ key, level, ...outputWith(members, key) });
       for (const [member, value] of Object.entries(output)) {
         expect(built[member as keyof typeof built], member).toBe(value);
@@ -159,5 +173,16 @@ describe.each(Object.entries(cases))('%s', (_, { build, level, recordType, input
     const half = (parity: number) => members.filter((__, index) => index % 2 === parity);
     const sparse = [record(outputWith(half(0), key)), record(outputWith(half(1), key)), record({})];
     for (const built of sparse) expect(Object.keys(built)).toEqual(Object.keys(full));
+  });
+});
+
+describe.each(
+  Object.entries(cases).flatMap(([name, { summary }]) => (summary === undefined ? [] : [[name, summary]])),
+)('%s', (name, summary) => {
+  it(`lays out ${summary}'s members as one run, in its order`, () => {
+    const summaryMembers = recordMembers(summary);
+    const detailMembers = recordMembers(name);
+    const start = detailMembers.indexOf(summaryMembers[0] ?? '');
+    expect(detailMembers.slice(start, start + summaryMembers.length)).toEqual(summaryMembers);
   });
 });
