@@ -14,9 +14,17 @@ export interface ChildHandle<Ready> {
 
 type Reply = { id: number; result?: unknown; error?: string };
 
-export async function startChild<Ready>(script: string, args: string[]): Promise<ChildHandle<Ready>> {
-  const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
+export async function startChild<Ready>(
+  script: string,
+  args: string[],
+  /** Another checkout's root: run its bench/children/<script>, with its own node_modules (bench/compare.ts). */
+  checkout?: string,
+): Promise<ChildHandle<Ready>> {
+  const path = checkout
+    ? `${checkout}/bench/children/${script}`
+    : fileURLToPath(new URL(`../children/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, args, {
+    ...(checkout ? { cwd: checkout } : {}),
     execArgv: [
       '--import',
       'tsx',

@@ -24,7 +24,7 @@ const calls = (remote: Remote) => remote.emulator.call<Record<string, number>>('
 export const SESSION_SCALARS =
   'id farmId queueId jobId sessionId fleetId workerId startedAt endedAt updatedAt updatedBy lifecycleStatus targetLifecycleStatus';
 
-const OVERHEAD_QUERY = /* GraphQL */ `
+export const OVERHEAD_QUERY = /* GraphQL */ `
   query SessionsPage($farmId: ID!, $queueId: ID!, $jobId: ID!) {
     job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
       sessions(first: 100) { edges { node { ${SESSION_SCALARS} } } }
