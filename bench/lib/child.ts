@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -20,11 +21,13 @@ export async function startChild<Ready>(
   /** Another checkout's root: run its bench/children/<script>, with its own node_modules (bench/compare.ts). */
   checkout?: string,
 ): Promise<ChildHandle<Ready>> {
-  const path = checkout
-    ? `${checkout}/bench/children/${script}`
+  // Absolute, so that the child's own cwd (the checkout) does not apply a relative path twice.
+  const root = checkout === undefined ? undefined : resolve(checkout);
+  const path = root
+    ? `${root}/bench/children/${script}`
     : fileURLToPath(new URL(`../children/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, args, {
-    ...(checkout ? { cwd: checkout } : {}),
+    ...(root ? { cwd: root } : {}),
     execArgv: [
       '--import',
       'tsx',

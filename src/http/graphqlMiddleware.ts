@@ -21,12 +21,15 @@ export function graphqlMiddleware<TContext extends BaseContext>(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const query = req.url.indexOf('?');
+    // What url.parse calls `search`: from '?' up to a fragment (clients do not send one; Node passes it through).
+    const fragment = req.url.indexOf('#');
+    const target = fragment < 0 ? req.url : req.url.slice(0, fragment);
+    const query = target.indexOf('?');
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method.toUpperCase(),
         headers,
-        search: query < 0 ? '' : req.url.slice(query),
+        search: query < 0 ? '' : target.slice(query),
         body: req.body,
       },
       context: () => context({ req, res }),

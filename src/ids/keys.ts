@@ -74,20 +74,23 @@ export function isValidId(name: IdName, value: string): boolean {
  * cache lookup and global ID costs one of these.
  */
 export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
-  const k = key as unknown as Record<IdName, string>;
+  // A missing part prints as '' (as Array#join did), never as "undefined".
+  const k = key as unknown as Partial<Record<IdName, string>>;
   switch (type) {
     case 'Farm':
-      return k.farmId;
+      return `${k.farmId ?? ''}`;
     case 'Queue':
-      return `${k.farmId}/${k.queueId}`;
+      return `${k.farmId ?? ''}/${k.queueId ?? ''}`;
     case 'Job':
-      return `${k.farmId}/${k.queueId}/${k.jobId}`;
+      return `${k.farmId ?? ''}/${k.queueId ?? ''}/${k.jobId ?? ''}`;
     case 'Session':
-      return `${k.farmId}/${k.queueId}/${k.jobId}/${k.sessionId}`;
+      return `${k.farmId ?? ''}/${k.queueId ?? ''}/${k.jobId ?? ''}/${k.sessionId ?? ''}`;
     case 'Fleet':
-      return `${k.farmId}/${k.fleetId}`;
+      return `${k.farmId ?? ''}/${k.fleetId ?? ''}`;
+    case 'Worker':
+      return `${k.farmId ?? ''}/${k.fleetId ?? ''}/${k.workerId ?? ''}`;
     default:
-      return `${k.farmId}/${k.fleetId}/${k.workerId}`;
+      throw new TypeError(`keyPath: unknown entity type ${String(type)}`);
   }
 }
 

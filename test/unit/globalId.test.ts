@@ -17,6 +17,11 @@ describe('key paths', () => {
       expect(parseKeyPath(type, path)).toEqual(key);
     }
   });
+
+  it('print a missing part as empty (never "undefined"), and refuse an unknown type', () => {
+    expect(keyPath('Job', { farmId: `farm-${hex('a')}` } as EntityKeys['Job'])).toBe(`farm-${hex('a')}//`);
+    expect(() => keyPath('Pet' as EntityType, { farmId: 'x' } as never)).toThrow(TypeError);
+  });
 });
 
 describe('global IDs', () => {
