@@ -117,6 +117,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
   const logger = options.logger ?? silentLogger;
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
+  // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what
+  // the client was told and never the credential it sent.
+  const logRefusal = (refusal: { status: number; code: string; reason: string }) =>
+    logger.warn(refusal, 'request refused before GraphQL');
   const production = options.production ?? false;
   const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
@@ -179,12 +183,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // /graphql first: it is the hot path, and Express tries routes in order.
   app.use(
     '/graphql',
-    ...(options.routerSecret ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader)] : []),
+    ...(options.routerSecret
+      ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader, logRefusal)]
+      : []),
     ...(options.jwt
       ? [
           jwtAuthentication({
             ...options.jwt,
             onKeySetError: (error) => logError('JWKS fetch failed', error),
+            onRefused: logRefusal,
           }),
         ]
       : []),
@@ -259,19 +266,19 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
  * Refuses requests that do not carry the router's shared secret: a subgraph behind a router should not answer
  * anyone else. 401 with a GraphQL error body, so clients and routers see a stable code.
  */
-function requireRouterSecret(secret: string, header = 'router-authorization'): RequestHandler {
+function requireRouterSecret(
+  secret: string,
+  header: string | undefined,
+  onRefused: (refusal: { status: number; code: string; reason: string }) => void,
+): RequestHandler {
+  const name = header ?? 'router-authorization';
   const expected = Buffer.from(secret);
   return (req, res, next) => {
-    const given = Buffer.from(req.get(header) ?? '');
+    const given = Buffer.from(req.get(name) ?? '');
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    res.status(401).json({
-      errors: [
-        {
-          message: `This subgraph only answers its router: send the shared secret in the \`${header}\` header.`,
-          extensions: { code: 'UNAUTHENTICATED' },
-        },
-      ],
-    });
+    const message = `This subgraph only answers its router: send the shared secret in the \`${name}\` header.`;
+    onRefused({ status: 401, code: 'UNAUTHENTICATED', reason: message });
+    res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
   };
 }
 

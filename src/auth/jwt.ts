@@ -36,6 +36,8 @@ export type JwtAuthenticationOptions = JwtKeySource & {
   jwksTimeoutMs?: number;
   /** Called when the key set cannot be fetched (the request gets 503); for server-side logs. */
   onKeySetError?: (error: unknown) => void;
+  /** Called for every refused request (401 or 503) with what the client was told; for server-side logs. */
+  onRefused?: (refusal: { status: number; code: string; reason: string }) => void;
 };
 
 /** What a verified request carries, in `res.locals.auth`. */
@@ -254,6 +256,7 @@ export function jwtAuthentication(options: JwtAuthenticationOptions): RequestHan
               },
             );
       if (failure.status === 503) options.onKeySetError?.(failure.cause);
+      options.onRefused?.({ status: failure.status, code: failure.code, reason: failure.message });
       if (failure.status === 401) {
         const description = failure.message.replace(/[^\x20-\x7e]|["\\]/g, '');
         res.set(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FarmAccess, type FarmAllowListOptions } from '../../src/auth/farmAccess.js';
 import type { JwtAuthenticationOptions } from '../../src/auth/jwt.js';
@@ -191,6 +192,71 @@ describe('JWT authentication, HS256 static secret', () => {
   it('keeps /healthz open', async () => {
     const response = await fetch(`${stack.url}/healthz`);
     expect(response.status).toBe(200);
+  });
+});
+
+describe('requests refused before GraphQL are logged', () => {
+  /** The gateway's log lines, parsed; `msg` filters them. */
+  async function withLoggedStack(
+    options: AuthGatewayOptions,
+    run: (stack: TestStack, refusals: () => Record<string, unknown>[], text: () => string) => Promise<void>,
+  ) {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const stack = await startTestStack({
+      emulator: { sizes: { largeJobSessions: 10 } },
+      gateway: gateway({ ...options, logger }),
+    });
+    try {
+      await run(
+        stack,
+        () =>
+          lines
+            .map((line) => JSON.parse(line) as Record<string, unknown>)
+            .filter((record) => record.msg === 'request refused before GraphQL'),
+        () => lines.join('\n'),
+      );
+    } finally {
+      await stack.close();
+    }
+  }
+
+  it('JWT: one warning per 401 with the code and the reason the client got, never the token', async () => {
+    await withLoggedStack(
+      { jwt: { secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE } },
+      async (stack, refusals, text) => {
+        expect((await post(stack, FARMS, {}, bearer(await hsToken()))).status).toBe(200);
+        expect(refusals()).toEqual([]);
+        const forged = await hsToken({}, 'another-secret-that-is-also-32-chars-long');
+        const refused = await post(stack, FARMS, {}, bearer(forged));
+        expect(refused.status).toBe(401);
+        await post(stack, FARMS);
+        expect(refusals()).toHaveLength(2);
+        expect(refusals()[0]).toMatchObject({
+          level: 40,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          reason: refused.errors?.[0]?.message,
+        });
+        expect(text()).not.toContain(forged);
+        expect(text()).not.toContain(forged.split('.')[2] ?? 'never');
+      },
+    );
+  });
+
+  it('router secret: one warning per 401, never the value sent', async () => {
+    const secret = 'router-secret-for-the-refusal-log-test';
+    await withLoggedStack({ routerSecret: secret }, async (stack, refusals, text) => {
+      expect((await post(stack, FARMS, {}, { 'router-authorization': secret })).status).toBe(200);
+      expect(refusals()).toEqual([]);
+      const wrong = 'router-secret-for-the-refusal-log-tesX';
+      expect((await post(stack, FARMS, {}, { 'router-authorization': wrong })).status).toBe(401);
+      expect(refusals()).toEqual([
+        expect.objectContaining({ level: 40, status: 401, code: 'UNAUTHENTICATED' }),
+      ]);
+      expect(text()).not.toContain(wrong);
+      expect(text()).not.toContain(secret);
+    });
   });
 });
 
