@@ -1,10 +1,8 @@
 import type { FleetResolvers } from '../__generated__/resolvers-types.js';
 import { globalIdOf } from '../ids/globalId.js';
-import { keyPath } from '../ids/keys.js';
-import { resolveConnection } from '../pagination/connection.js';
-import { bindingOf } from '../pagination/cursor.js';
 import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
+import { resolveProvingConnection } from './keyOnly.js';
 
 export const Fleet: FleetResolvers = {
   __resolveReference: async (reference, ctx) => ctx.loaders.fleets.load(keyOfReference('Fleet', reference)),
@@ -17,11 +15,14 @@ export const Fleet: FleetResolvers = {
   roleArn: async (fleet, _, ctx) => (await ctx.loaders.fleets.detailOf(fleet)).roleArn ?? null,
   farm: (fleet, _, ctx) => ctx.loaders.farms.load({ farmId: fleet.key.farmId }),
   workers: (fleet, args, ctx) =>
-    resolveConnection(
+    resolveProvingConnection(
+      'Fleet',
+      'Fleet.workers',
+      fleet,
       args,
-      bindingOf('Fleet.workers', keyPath('Fleet', fleet.key)),
       ctx.connections,
       ctx.loaders.workers.pagesOf(fleet.key),
+      (key) => ctx.loaders.fleets.load(key),
     ),
   worker: (fleet, args, ctx) => ctx.loaders.workers.load({ ...fleet.key, ...checkIdArguments(args) }),
 };

@@ -1,12 +1,9 @@
 import type { JobParameter as JobParameterDto } from '@aws-sdk/client-deadline';
 import type { JobParameter, JobResolvers, TaskRunStatus } from '../__generated__/resolvers-types.js';
 import { globalIdOf } from '../ids/globalId.js';
-import { keyPath } from '../ids/keys.js';
-import { resolveConnection } from '../pagination/connection.js';
-import { bindingOf } from '../pagination/cursor.js';
 import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
-import { provingPages } from './keyOnly.js';
+import { resolveProvingConnection } from './keyOnly.js';
 
 export const Job: JobResolvers = {
   __resolveReference: async (reference, ctx) => ctx.loaders.jobs.load(keyOfReference('Job', reference)),
@@ -23,20 +20,17 @@ export const Job: JobResolvers = {
   storageProfileId: async (job, _, ctx) => (await ctx.loaders.jobs.detailOf(job)).storageProfileId ?? null,
   parameters: async (job, _, ctx) => jobParameters((await ctx.loaders.jobs.detailOf(job)).parameters),
   queue: (job, _, ctx) => ctx.loaders.queues.load({ farmId: job.key.farmId, queueId: job.key.queueId }),
-  sessions: async (job, args, ctx) => {
-    // A job from a lookup that skipped BatchGetJob is proven (or refuted) by this ListSessions (keyOnly.ts).
-    const pages = provingPages('Job', job, ctx.loaders.sessions.pagesOf(job.key), (key) =>
-      ctx.loaders.jobs.load(key),
-    );
-    const connection = await resolveConnection(
+  // A job from a lookup that skipped BatchGetJob is proven (or refuted) by this ListSessions (keyOnly.ts).
+  sessions: (job, args, ctx) =>
+    resolveProvingConnection(
+      'Job',
+      'Job.sessions',
+      job,
       args,
-      bindingOf('Job.sessions', keyPath('Job', job.key)),
       ctx.connections,
-      pages.fetchPage,
-    );
-    await pages.settle();
-    return connection;
-  },
+      ctx.loaders.sessions.pagesOf(job.key),
+      (key) => ctx.loaders.jobs.load(key),
+    ),
   session: (job, args, ctx) => ctx.loaders.sessions.load({ ...job.key, ...checkIdArguments(args) }),
 };
 

@@ -60,17 +60,24 @@ export const Query: QueryResolvers = {
   },
   farms: (_, args, ctx) =>
     resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
+  // Each of farm, queue, job and fleet skips its Get when only key fields and lists under it are selected: the
+  // List call proves the parent (keyOnly.ts).
   farm: (_, args, ctx, info) =>
-    lookUpWithLists('Farm', checkIdArguments(args), info, ctx, (key) => ctx.loaders.farms.load(key)),
+    lookUpWithLists('Farm', checkIdArguments(args), info, ctx, (key) =>
+      lookUp('Farm', key, info, (farmKey) => ctx.loaders.farms.load(farmKey)),
+    ),
   queue: (_, args, ctx, info) =>
-    lookUpWithLists('Queue', checkIdArguments(args), info, ctx, (key) => ctx.loaders.queues.load(key)),
-  // Skips BatchGetJob when only key fields and `sessions` are selected: ListSessions proves the job (keyOnly.ts).
+    lookUpWithLists('Queue', checkIdArguments(args), info, ctx, (key) =>
+      lookUp('Queue', key, info, (queueKey) => ctx.loaders.queues.load(queueKey)),
+    ),
   job: (_, args, ctx, info) =>
     lookUpWithLists('Job', checkIdArguments(args), info, ctx, (key) =>
       lookUp('Job', key, info, (jobKey) => ctx.loaders.jobs.load(jobKey)),
     ),
   session: (_, args, ctx) => ctx.loaders.sessions.load(checkIdArguments(args)),
   fleet: (_, args, ctx, info) =>
-    lookUpWithLists('Fleet', checkIdArguments(args), info, ctx, (key) => ctx.loaders.fleets.load(key)),
+    lookUpWithLists('Fleet', checkIdArguments(args), info, ctx, (key) =>
+      lookUp('Fleet', key, info, (fleetKey) => ctx.loaders.fleets.load(fleetKey)),
+    ),
   worker: (_, args, ctx) => ctx.loaders.workers.load(checkIdArguments(args)),
 };

@@ -8,10 +8,18 @@ import {
 import { collectSubfields } from 'graphql/execution/collectFields.js';
 import { ErrorCode, notFound } from '../errors/codes.js';
 import { type EntityKeys, type EntityType, keyPath } from '../ids/keys.js';
-import type { FetchPage } from '../pagination/connection.js';
+import {
+  type Connection,
+  type ConnectionArgs,
+  type ConnectionSettings,
+  type FetchPage,
+  resolveConnection,
+} from '../pagination/connection.js';
+import { bindingOf } from '../pagination/cursor.js';
 
 /**
- * Root lookups that skip their Get/BatchGet call when the selection cannot tell the difference.
+ * Root lookups (`farm`, `queue`, `job`, `fleet`) that skip their Get/BatchGet call when the selection cannot tell the
+ * difference.
  *
  * `job(farmId:, queueId:, jobId:) { id jobId sessions(first: 100) { … } }` needs nothing from BatchGetJob: the key
  * fields come from the arguments, and ListSessions itself proves the job exists, because Deadline answers a List call
@@ -27,18 +35,27 @@ import type { FetchPage } from '../pagination/connection.js';
  * - it makes no call (`first: 0`): it loads the parent the usual way, so a missing one still fails.
  *
  * A selection without a proving connection (`job(…) { jobId }`) keeps the lookup: nothing else would notice a
- * missing job.
+ * missing job. The same holds for `farm(…) { queues | fleets }`, `queue(…) { jobs }` and `fleet(…) { workers }`:
+ * ListQueues, ListFleets, ListJobs and ListWorkers answer ResourceNotFoundException under a missing parent too
+ * (service-2.json), and the emulator does the same. With two proving connections (a farm's queues and fleets), each
+ * one settles on its own: one that made no call looks the parent up.
  */
 const unverified = new WeakSet<object>();
 
 /** Fields served from the key alone (besides `__typename`). */
 const KEY_FIELDS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
+  Farm: new Set(['id', 'farmId']),
+  Queue: new Set(['id', 'farmId', 'queueId']),
   Job: new Set(['id', 'farmId', 'queueId', 'jobId']),
+  Fleet: new Set(['id', 'farmId', 'fleetId']),
 };
 
 /** Connections whose List call fails with ResourceNotFoundException when the parent does not exist. */
 const PROVING_CONNECTIONS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
+  Farm: new Set(['queues', 'fleets']),
+  Queue: new Set(['jobs']),
   Job: new Set(['sessions']),
+  Fleet: new Set(['workers']),
 };
 
 /**
@@ -122,6 +139,30 @@ export function provingPages<T extends EntityType, I>(
       if (!proven) await load(parent.key);
     },
   };
+}
+
+/**
+ * A connection of a parent that a root lookup may have left unverified (above): `resolveConnection` through
+ * provingPages, then `settle`. Every proving connection of the schema resolves through this.
+ */
+export async function resolveProvingConnection<T extends EntityType, I>(
+  type: T,
+  field: string,
+  parent: { key: EntityKeys[T] },
+  args: ConnectionArgs,
+  settings: ConnectionSettings,
+  fetchPage: FetchPage<I>,
+  load: (key: EntityKeys[T]) => Promise<unknown>,
+): Promise<Connection<I>> {
+  const pages = provingPages(type, parent, fetchPage, load);
+  const connection = await resolveConnection(
+    args,
+    bindingOf(field, keyPath(type, parent.key)),
+    settings,
+    pages.fetchPage,
+  );
+  await pages.settle();
+  return connection;
 }
 
 function isNotFound(error: unknown): boolean {

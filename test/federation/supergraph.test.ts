@@ -293,7 +293,7 @@ describe('deadline → productions', () => {
     );
     expect(errors).toBeUndefined();
     expect(data?.queue.jobs.nodes).toEqual(expected);
-    expect(calls).toEqual({ GetQueue: 1, ListJobs: 1 });
+    expect(calls).toEqual({ ListJobs: 1 });
   });
 
   it('a round trip: shot → jobs (deadline) → shot (productions)', async () => {

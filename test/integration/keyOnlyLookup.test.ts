@@ -114,3 +114,126 @@ describe('job(…) with only key fields and sessions', () => {
     expect(response.extensions?.upstream?.byOperation).toEqual({ BatchGetJob: 1, ListSessions: 1 });
   });
 });
+
+/**
+ * The same for the other root lookups: farm (queues, fleets), queue (jobs), fleet (workers). Each case: the lookup's
+ * arguments for an existing and a missing parent, the selection, and the calls each makes.
+ */
+interface ParentCase {
+  lookup: string;
+  args: string;
+  key: () => Record<string, string>;
+  missing: () => Record<string, string>;
+  keyFields: string;
+  list: string;
+  listCall: string;
+  getCall: string;
+  missingMessage: (key: Record<string, string>) => string;
+}
+
+function someFarm() {
+  const farmId = dataset.farms[0]?.farmId;
+  if (!farmId) throw new Error('no farm');
+  return { farmId };
+}
+
+function someQueue() {
+  const { farmId, queueId } = someJob();
+  return { farmId, queueId };
+}
+
+function someFleet() {
+  const [farmId, fleets] = [...dataset.fleets].find(([, fleets]) => fleets.length > 0) ?? [];
+  const fleetId = fleets?.[0]?.fleetId;
+  if (!farmId || !fleetId) throw new Error('no fleet');
+  return { farmId, fleetId };
+}
+
+const PARENTS: ParentCase[] = [
+  {
+    lookup: 'farm',
+    args: 'farmId: $farmId',
+    key: someFarm,
+    missing: () => ({ farmId: `farm-${ZEROS}` }),
+    keyFields: 'id farmId',
+    list: 'queues',
+    listCall: 'ListQueues',
+    getCall: 'GetFarm',
+    missingMessage: (key) => `Farm ${key.farmId} does not exist`,
+  },
+  {
+    lookup: 'farm',
+    args: 'farmId: $farmId',
+    key: someFarm,
+    missing: () => ({ farmId: `farm-${ZEROS}` }),
+    keyFields: 'farmId',
+    list: 'fleets',
+    listCall: 'ListFleets',
+    getCall: 'GetFarm',
+    missingMessage: (key) => `Farm ${key.farmId} does not exist`,
+  },
+  {
+    lookup: 'queue',
+    args: 'farmId: $farmId, queueId: $queueId',
+    key: someQueue,
+    missing: () => ({ ...someQueue(), queueId: `queue-${ZEROS}` }),
+    keyFields: 'id farmId queueId',
+    list: 'jobs',
+    listCall: 'ListJobs',
+    getCall: 'GetQueue',
+    missingMessage: (key) => `Queue ${key.farmId}/${key.queueId} does not exist`,
+  },
+  {
+    lookup: 'fleet',
+    args: 'farmId: $farmId, fleetId: $fleetId',
+    key: someFleet,
+    missing: () => ({ ...someFleet(), fleetId: `fleet-${ZEROS}` }),
+    keyFields: 'id farmId fleetId',
+    list: 'workers',
+    listCall: 'ListWorkers',
+    getCall: 'GetFleet',
+    missingMessage: (key) => `Fleet ${key.farmId}/${key.fleetId} does not exist`,
+  },
+];
+
+describe.each(PARENTS)('$lookup(…) with only key fields and $list', (c) => {
+  const variables = c.args.match(/\$\w+/g)?.map((v) => `${v}: ID!`) ?? [];
+  const query = (selection: string) =>
+    `query P(${[...variables, '$first: Int = 5'].join(', ')}) { ${c.lookup}(${c.args}) { ${selection} } }`;
+  const withList = query(`${c.keyFields} __typename ${c.list}(first: $first) { nodes { id } }`);
+  type Out = Record<string, { [list: string]: { nodes: unknown[] } } | null>;
+
+  it(`makes ${c.listCall} only, and answers as the lookup would`, async () => {
+    const response = await stack.query<Out>(withList, c.key());
+    expect(response.errors).toBeUndefined();
+    expect(response.extensions?.upstream?.byOperation).toEqual({ [c.listCall]: 1 });
+    expect(response.data?.[c.lookup]?.[c.list]?.nodes.length).toBeGreaterThan(0);
+  });
+
+  it(`gives null and a NOT_FOUND naming the ${c.lookup} when it does not exist`, async () => {
+    const key = c.missing();
+    const response = await stack.query<Out>(withList, key);
+    expect(response.data).toEqual({ [c.lookup]: null });
+    expect(response.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+      ['NOT_FOUND', [c.lookup, c.list]],
+    ]);
+    expect(response.errors?.[0]?.message).toContain(c.missingMessage(key));
+    expect(response.extensions?.upstream?.byOperation).toEqual({ [c.listCall]: 1 });
+  });
+
+  it(`looks the ${c.lookup} up when the list makes no call (first: 0) or another field is selected`, async () => {
+    const empty = await stack.query<Out>(withList, { ...c.key(), first: 0 });
+    expect(empty.errors).toBeUndefined();
+    expect(empty.extensions?.upstream?.byOperation).toEqual({ [c.getCall]: 1 });
+    const missing = await stack.query<Out>(withList, { ...c.missing(), first: 0 });
+    expect(missing.data).toEqual({ [c.lookup]: null });
+    expect(missing.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+
+    const other = await stack.query<Out>(
+      query(`${c.keyFields} description ${c.list}(first: $first) { nodes { id } }`),
+      c.key(),
+    );
+    expect(other.errors).toBeUndefined();
+    expect(other.extensions?.upstream?.byOperation).toEqual({ [c.getCall]: 1, [c.listCall]: 1 });
+  });
+});
