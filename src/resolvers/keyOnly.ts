@@ -35,10 +35,14 @@ import { bindingOf } from '../pagination/cursor.js';
  * - it makes no call (`first: 0`): it loads the parent the usual way, so a missing one still fails.
  *
  * A selection without a proving connection (`job(…) { jobId }`) keeps the lookup: nothing else would notice a
- * missing job. The same holds for `farm(…) { queues | fleets }`, `queue(…) { jobs }` and `fleet(…) { workers }`:
- * ListQueues, ListFleets, ListJobs and ListWorkers answer ResourceNotFoundException under a missing parent too
- * (service-2.json), and the emulator does the same. With two proving connections (a farm's queues and fleets), each
- * one settles on its own: one that made no call looks the parent up.
+ * missing job. So does a selection with two lists (`farm(…) { queues fleets }`, or one list under two aliases):
+ * each would fail on its own, and a missing parent must give one NOT_FOUND, not one per list.
+ *
+ * The same holds for `farm(…) { queues | fleets }`, `queue(…) { jobs }` and `fleet(…) { workers }`: the model lists
+ * ResourceNotFoundException for ListQueues, ListFleets, ListJobs and ListWorkers as for ListSessions, and the
+ * emulator raises it for a missing parent (src/emulator/store.ts checks the parent chain before paging). That a
+ * real List under a missing parent raises it rather than answering an empty page is the documented reading of the
+ * model, not yet checked against AWS from here (no AWS access); ListSessions under a missing job rests on the same.
  */
 const unverified = new WeakSet<object>();
 
@@ -99,16 +103,16 @@ function needsOnlyKeyAndProof(type: EntityType, info: GraphQLResolveInfo): boole
   const proving = PROVING_CONNECTIONS[type];
   const selection = keyFields && proving ? subfieldsOf(type, info) : undefined;
   if (!keyFields || !proving || !selection) return false;
-  const { fields } = selection;
-  let proven = false;
-  for (const nodes of fields.values()) {
-    for (const node of nodes) {
-      const name = node.name.value;
-      if (proving.has(name)) proven = true;
-      else if (name !== '__typename' && !keyFields.has(name)) return false;
-    }
+  let provingKeys = 0;
+  for (const nodes of selection.fields.values()) {
+    // All nodes of one response key are one field (graphql-js merged them): its name is theirs.
+    const name = nodes[0]?.name.value ?? '';
+    if (proving.has(name)) provingKeys += 1;
+    else if (name !== '__typename' && !keyFields.has(name)) return false;
   }
-  return proven;
+  // Exactly one list: with two (a farm's queues and fleets, or one list under two aliases) each would fail on its
+  // own and a missing parent would get one NOT_FOUND per list; the lookup gives exactly one.
+  return provingKeys === 1;
 }
 
 /**

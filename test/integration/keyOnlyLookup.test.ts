@@ -237,3 +237,26 @@ describe.each(PARENTS)('$lookup(…) with only key fields and $list', (c) => {
     expect(other.extensions?.upstream?.byOperation).toEqual({ [c.getCall]: 1, [c.listCall]: 1 });
   });
 });
+
+describe('two lists under one lookup keep the lookup: a missing parent gives one NOT_FOUND, not one per list', () => {
+  const query = `query F($farmId: ID!) { farm(farmId: $farmId) { farmId queues(first: 2) { nodes { id } } fleets(first: 2) { nodes { id } } } }`;
+  const aliased = `query F($farmId: ID!) { farm(farmId: $farmId) { farmId a: queues(first: 1) { nodes { id } } b: queues(first: 2) { nodes { id } } } }`;
+
+  it('farm { queues fleets }: GetFarm + ListQueues + ListFleets; a missing farm: one NOT_FOUND at ["farm"]', async () => {
+    const found = await stack.query(query, someFarm());
+    expect(found.errors).toBeUndefined();
+    expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListQueues: 1, ListFleets: 1 });
+    const missing = await stack.query(query, { farmId: `farm-${ZEROS}` });
+    expect(missing.data).toEqual({ farm: null });
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
+  });
+
+  it('one list under two aliases: the same', async () => {
+    const found = await stack.query(aliased, someFarm());
+    expect(found.errors).toBeUndefined();
+    expect(found.extensions?.upstream?.byOperation?.GetFarm).toBe(1);
+    const missing = await stack.query(aliased, { farmId: `farm-${ZEROS}` });
+    expect(missing.data).toEqual({ farm: null });
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
+  });
+});
