@@ -1,7 +1,16 @@
 /**
  * Projections of the dataset's Get* records onto the other output shapes of the model: the List* *Summary
- * shapes (members listed as in service-2.json) and the BatchGet* items (Get* fields plus the parent IDs).
+ * shapes (the members of src/upstream/summaryMembers.ts, which the loaders build their records from too) and the
+ * BatchGet* items (Get* fields plus the parent IDs).
  */
+
+import {
+  FARM_SUMMARY_MEMBERS,
+  FLEET_SUMMARY_MEMBERS,
+  JOB_SUMMARY_MEMBERS,
+  QUEUE_SUMMARY_MEMBERS,
+  SESSION_SUMMARY_MEMBERS,
+} from '../upstream/summaryMembers.js';
 import type {
   FarmRecord,
   FleetRecord,
@@ -11,89 +20,24 @@ import type {
   WorkerRecord,
 } from './dataset.js';
 
-function pickMembers<T extends object, K extends keyof T>(record: T, members: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
+/** The members of `record` that `members` names and that it has (a dataset record may lack an optional one). */
+function pickMembers<T extends object, K extends string>(
+  record: T,
+  members: readonly K[],
+): Pick<T, K & keyof T> {
+  const out: Partial<Record<string, unknown>> = {};
   for (const member of members) {
-    if (record[member] !== undefined) out[member] = record[member];
+    const value = (record as Record<string, unknown>)[member];
+    if (value !== undefined) out[member] = value;
   }
-  return out;
+  return out as Pick<T, K & keyof T>;
 }
 
-const FARM_SUMMARY = [
-  'farmId',
-  'displayName',
-  'kmsKeyArn',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
-const QUEUE_SUMMARY = [
-  'farmId',
-  'queueId',
-  'displayName',
-  'status',
-  'defaultBudgetAction',
-  'blockedReason',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
-const JOB_SUMMARY = [
-  'jobId',
-  'name',
-  'lifecycleStatus',
-  'lifecycleStatusMessage',
-  'priority',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-  'startedAt',
-  'endedAt',
-  'taskRunStatus',
-  'targetTaskRunStatus',
-  'taskRunStatusCounts',
-  'taskFailureRetryCount',
-  'maxFailedTasksCount',
-  'maxRetriesPerTask',
-  'maxWorkerCount',
-] as const;
-const SESSION_SUMMARY = [
-  'sessionId',
-  'fleetId',
-  'workerId',
-  'startedAt',
-  'lifecycleStatus',
-  'endedAt',
-  'targetLifecycleStatus',
-  'updatedAt',
-  'updatedBy',
-] as const;
-const FLEET_SUMMARY = [
-  'fleetId',
-  'farmId',
-  'displayName',
-  'status',
-  'statusMessage',
-  'autoScalingStatus',
-  'targetWorkerCount',
-  'workerCount',
-  'minWorkerCount',
-  'maxWorkerCount',
-  'configuration',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
-
-export const farmSummary = (farm: FarmRecord) => pickMembers(farm, FARM_SUMMARY);
-export const queueSummary = (queue: QueueRecord) => pickMembers(queue, QUEUE_SUMMARY);
-export const jobSummary = (job: JobRecord) => pickMembers(job, JOB_SUMMARY);
-export const sessionSummary = (session: SessionRecord) => pickMembers(session, SESSION_SUMMARY);
-export const fleetSummary = (fleet: FleetRecord) => pickMembers(fleet, FLEET_SUMMARY);
+export const farmSummary = (farm: FarmRecord) => pickMembers(farm, FARM_SUMMARY_MEMBERS);
+export const queueSummary = (queue: QueueRecord) => pickMembers(queue, QUEUE_SUMMARY_MEMBERS);
+export const jobSummary = (job: JobRecord) => pickMembers(job, JOB_SUMMARY_MEMBERS);
+export const sessionSummary = (session: SessionRecord) => pickMembers(session, SESSION_SUMMARY_MEMBERS);
+export const fleetSummary = (fleet: FleetRecord) => pickMembers(fleet, FLEET_SUMMARY_MEMBERS);
 /** WorkerSummary has the same members as GetWorkerResponse. */
 export const workerSummary = (worker: WorkerRecord): WorkerRecord => worker;
 

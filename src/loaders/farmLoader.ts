@@ -3,6 +3,7 @@ import type { FarmKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { FarmDetail, FarmRecord } from '../upstream/records.js';
+import { FARM_SUMMARY_MEMBERS } from '../upstream/summaryMembers.js';
 import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type FarmDetailRecord = Extract<FarmRecord, { level: 'detail' }>;
@@ -30,17 +31,6 @@ export class FarmLoader extends EntityLoader<'Farm', FarmRecord, FarmDetailRecor
     );
   }
 }
-
-/** FarmSummary's members, in the SDK's order: the list records, and the start of the detail records. */
-const FARM_SUMMARY_MEMBERS = [
-  'farmId',
-  'displayName',
-  'kmsKeyArn',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
 
 /** A ListFarms item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
 export const farmSummaryRecord = recordBuilder<FarmKey, FarmSummary>()('summary', [], FARM_SUMMARY_MEMBERS);

@@ -3,6 +3,7 @@ import { type FarmKey, type FleetKey, keyPath } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { FleetDetail, FleetRecord } from '../upstream/records.js';
+import { FLEET_SUMMARY_MEMBERS } from '../upstream/summaryMembers.js';
 import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type FleetDetailRecord = Extract<FleetRecord, { level: 'detail' }>;
@@ -33,25 +34,6 @@ export class FleetLoader extends EntityLoader<'Fleet', FleetRecord, FleetDetailR
     );
   }
 }
-
-/** FleetSummary's members, in the SDK's order: the list records, and the start of the detail records. */
-const FLEET_SUMMARY_MEMBERS = [
-  'fleetId',
-  'farmId',
-  'displayName',
-  'status',
-  'statusMessage',
-  'autoScalingStatus',
-  'targetWorkerCount',
-  'workerCount',
-  'minWorkerCount',
-  'maxWorkerCount',
-  'configuration',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
 
 /** A ListFleets item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
 export const fleetSummaryRecord = recordBuilder<FleetKey, FleetSummary>()(

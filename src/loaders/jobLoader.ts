@@ -8,6 +8,7 @@ import { type JobKey, keyPath, type QueueKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { JobDetail, JobRecord } from '../upstream/records.js';
+import { JOB_SUMMARY_MEMBERS } from '../upstream/summaryMembers.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
 import { EntityLoader, getEach, matchBatch, recordBuilder } from './entityLoader.js';
@@ -45,29 +46,6 @@ export class JobLoader extends EntityLoader<'Job', JobRecord, JobDetailRecord> {
     );
   }
 }
-
-/** JobSummary's members, in the SDK's order: the list records, and the detail records after the key's parent IDs. */
-const JOB_SUMMARY_MEMBERS = [
-  'jobId',
-  'name',
-  'lifecycleStatus',
-  'lifecycleStatusMessage',
-  'priority',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-  'startedAt',
-  'endedAt',
-  'taskRunStatus',
-  'targetTaskRunStatus',
-  'taskRunStatusCounts',
-  'taskFailureRetryCount',
-  'maxFailedTasksCount',
-  'maxRetriesPerTask',
-  'maxWorkerCount',
-  'sourceJobId',
-] as const;
 
 /** A ListJobs item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
 export const jobSummaryRecord = recordBuilder<JobKey, JobSummary>()('summary', [], JOB_SUMMARY_MEMBERS);

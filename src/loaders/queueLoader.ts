@@ -3,6 +3,7 @@ import { type FarmKey, keyPath, type QueueKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { QueueDetail, QueueRecord } from '../upstream/records.js';
+import { QUEUE_SUMMARY_MEMBERS } from '../upstream/summaryMembers.js';
 import { EntityLoader, getEach, recordBuilder } from './entityLoader.js';
 
 export type QueueDetailRecord = Extract<QueueRecord, { level: 'detail' }>;
@@ -33,20 +34,6 @@ export class QueueLoader extends EntityLoader<'Queue', QueueRecord, QueueDetailR
     );
   }
 }
-
-/** QueueSummary's members, in the SDK's order: the list records, and the start of the detail records. */
-const QUEUE_SUMMARY_MEMBERS = [
-  'farmId',
-  'queueId',
-  'displayName',
-  'status',
-  'defaultBudgetAction',
-  'blockedReason',
-  'createdAt',
-  'createdBy',
-  'updatedAt',
-  'updatedBy',
-] as const;
 
 /** A ListQueues item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
 export const queueSummaryRecord = recordBuilder<QueueKey, QueueSummary>()(

@@ -8,6 +8,7 @@ import { type JobKey, keyPath, type SessionKey } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
 import type { SessionDetail, SessionRecord } from '../upstream/records.js';
+import { SESSION_SUMMARY_MEMBERS } from '../upstream/summaryMembers.js';
 import { batchItemError } from './batchErrors.js';
 import { batchWithGetFallback } from './batchFallback.js';
 import { EntityLoader, getEach, matchBatch, recordBuilder } from './entityLoader.js';
@@ -47,19 +48,6 @@ export class SessionLoader extends EntityLoader<'Session', SessionRecord, Sessio
     );
   }
 }
-
-/** SessionSummary's members, in the SDK's order: the list records, and the detail records after the key's parent IDs. */
-const SESSION_SUMMARY_MEMBERS = [
-  'sessionId',
-  'fleetId',
-  'workerId',
-  'startedAt',
-  'lifecycleStatus',
-  'endedAt',
-  'targetLifecycleStatus',
-  'updatedAt',
-  'updatedBy',
-] as const;
 
 /** A ListSessions item as a record of one fixed shape (see recordBuilder in entityLoader.ts). */
 export const sessionSummaryRecord = recordBuilder<SessionKey, SessionSummary>()(
