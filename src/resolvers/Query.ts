@@ -7,7 +7,7 @@ import type { EntityKeys, EntityType } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
 import { checkIdArguments } from '../validation/idArguments.js';
-import { lookUp } from './keyOnly.js';
+import { lookUp, subfieldsOf } from './keyOnly.js';
 import { loadEntity } from './Node.js';
 import { prefetchFirstPages } from './prefetch.js';
 
@@ -36,18 +36,21 @@ function parseNodeId(id: string, argumentName: string) {
 }
 
 /**
- * A root lookup that starts the first page of the lists selected under it while its own Get is in flight
- * (prefetch.ts). `load` runs first, so its batch is queued before the pages.
+ * A root lookup of `farm`, `queue`, `job` or `fleet`: skips its Get when only key fields and one list under it are
+ * selected (the List call proves the parent, keyOnly.ts), and starts the first page of the lists selected under it
+ * while its own Get is in flight (prefetch.ts). The selection is collected once for both; `load` runs first, so its
+ * batch is queued before the pages.
  */
-function lookUpWithLists<T extends EntityType, R>(
+function rootLookup<T extends EntityType, R>(
   type: T,
   key: EntityKeys[T],
   info: GraphQLResolveInfo,
   ctx: GatewayContext,
-  load: (key: EntityKeys[T]) => R,
-): R {
-  const record = load(key);
-  prefetchFirstPages(type, key, info, ctx);
+  load: (key: EntityKeys[T]) => Promise<R>,
+): Promise<R> | R {
+  const selection = subfieldsOf(type, info);
+  const record = lookUp(type, key, selection, load);
+  prefetchFirstPages(type, key, selection, info, ctx);
   return record;
 }
 
@@ -60,24 +63,14 @@ export const Query: QueryResolvers = {
   },
   farms: (_, args, ctx) =>
     resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
-  // Each of farm, queue, job and fleet skips its Get when only key fields and lists under it are selected: the
-  // List call proves the parent (keyOnly.ts).
   farm: (_, args, ctx, info) =>
-    lookUpWithLists('Farm', checkIdArguments(args), info, ctx, (key) =>
-      lookUp('Farm', key, info, (farmKey) => ctx.loaders.farms.load(farmKey)),
-    ),
+    rootLookup('Farm', checkIdArguments(args), info, ctx, (key) => ctx.loaders.farms.load(key)),
   queue: (_, args, ctx, info) =>
-    lookUpWithLists('Queue', checkIdArguments(args), info, ctx, (key) =>
-      lookUp('Queue', key, info, (queueKey) => ctx.loaders.queues.load(queueKey)),
-    ),
+    rootLookup('Queue', checkIdArguments(args), info, ctx, (key) => ctx.loaders.queues.load(key)),
   job: (_, args, ctx, info) =>
-    lookUpWithLists('Job', checkIdArguments(args), info, ctx, (key) =>
-      lookUp('Job', key, info, (jobKey) => ctx.loaders.jobs.load(jobKey)),
-    ),
+    rootLookup('Job', checkIdArguments(args), info, ctx, (key) => ctx.loaders.jobs.load(key)),
   session: (_, args, ctx) => ctx.loaders.sessions.load(checkIdArguments(args)),
   fleet: (_, args, ctx, info) =>
-    lookUpWithLists('Fleet', checkIdArguments(args), info, ctx, (key) =>
-      lookUp('Fleet', key, info, (fleetKey) => ctx.loaders.fleets.load(fleetKey)),
-    ),
+    rootLookup('Fleet', checkIdArguments(args), info, ctx, (key) => ctx.loaders.fleets.load(key)),
   worker: (_, args, ctx) => ctx.loaders.workers.load(checkIdArguments(args)),
 };

@@ -16,6 +16,7 @@ import {
   resolveConnection,
 } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
+import { LISTS_UNDER } from './prefetch.js';
 
 /**
  * Root lookups (`farm`, `queue`, `job`, `fleet`) that skip their Get/BatchGet call when the selection cannot tell the
@@ -54,38 +55,34 @@ const KEY_FIELDS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
   Fleet: new Set(['id', 'farmId', 'fleetId']),
 };
 
-/** Connections whose List call fails with ResourceNotFoundException when the parent does not exist. */
-const PROVING_CONNECTIONS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
-  Farm: new Set(['queues', 'fleets']),
-  Queue: new Set(['jobs']),
-  Job: new Set(['sessions']),
-  Fleet: new Set(['workers']),
-};
-
 /**
- * The record a root lookup returns: `{ key }` only, unverified, when the selection allows it (see above), else
- * what `load` gives.
+ * The record a root lookup returns: `{ key }` only, unverified, when its selection (`subfieldsOf`) allows it (see
+ * above), else what `load` gives. The proving connections are the lists under the type (LISTS_UNDER): every List
+ * call under a parent fails with ResourceNotFoundException when the parent does not exist.
  */
 export function lookUp<T extends EntityType, R>(
   type: T,
   key: EntityKeys[T],
-  info: GraphQLResolveInfo,
+  selection: Selection | undefined,
   load: (key: EntityKeys[T]) => Promise<R>,
 ): Promise<R> | R {
-  if (!needsOnlyKeyAndProof(type, info)) return load(key);
+  if (!needsOnlyKeyAndProof(type, selection)) return load(key);
   const record = { key, level: 'summary' } as unknown as R & object;
   unverified.add(record);
   return record;
+}
+
+/** The fields selected on a lookup's object, with the object type (`subfieldsOf`). */
+export interface Selection {
+  objectType: GraphQLObjectType;
+  fields: Map<string, ReadonlyArray<FieldNode>>;
 }
 
 /**
  * The fields a root lookup of `type` has selected on its object (after fragments and @include/@skip, exactly as
  * graphql-js collects them), with the object type; undefined when the field does not return `type`.
  */
-export function subfieldsOf(
-  type: EntityType,
-  info: GraphQLResolveInfo,
-): { objectType: GraphQLObjectType; fields: Map<string, ReadonlyArray<FieldNode>> } | undefined {
+export function subfieldsOf(type: EntityType, info: GraphQLResolveInfo): Selection | undefined {
   const objectType = getNamedType(info.returnType);
   if (!isObjectType(objectType) || objectType.name !== type) return undefined;
   const fields = collectSubfields(
@@ -98,16 +95,15 @@ export function subfieldsOf(
   return { objectType, fields };
 }
 
-function needsOnlyKeyAndProof(type: EntityType, info: GraphQLResolveInfo): boolean {
+function needsOnlyKeyAndProof(type: EntityType, selection: Selection | undefined): boolean {
   const keyFields = KEY_FIELDS[type];
-  const proving = PROVING_CONNECTIONS[type];
-  const selection = keyFields && proving ? subfieldsOf(type, info) : undefined;
+  const proving = LISTS_UNDER[type];
   if (!keyFields || !proving || !selection) return false;
   let provingKeys = 0;
   for (const nodes of selection.fields.values()) {
     // All nodes of one response key are one field (graphql-js merged them): its name is theirs.
     const name = nodes[0]?.name.value ?? '';
-    if (proving.has(name)) provingKeys += 1;
+    if (Object.hasOwn(proving, name)) provingKeys += 1;
     else if (name !== '__typename' && !keyFields.has(name)) return false;
   }
   // Exactly one list: with two (a farm's queues and fleets, or one list under two aliases) each would fail on its

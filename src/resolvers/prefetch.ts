@@ -2,7 +2,7 @@ import { type GraphQLResolveInfo, getArgumentValues } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { EntityKeys, EntityType } from '../ids/keys.js';
 import type { FetchPage } from '../pagination/connection.js';
-import { subfieldsOf } from './keyOnly.js';
+import type { Selection } from './keyOnly.js';
 
 /**
  * A root lookup (`farm(farmId:) { displayName queues { … } }`) needs its Get for its own fields, but the lists under
@@ -18,7 +18,8 @@ import { subfieldsOf } from './keyOnly.js';
  */
 type OpenPages<T extends EntityType> = (ctx: GatewayContext, key: EntityKeys[T]) => FetchPage<unknown>;
 
-const LISTS_UNDER: { readonly [T in EntityType]?: Readonly<Record<string, OpenPages<T>>> } = {
+/** The lists under each root lookup's object, by field name: what it prefetches, and what proves it (keyOnly.ts). */
+export const LISTS_UNDER: { readonly [T in EntityType]?: Readonly<Record<string, OpenPages<T>>> } = {
   Farm: {
     queues: (ctx, key) => ctx.loaders.queues.pagesOf(key),
     fleets: (ctx, key) => ctx.loaders.fleets.pagesOf(key),
@@ -32,11 +33,11 @@ const LISTS_UNDER: { readonly [T in EntityType]?: Readonly<Record<string, OpenPa
 export function prefetchFirstPages<T extends EntityType>(
   type: T,
   key: EntityKeys[T],
+  selection: Selection | undefined,
   info: GraphQLResolveInfo,
   ctx: GatewayContext,
 ): void {
   const lists = LISTS_UNDER[type] as Readonly<Record<string, OpenPages<T>>> | undefined;
-  const selection = lists ? subfieldsOf(type, info) : undefined;
   if (!lists || !selection) return;
   const { objectType, fields } = selection;
   const started = new Set<string>();
