@@ -7,13 +7,12 @@
  *
  * Settings (environment): CONCURRENCY (32), CACHE_MODE (caches-off | defaults), ROUNDS (6), SLICE_MS (1500).
  */
-import { ListSessionsCommand } from '@aws-sdk/client-deadline';
 import { generateDataset, type JobRef } from '../src/emulator/index.js';
 import { type ChildHandle, type ProcessStats, startChild } from './lib/child.js';
 import { closedLoop, failureOf, GraphQLClient } from './lib/load.js';
 import { benchDeadlineClient } from './lib/stack.js';
 import { cpuMs } from './lib/stats.js';
-import { OVERHEAD_QUERY } from './scenarios/remote.js';
+import { OVERHEAD_QUERY, rawPageCall } from './scenarios/remote.js';
 
 const checkouts = process.argv.slice(2);
 if (checkouts.length === 0) throw new Error('usage: npm run bench:compare -- <checkout> [<checkout> …]');
@@ -36,7 +35,6 @@ const gateways: ChildHandle<{ url: string }>[] = [];
 const raw = benchDeadlineClient(emulator.ready.endpoint);
 try {
   const job = generateDataset().edgeJobs.get(250) as JobRef;
-  const ref = { farmId: job.farmId, queueId: job.queueId, jobId: job.jobId };
   const loop = (operation: () => Promise<string | undefined>) => async (ms: number) => {
     const load = await closedLoop({ concurrency, durationMs: ms, operation });
     if (load.failures > 0) throw new Error(`${load.failures} failed: ${load.firstFailure}`);
@@ -46,10 +44,7 @@ try {
   const arms: Arm[] = [
     {
       name: 'raw SDK script',
-      run: loop(async () => {
-        const output = await raw.send(new ListSessionsCommand({ ...ref, maxResults: 100 }));
-        return output.sessions?.length === 100 ? undefined : 'short page';
-      }),
+      run: loop(() => rawPageCall(raw, job)),
       cpu: ownCpu,
       totals: { cpuMs: 0, requests: 0, wallMs: 0 },
     },
@@ -64,7 +59,7 @@ try {
     const client = new GraphQLClient(gateway.ready.url, concurrency);
     arms.push({
       name: checkout,
-      run: loop(async () => failureOf(await client.query(OVERHEAD_QUERY, ref))),
+      run: loop(async () => failureOf(await client.query(OVERHEAD_QUERY, { ...job }))),
       cpu: async () => {
         const stats = await gateway.call<ProcessStats>('stats', false);
         return cpuMs({ user: 0, system: 0 }, stats.cpu);

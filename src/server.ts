@@ -16,7 +16,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
-import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf } from './auth/jwt.js';
+import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf, type Refusal } from './auth/jwt.js';
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
@@ -119,8 +119,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what
   // the client was told and never the credential it sent.
-  const logRefusal = (refusal: { status: number; code: string; reason: string }) =>
-    logger.warn(refusal, 'request refused before GraphQL');
+  const logRefusal = (refusal: Refusal) => logger.warn(refusal, 'request refused before GraphQL');
   const production = options.production ?? false;
   const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
@@ -269,7 +268,7 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
 function requireRouterSecret(
   secret: string,
   header: string | undefined,
-  onRefused: (refusal: { status: number; code: string; reason: string }) => void,
+  onRefused: (refusal: Refusal) => void,
 ): RequestHandler {
   const name = header ?? 'router-authorization';
   const expected = Buffer.from(secret);

@@ -1,4 +1,4 @@
-import { ListSessionsCommand } from '@aws-sdk/client-deadline';
+import { type DeadlineClient, ListSessionsCommand } from '@aws-sdk/client-deadline';
 import type { JobRef } from '../../src/emulator/index.js';
 import { DEFAULT_CACHE_TTL_MS } from '../../src/upstream/upstreamSharing.js';
 import type { ChildHandle, ProcessStats } from '../lib/child.js';
@@ -31,6 +31,15 @@ export const OVERHEAD_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+/**
+ * The raw SDK script's operation: the ListSessions call the overhead query's page makes, with the same SDK client
+ * settings; a failure message when the page is short.
+ */
+export async function rawPageCall(raw: DeadlineClient, job: JobRef): Promise<string | undefined> {
+  const output = await raw.send(new ListSessionsCommand({ ...job, maxResults: 100 }));
+  return output.sessions?.length === 100 ? undefined : 'short page';
+}
 
 interface Measured {
   load: LoadResult;
@@ -97,10 +106,7 @@ export async function gatewayOverhead(
         closedLoop({
           concurrency,
           durationMs,
-          operation: async () => {
-            const output = await raw.send(new ListSessionsCommand({ ...job, maxResults: 100 }));
-            return output.sessions?.length === 100 ? undefined : 'short page';
-          },
+          operation: () => rawPageCall(raw, job),
         });
       await rawRun(options.warmupMs)();
       const rw = await measure(gateways[0] as Remote, rawRun(options.durationMs), false);

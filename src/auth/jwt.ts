@@ -37,8 +37,15 @@ export type JwtAuthenticationOptions = JwtKeySource & {
   /** Called when the key set cannot be fetched (the request gets 503); for server-side logs. */
   onKeySetError?: (error: unknown) => void;
   /** Called for every refused request (401 or 503) with what the client was told; for server-side logs. */
-  onRefused?: (refusal: { status: number; code: string; reason: string }) => void;
+  onRefused?: (refusal: Refusal) => void;
 };
+
+/** A request refused before GraphQL: the status and code it got, and the reason it was told (never the credential). */
+export interface Refusal {
+  status: number;
+  code: string;
+  reason: string;
+}
 
 /** What a verified request carries, in `res.locals.auth`. */
 export interface VerifiedAuth {

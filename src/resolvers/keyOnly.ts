@@ -116,7 +116,7 @@ function needsOnlyKeyAndProof(type: EntityType, selection: Selection | undefined
  * and remembers whether a call was made. `settle` (after the connection resolved) loads the parent when no call
  * proved it.
  */
-export function provingPages<T extends EntityType, I>(
+function provingPages<T extends EntityType, I>(
   type: T,
   parent: { key: EntityKeys[T] },
   fetchPage: FetchPage<I>,
