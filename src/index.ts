@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   );
   const gateway = await createGateway({
     client,
-    cursorSecret: shared.cursorSecret,
+    cursorSecret: shared.cursorKeys,
     chainPageSize: config.upstream.chainPageSize,
     nodeFields: config.nodeFields,
     production: config.production,

@@ -24,6 +24,7 @@ import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { graphqlMiddleware } from './http/graphqlMiddleware.js';
 import { type Logger, silentLogger } from './logging.js';
 import { CursorCodec } from './pagination/cursor.js';
+import type { CursorKeyRing } from './pagination/cursorKeys.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
 import { cacheControlPlugin } from './plugins/cacheControlPlugin.js';
 import { type CostLimits, costLimitsPlugin } from './plugins/costLimitsPlugin.js';
@@ -41,7 +42,8 @@ import { hiddenServiceSdl } from './validation/hiddenServiceSdl.js';
  */
 export interface GatewayOptions {
   client: DeadlineClient;
-  cursorSecret: Buffer;
+  /** Signs cursors: a fixed key, or a ring whose signing key follows the one shared in Redis (cursorKeys.ts). */
+  cursorSecret: Buffer | CursorKeyRing;
   /** maxResults of the upstream token chains the gateway starts (1–100, default 100). */
   chainPageSize?: number;
   /** Names of the Relay root fields `node`/`nodes`, or null to leave them out (default: node, nodes). */

@@ -37,4 +37,10 @@ export interface PageCache {
 }
 
 export { createMemoryPageCache, type MemoryPageCacheOptions } from './memoryStore.js';
-export { createRedisPageCache, type RedisPageCacheOptions, sharedCursorKey } from './redisStore.js';
+export {
+  type CursorKeyWatch,
+  createRedisPageCache,
+  type RedisPageCacheOptions,
+  sharedCursorKey,
+  watchSharedCursorKey,
+} from './redisStore.js';

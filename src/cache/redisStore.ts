@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { CursorKeyRing } from '../pagination/cursorKeys.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { ByteBoundedLru, entryBytes, isValidTtl } from './memoryStore.js';
 import type { PageCache } from './pageCache.js';
@@ -8,6 +9,8 @@ export const DEFAULT_KEY_PREFIX = 'deadline-graphql:v1:';
 const DEFAULT_COMMAND_TIMEOUT_MS = 100;
 const DEFAULT_L1_MAX_BYTES = 8 * 1024 * 1024;
 const DEFAULT_CURSOR_KEY_TIMEOUT_MS = 5000;
+const DEFAULT_CURSOR_KEY_INTERVAL_MS = 10_000;
+const DEFAULT_CURSOR_KEY_CHECK_TIMEOUT_MS = 1000;
 /** Reconnection backoff: 50, 100, 200, 400, 800 ms, then every second. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 const CURSOR_KEY_BYTES = 32;
@@ -204,11 +207,44 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
   };
 }
 
+/** SET NX `candidate`, then GET: the cursor key Redis holds after the exchange, checked. */
+async function exchangeCursorKey(redis: Redis, key: string, candidate: Buffer): Promise<Buffer> {
+  await redis.set(key, candidate.toString('base64'), 'NX');
+  const stored = await redis.get(key);
+  if (stored === null) throw new Error(`the shared cursor key ${key} vanished from Redis as it was written`);
+  const decoded = decodeCursorKey(stored);
+  if (!decoded) throw new Error(`${key} in Redis is not a base64 key of at least ${CURSOR_KEY_BYTES} bytes`);
+  return decoded;
+}
+
+/** A key as this module writes it (canonical base64 of at least 32 bytes), or undefined. */
+function decodeCursorKey(stored: string): Buffer | undefined {
+  const decoded = Buffer.from(stored, 'base64');
+  return decoded.length >= CURSOR_KEY_BYTES && decoded.toString('base64') === stored ? decoded : undefined;
+}
+
+/** Rejects with `message()` when `work` has not settled within `ms`. */
+async function within<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+    // A late rejection of `work` is already answered by the deadline.
+    work.catch(() => undefined);
+  }
+}
+
+const cursorKeyName = (prefix: string | undefined) => `${prefix ?? DEFAULT_KEY_PREFIX}cursor-key`;
+
 /**
  * The HMAC key that signs cursors, shared by every replica through Redis: the first replica to start stores
  * 32 random bytes (`SET <prefix>cursor-key <base64> NX`), and every replica reads back the one that won. The key
  * has no expiry. Rejects when Redis cannot be reached within `timeoutMs` (default 5 s), or when the stored value
- * is not a key this function wrote.
+ * is not a key this function wrote. `watchSharedCursorKey` keeps it shared afterwards.
  */
 export async function sharedCursorKey(options: {
   url: string;
@@ -218,7 +254,6 @@ export async function sharedCursorKey(options: {
   assertRedisUrl(options.url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CURSOR_KEY_TIMEOUT_MS;
   assertPositiveInteger('timeoutMs', timeoutMs);
-  const key = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}cursor-key`;
   let lastError: Error | undefined;
   // Unlike the page cache, this waits for Redis (commands queue until it is connected), but only as long as
   // the deadline below.
@@ -231,36 +266,146 @@ export async function sharedCursorKey(options: {
   redis.on('error', (error: Error) => {
     lastError = error;
   });
-
-  const exchange = (async () => {
-    await redis.set(key, randomBytes(CURSOR_KEY_BYTES).toString('base64'), 'NX');
-    return redis.get(key);
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const cause = lastError ? `: ${lastError.message}` : '';
-      reject(
-        new Error(
-          `could not read the shared cursor key from Redis at ${redactedUrl(options.url)} within ${timeoutMs} ms${cause}`,
-        ),
-      );
-    }, timeoutMs);
-  });
   try {
-    const stored = await Promise.race([exchange, deadline]);
-    if (stored === null)
-      throw new Error(`the shared cursor key ${key} vanished from Redis as it was written`);
-    const decoded = Buffer.from(stored, 'base64');
-    if (decoded.length < CURSOR_KEY_BYTES || decoded.toString('base64') !== stored) {
-      throw new Error(`${key} in Redis is not a base64 key of at least ${CURSOR_KEY_BYTES} bytes`);
-    }
-    return decoded;
+    return await within(
+      exchangeCursorKey(redis, cursorKeyName(options.keyPrefix), randomBytes(CURSOR_KEY_BYTES)),
+      timeoutMs,
+      () =>
+        `could not read the shared cursor key from Redis at ${redactedUrl(options.url)} within ${timeoutMs} ms${
+          lastError ? `: ${lastError.message}` : ''
+        }`,
+    );
   } finally {
-    clearTimeout(timer);
-    // The exchange rejects once the client is disconnected; that rejection is already answered above.
-    exchange.catch(() => undefined);
     // Not QUIT: a hung server would make it wait. Nothing is left to flush.
     redis.disconnect();
   }
+}
+
+export interface CursorKeyWatchOptions {
+  url: string;
+  keyPrefix?: string;
+  /** The ring the gateway's cursors are signed with; its signing key follows the key Redis holds. */
+  ring: CursorKeyRing;
+  /** How often the key is checked, default 10 s. */
+  intervalMs?: number;
+  /** Longest one check waits on Redis, default 1 s. */
+  commandTimeoutMs?: number;
+  /** The key in Redis was another one, and the ring now signs with it. */
+  onAdopted?: () => void;
+  /** A check failed after the previous one had succeeded (one call per outage, not one per check). */
+  onError?: (error: Error) => void;
+}
+
+export interface CursorKeyWatch {
+  /** One check now: 'kept' (Redis holds the signing key), 'adopted' (it held another), or 'failed'. */
+  refresh(): Promise<'kept' | 'adopted' | 'failed'>;
+  close(): void;
+}
+
+/** Most keys read back from the shared set of known keys (newest expiry first). */
+const MAX_SHARED_KNOWN_KEYS = 32;
+
+/**
+ * One check of `watchSharedCursorKey`: the signing key (SET NX, GET; adopted when Redis holds another), then the
+ * keys every replica verifies with, in the sorted set `<prefix>cursor-keys` scored by their expiry (epoch ms):
+ * this ring's keys go in (`GT`: an expiry never moves back), expired ones out, the others' are learned. Returns
+ * whether the signing key changed.
+ */
+async function syncCursorKeys(
+  redis: Redis,
+  prefix: string | undefined,
+  ring: CursorKeyRing,
+): Promise<boolean> {
+  const stored = await exchangeCursorKey(redis, cursorKeyName(prefix), ring.signing);
+  const adopted = ring.adopt(stored);
+  const knownName = `${prefix ?? DEFAULT_KEY_PREFIX}cursor-keys`;
+  const scored = ring.known().flatMap(({ key, until }) => [until, key.toString('base64')]);
+  await redis.zadd(knownName, 'GT', ...scored);
+  await redis.zremrangebyscore(knownName, '-inf', Date.now());
+  const shared = await redis.zrevrange(knownName, 0, MAX_SHARED_KNOWN_KEYS - 1, 'WITHSCORES');
+  for (let i = 0; i + 1 < shared.length; i += 2) {
+    const key = decodeCursorKey(shared[i] as string);
+    const until = Number(shared[i + 1]);
+    if (key && Number.isFinite(until)) ring.learn(key, until);
+  }
+  return adopted;
+}
+
+/** CLIENT SETNAME of the cursor key's connection. */
+export const CURSOR_KEY_CONNECTION_NAME = 'deadline-graphql-cursor-key';
+
+/**
+ * Keeps the shared cursor key shared after start-up. On every connection to Redis and every `intervalMs`,
+ * `SET <prefix>cursor-key <signing key> NX` then GET:
+ * - Redis lost the key (restart without persistence, eviction): the first replica to check stores the key it signs
+ *   with, which is the key every replica already has, so nothing changes for anyone;
+ * - Redis holds another key (it lost ours and a replica that started meanwhile stored its own; or this replica
+ *   started while Redis was away and signs with a key of its own): the ring adopts it, and the key it replaces
+ *   still verifies cursors already handed out (cursorKeys.ts). Replicas converge on one key within one interval.
+ * Replicas also publish the keys they verify with (`<prefix>cursor-keys`, see `syncCursorKeys`), so a replica
+ * that started after the switch accepts the cursors the others signed before it.
+ * The GET also keeps the key recently used, so an `allkeys-lru` Redis full of cached pages evicts it last.
+ * A failed check changes nothing; Redis being away never fails a request. Whoever can write to this Redis can
+ * plant a key and sign cursors with it, as they can plant cached answers: the same trust the page cache needs (a
+ * cursor only resumes a list the caller may already read; authorization never comes from it).
+ */
+export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyWatch {
+  assertRedisUrl(options.url);
+  const intervalMs = options.intervalMs ?? DEFAULT_CURSOR_KEY_INTERVAL_MS;
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_CURSOR_KEY_CHECK_TIMEOUT_MS;
+  assertPositiveInteger('intervalMs', intervalMs);
+  assertPositiveInteger('commandTimeoutMs', commandTimeoutMs);
+  let lastError: Error | undefined;
+  // No offline queue: while Redis is away a check fails at once instead of piling up.
+  const redis = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: reconnectDelay,
+    connectionName: CURSOR_KEY_CONNECTION_NAME,
+    disableClientInfo: true,
+  });
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
+  let healthy = true;
+  let inFlight: Promise<'kept' | 'adopted' | 'failed'> | undefined;
+  const check = async (): Promise<'kept' | 'adopted' | 'failed'> => {
+    try {
+      const adopted = await within(
+        syncCursorKeys(redis, options.keyPrefix, options.ring),
+        commandTimeoutMs,
+        () => `Redis did not answer the cursor key check within ${commandTimeoutMs} ms`,
+      );
+      healthy = true;
+      if (!adopted) return 'kept';
+      options.onAdopted?.();
+      return 'adopted';
+    } catch (error) {
+      if (healthy) {
+        healthy = false;
+        const cause = error instanceof Error ? error : new Error(String(error));
+        options.onError?.(lastError && redis.status !== 'ready' ? lastError : cause);
+      }
+      return 'failed';
+    }
+  };
+  // One check at a time: a slow Redis does not stack them up.
+  const refresh = () => {
+    inFlight ??= check().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+  // At once on every (re)connection, so a Redis that restarted empty gets the key back before anyone else's, then
+  // every interval.
+  redis.on('ready', () => void refresh());
+  const timer = setInterval(() => void refresh(), intervalMs);
+  timer.unref();
+  return {
+    refresh,
+    close() {
+      clearInterval(timer);
+      redis.disconnect();
+    },
+  };
 }

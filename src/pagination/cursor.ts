@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { invalidCursor } from '../errors/codes.js';
+import { CursorKeyRing } from './cursorKeys.js';
 
 /**
  * Opaque, versioned, integrity-protected cursors over Deadline's `nextToken` chains.
@@ -11,7 +12,8 @@ import { invalidCursor } from '../errors/codes.js';
  *
  * Wire format (v1): base64url(JSON payload) "." base64url(HMAC-SHA256(secret, payload)[0..16)). The payload names
  * the connection it belongs to (field + a hash of the parent's key path) so a cursor of another job, or of another
- * field, is refused before any upstream call.
+ * field, is refused before any upstream call. The secret is the key ring's signing key; a cursor signed with a key
+ * the ring retired not long ago still verifies (cursorKeys.ts).
  */
 
 export interface ResumePoint {
@@ -69,7 +71,12 @@ function parentHashOf(binding: ConnectionBinding): string {
 }
 
 export class CursorCodec {
-  constructor(private readonly secret: Buffer) {}
+  private readonly keys: CursorKeyRing;
+
+  /** A fixed secret (CURSOR_SECRET, tests), or a ring whose signing key can change (the key shared in Redis). */
+  constructor(keys: Buffer | CursorKeyRing) {
+    this.keys = keys instanceof CursorKeyRing ? keys : new CursorKeyRing(keys);
+  }
 
   encode(binding: ConnectionBinding, point: ResumePoint): string {
     const payload: PayloadV1 = {
@@ -81,7 +88,7 @@ export class CursorCodec {
       p: point.pageSize,
     };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return `${body}.${this.mac(body).toString('base64url')}`;
+    return `${body}.${this.mac(body, this.keys.signing).toString('base64url')}`;
   }
 
   /**
@@ -96,10 +103,9 @@ export class CursorCodec {
     const mac = cursor.slice(dot + 1);
     if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(mac)) return undefined;
     const given = Buffer.from(mac, 'base64url');
-    const expected = this.mac(body);
-    // Compare bytes in constant time, and refuse non-canonical spellings of the same bytes (base64's unused bits).
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    if (given.toString('base64url') !== mac) return undefined;
+    // Refuse non-canonical spellings of the same bytes (base64's unused bits).
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== mac) return undefined;
+    if (!this.signedByRing(body, given)) return undefined;
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -123,12 +129,15 @@ export class CursorCodec {
     return { token: decoded.token, skip: decoded.skip, pageSize: decoded.pageSize };
   }
 
-  private mac(body: string): Buffer {
-    return createHmac('sha256', this.secret)
-      .update(`v${VERSION}.`)
-      .update(body)
-      .digest()
-      .subarray(0, MAC_BYTES);
+  /** The signing key first (every cursor but those of a replaced key), then the retired ones. */
+  private signedByRing(body: string, given: Buffer): boolean {
+    // Compare bytes in constant time.
+    if (timingSafeEqual(given, this.mac(body, this.keys.signing))) return true;
+    return this.keys.retiredKeys().some((key) => timingSafeEqual(given, this.mac(body, key)));
+  }
+
+  private mac(body: string, key: Buffer): Buffer {
+    return createHmac('sha256', key).update(`v${VERSION}.`).update(body).digest().subarray(0, MAC_BYTES);
   }
 }
 

@@ -1,11 +1,14 @@
 import {
+  type CursorKeyWatch,
   createMemoryPageCache,
   createRedisPageCache,
   type PageCache,
   sharedCursorKey,
+  watchSharedCursorKey,
 } from '../cache/pageCache.js';
 import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logging.js';
+import { CursorKeyRing } from '../pagination/cursorKeys.js';
 import type { UpstreamSharingOptions } from './upstreamSharing.js';
 
 /** How long start-up waits for Redis to hand out the shared cursor key before falling back to a local one. */
@@ -14,7 +17,8 @@ const CURSOR_KEY_TIMEOUT_MS = 5000;
 export interface SharingSetup {
   /** For `createDeadlineClient`; undefined when both the cache and coalescing are off. */
   sharing: UpstreamSharingOptions | undefined;
-  cursorSecret: Buffer;
+  /** Signs and verifies cursors; with the key shared in Redis, its signing key follows Redis's. */
+  cursorKeys: CursorKeyRing;
   /** Where the cursor key came from: CURSOR_SECRET, Redis (shared by replicas), or random for this process. */
   cursorKeySource: 'CURSOR_SECRET' | 'redis' | 'ephemeral';
   cache: PageCache | undefined;
@@ -57,6 +61,7 @@ export async function setUpSharing(
   let cursorKeySource: SharingSetup['cursorKeySource'] = config.cursorSecretIsEphemeral
     ? 'ephemeral'
     : 'CURSOR_SECRET';
+  let keyWatch: CursorKeyWatch | undefined;
   if (config.cursorSecretIsEphemeral && settings.redisUrl) {
     try {
       cursorSecret = await sharedCursorKey({ url: settings.redisUrl, timeoutMs: CURSOR_KEY_TIMEOUT_MS });
@@ -64,10 +69,27 @@ export async function setUpSharing(
     } catch (error) {
       logger.warn(
         { err: error instanceof Error ? error.message : String(error) },
-        'REDIS_URL is set but the shared cursor key could not be read from Redis: cursors are signed with a key of ' +
-          'this process and are not accepted by other replicas. Set CURSOR_SECRET to avoid depending on Redis.',
+        'REDIS_URL is set but the shared cursor key could not be read from Redis: until Redis answers, cursors are ' +
+          'signed with a key of this process and other replicas refuse them. Set CURSOR_SECRET to avoid depending ' +
+          'on Redis.',
       );
     }
+  }
+  const cursorKeys = new CursorKeyRing(cursorSecret);
+  if (config.cursorSecretIsEphemeral && settings.redisUrl) {
+    // Redis can lose the key (restart, eviction), or did not answer at start-up: keep following the key it holds.
+    keyWatch = watchSharedCursorKey({
+      url: settings.redisUrl,
+      ring: cursorKeys,
+      onAdopted: () =>
+        logger.warn(
+          'the shared cursor key in Redis is not the one this replica signed with (Redis lost it, or this replica ' +
+            'started without it): new cursors are signed with the key Redis holds; those signed with the previous ' +
+            'key stay valid here',
+        ),
+      onError: (error) =>
+        logger.warn({ err: error.message }, 'could not check the shared cursor key in Redis; will retry'),
+    });
   }
 
   const scope = settings.scope === undefined ? defaultScope : `${defaultScope}#${settings.scope}`;
@@ -77,10 +99,11 @@ export async function setUpSharing(
       : undefined;
   return {
     sharing,
-    cursorSecret,
+    cursorKeys,
     cursorKeySource,
     cache,
     close: async () => {
+      keyWatch?.close();
       await cache?.close();
     },
   };

@@ -19,12 +19,13 @@ let emulator: EmulatorHandle;
 let dataset: Dataset;
 let probe: Redis;
 const replicas: GatewayProcess[] = [];
+let env: Record<string, string>;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: 1 });
   dataset = emulator.dataset;
-  const env = {
+  env = {
     DEADLINE_ENDPOINT: emulator.endpoint,
     REDIS_URL: redis.url,
     CACHE_TTL_SESSION_MS: '60000',
@@ -191,5 +192,20 @@ describe('two gateway replicas sharing one Redis', () => {
     // Both replicas reconnect by themselves (backoff ≤ 1 s): wait until Redis sees their cache connections ready.
     await expect.poll(readyCacheConnections, { timeout: 15_000, interval: 100 }).toBe(2);
     await expectSharedPage(replica(1), replica(0), jobWith(99), 25);
+
+    // The restarted Redis was empty: the replicas stored their cursor key again as they reconnected, so a replica
+    // that starts now signs with it too, and continues a cursor handed out before the restart.
+    await expect
+      .poll(() => probe.get('deadline-graphql:v1:cursor-key'), { timeout: 15_000, interval: 100 })
+      .not.toBeNull();
+    const late = await startGatewayProcess(env);
+    try {
+      const resumed = await sessionsPage(late, { ...job, first: 50, after: one.endCursor });
+      expect(resumed.ids).toEqual(sessionIdsOf(job).slice(10, 60));
+      const back = await sessionsPage(replica(0), { ...job, first: 10, after: resumed.endCursor });
+      expect(back.ids).toEqual(sessionIdsOf(job).slice(60, 70));
+    } finally {
+      await late.stop();
+    }
   });
 });

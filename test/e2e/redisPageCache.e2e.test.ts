@@ -1,7 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRedisPageCache, type PageCache, sharedCursorKey } from '../../src/cache/pageCache.js';
+import {
+  type CursorKeyWatch,
+  createRedisPageCache,
+  type PageCache,
+  sharedCursorKey,
+  watchSharedCursorKey,
+} from '../../src/cache/pageCache.js';
+import { bindingOf, CursorCodec } from '../../src/pagination/cursor.js';
+import { CursorKeyRing } from '../../src/pagination/cursorKeys.js';
 import { type RedisServer, startRedisServer } from './processes.js';
 
 /**
@@ -31,6 +39,7 @@ function page(n: number) {
 let redis: RedisServer;
 let raw: Redis;
 const caches: PageCache[] = [];
+const watches: CursorKeyWatch[] = [];
 let prefixCounter = 0;
 
 /** Where the store keeps `key`: the prefix, `page:`, and the key's SHA-256 (what an operator sees in Redis). */
@@ -79,6 +88,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
+  for (const watch of watches) watch.close();
   await Promise.allSettled(caches.map((cache) => cache.close()));
   raw?.disconnect();
   await redis?.kill();
@@ -293,5 +303,126 @@ describe('sharedCursorKey', () => {
     await expect(sharedCursorKey({ url: redis.url, keyPrefix: prefix })).rejects.toThrow(
       /cursor-key in Redis is not a base64 key of at least 32 bytes/,
     );
+  });
+});
+
+describe('watchSharedCursorKey', () => {
+  const binding = bindingOf('Job.sessions', 'farm-a/queue-a/job-a');
+  const point = { token: 'token-1', skip: 0, pageSize: 100 };
+
+  /** A replica's cursor keys: a ring over `key`, watched with a long interval (checks run when a test asks). */
+  function replica(prefix: string, key: Buffer, events: string[] = []) {
+    const ring = new CursorKeyRing(key);
+    const watch = watchSharedCursorKey({
+      url: redis.url,
+      keyPrefix: prefix,
+      ring,
+      intervalMs: 60_000,
+      commandTimeoutMs: 300,
+      onAdopted: () => events.push('adopted'),
+      onError: (error) => events.push(`error: ${error.message}`),
+    });
+    watches.push(watch);
+    return { ring, watch, codec: new CursorCodec(ring), events };
+  }
+
+  it('gives a Redis that lost the key back the key every replica signs with', async () => {
+    const prefix = freshPrefix();
+    const shared = await sharedCursorKey({ url: redis.url, keyPrefix: prefix });
+    const a = replica(prefix, shared);
+    const b = replica(prefix, shared);
+    // Each checks once on connection.
+    await expect.poll(() => raw.zcard(`${prefix}cursor-keys`)).toBe(1);
+
+    await raw.del(`${prefix}cursor-key`);
+    expect(await a.watch.refresh()).toBe('kept');
+    expect(await raw.get(`${prefix}cursor-key`)).toBe(shared.toString('base64'));
+    expect(await b.watch.refresh()).toBe('kept');
+    expect(a.ring.signing).toEqual(shared);
+    expect(b.ring.signing).toEqual(shared);
+    expect(a.ring.retiredKeys()).toEqual([]);
+    expect([...a.events, ...b.events]).toEqual([]);
+  });
+
+  it('converges on the key Redis holds, and every replica keeps accepting the cursors signed before', async () => {
+    const prefix = freshPrefix();
+    const k1 = await sharedCursorKey({ url: redis.url, keyPrefix: prefix });
+    const a = replica(prefix, k1);
+    await expect.poll(() => raw.zcard(`${prefix}cursor-keys`)).toBe(1);
+    const handedOut = a.codec.encode(binding, point);
+
+    // Redis lost the key and another replica stored its own; then a replica C starts while... it signs with k3.
+    const k2 = randomBytes(32);
+    await raw.set(`${prefix}cursor-key`, k2.toString('base64'));
+    const c = replica(prefix, randomBytes(32));
+    expect(await a.watch.refresh()).toBe('adopted');
+    expect(await c.watch.refresh()).toBe('adopted');
+    expect(a.events).toEqual(['adopted']);
+    expect(a.ring.signing).toEqual(k2);
+    expect(c.ring.signing).toEqual(k2);
+
+    // New cursors of either are accepted by both, and by a replica that only knows k2.
+    const fromA = a.codec.encode(binding, point);
+    expect(c.codec.decodeFor(binding, fromA)).toEqual(point);
+    expect(new CursorCodec(k2).decodeFor(binding, fromA)).toEqual(point);
+    // The cursor A handed out under k1 still works on A, and on C, which learned k1 from Redis.
+    expect(a.codec.decodeFor(binding, handedOut)).toEqual(point);
+    expect(c.codec.decodeFor(binding, handedOut)).toEqual(point);
+    expect(new CursorCodec(k2).verify(handedOut)).toBeUndefined();
+
+    const known = await raw.zrange(`${prefix}cursor-keys`, '0', '-1', 'WITHSCORES');
+    expect(known.length / 2).toBe(3);
+    for (let i = 1; i < known.length; i += 2) {
+      expect(Number(known[i])).toBeGreaterThan(Date.now() + 24 * 60 * 60 * 1000);
+    }
+  });
+
+  it('checks on connection and every intervalMs by itself', async () => {
+    const prefix = freshPrefix();
+    const shared = await sharedCursorKey({ url: redis.url, keyPrefix: prefix });
+    const ring = new CursorKeyRing(randomBytes(32));
+    const watch = watchSharedCursorKey({ url: redis.url, keyPrefix: prefix, ring, intervalMs: 100 });
+    watches.push(watch);
+    await expect.poll(() => ring.signing.equals(shared)).toBe(true);
+    const k2 = randomBytes(32);
+    await raw.set(`${prefix}cursor-key`, k2.toString('base64'));
+    await expect.poll(() => ring.signing.equals(k2)).toBe(true);
+    expect(ring.retiredKeys()).toContainEqual(shared);
+  });
+
+  it('fails fast while Redis is away, says so once, and gives the key back to a restarted Redis', async () => {
+    const prefix = freshPrefix();
+    const shared = await sharedCursorKey({ url: redis.url, keyPrefix: prefix });
+    const a = replica(prefix, shared);
+    await expect.poll(() => raw.zcard(`${prefix}cursor-keys`)).toBe(1);
+    await redis.kill();
+    const failed = await timed(async () => [await a.watch.refresh(), await a.watch.refresh()]);
+    expect(failed.result).toEqual(['failed', 'failed']);
+    expect(failed.ms).toBeLessThan(FAST_MS);
+    expect(a.events).toHaveLength(1);
+    expect(a.events[0]).toMatch(/^error: /);
+    const handedOut = a.codec.encode(binding, point);
+
+    // The restarted Redis is empty (no persistence); the replica stores its key again as soon as it reconnects.
+    await redis.restart();
+    await expect
+      .poll(() => raw.get(`${prefix}cursor-key`), { timeout: 10_000 })
+      .toBe(shared.toString('base64'));
+    expect(await a.watch.refresh()).toBe('kept');
+    expect(a.codec.decodeFor(binding, handedOut)).toEqual(point);
+  });
+
+  it('refuses a shared key it did not write, and changes nothing', async () => {
+    const prefix = freshPrefix();
+    const mine = randomBytes(32);
+    await raw.set(`${prefix}cursor-key`, 'short');
+    const a = replica(prefix, mine);
+    // The check on connection fails, and says why.
+    await expect
+      .poll(() => a.events)
+      .toEqual([expect.stringMatching(/cursor-key in Redis is not a base64 key of at least 32 bytes/)]);
+    expect(await a.watch.refresh()).toBe('failed');
+    expect(a.ring.signing).toBe(mine);
+    expect(a.events).toHaveLength(1);
   });
 });
