@@ -207,10 +207,17 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
   };
 }
 
-/** SET NX `candidate`, then GET: the cursor key Redis holds after the exchange, checked. */
+/**
+ * The cursor key Redis holds, checked; when it holds none, `candidate` is offered first (SET NX: the first writer
+ * wins, every caller reads the winner). Reading first lets a full `noeviction` Redis, which refuses writes, still
+ * hand out the key it has.
+ */
 async function exchangeCursorKey(redis: Redis, key: string, candidate: Buffer): Promise<Buffer> {
-  await redis.set(key, candidate.toString('base64'), 'NX');
-  const stored = await redis.get(key);
+  let stored = await redis.get(key);
+  if (stored === null) {
+    await redis.set(key, candidate.toString('base64'), 'NX');
+    stored = await redis.get(key);
+  }
   if (stored === null) throw new Error(`the shared cursor key ${key} vanished from Redis as it was written`);
   const decoded = decodeCursorKey(stored);
   if (!decoded) throw new Error(`${key} in Redis is not a base64 key of at least ${CURSOR_KEY_BYTES} bytes`);
@@ -302,49 +309,57 @@ export interface CursorKeyWatch {
   close(): void;
 }
 
-/** Most keys read back from the shared set of known keys (newest expiry first). */
+/** Most keys read back from the shared set of known keys (latest expiry first). */
 const MAX_SHARED_KNOWN_KEYS = 32;
 
+const knownKeysName = (prefix: string | undefined) => `${prefix ?? DEFAULT_KEY_PREFIX}cursor-keys`;
+
 /**
- * One check of `watchSharedCursorKey`: the signing key (SET NX, GET; adopted when Redis holds another), then the
- * keys every replica verifies with, in the sorted set `<prefix>cursor-keys` scored by their expiry (epoch ms):
- * this ring's keys go in (`GT`: an expiry never moves back), expired ones out, the others' are learned. Returns
- * whether the signing key changed.
+ * The first half of a check of `watchSharedCursorKey`: the key Redis holds (written first if missing), adopted
+ * when it is not the signing key. Returns whether the signing key changed.
  */
-async function syncCursorKeys(
+async function syncSigningKey(
   redis: Redis,
   prefix: string | undefined,
   ring: CursorKeyRing,
 ): Promise<boolean> {
-  const stored = await exchangeCursorKey(redis, cursorKeyName(prefix), ring.signing);
-  const adopted = ring.adopt(stored);
-  const knownName = `${prefix ?? DEFAULT_KEY_PREFIX}cursor-keys`;
-  const scored = ring.known().flatMap(({ key, until }) => [until, key.toString('base64')]);
-  await redis.zadd(knownName, 'GT', ...scored);
-  await redis.zremrangebyscore(knownName, '-inf', Date.now());
-  const shared = await redis.zrevrange(knownName, 0, MAX_SHARED_KNOWN_KEYS - 1, 'WITHSCORES');
+  return ring.adopt(await exchangeCursorKey(redis, cursorKeyName(prefix), ring.signing));
+}
+
+/**
+ * The second half, best effort: the keys replicas sign or signed with, in the sorted set `<prefix>cursor-keys`
+ * scored by when they stop verifying (epoch ms). This ring's own keys go in, expired ones out, the others' are
+ * learned (cursorKeys.ts caps how long). Only own keys are published, so an expiry comes from the replicas that
+ * signed with the key and is never passed on and stretched by the others. Plain ZADD, ZREMRANGEBYSCORE, ZREVRANGE:
+ * any Redis version.
+ */
+async function shareKnownKeys(redis: Redis, prefix: string | undefined, ring: CursorKeyRing): Promise<void> {
+  const name = knownKeysName(prefix);
+  await redis.zadd(name, ...ring.own().flatMap(({ key, until }) => [until, key.toString('base64')]));
+  await redis.zremrangebyscore(name, '-inf', Date.now());
+  const shared = await redis.zrevrange(name, 0, MAX_SHARED_KNOWN_KEYS - 1, 'WITHSCORES');
   for (let i = 0; i + 1 < shared.length; i += 2) {
     const key = decodeCursorKey(shared[i] as string);
     const until = Number(shared[i + 1]);
     if (key && Number.isFinite(until)) ring.learn(key, until);
   }
-  return adopted;
 }
 
 /** CLIENT SETNAME of the cursor key's connection. */
 export const CURSOR_KEY_CONNECTION_NAME = 'deadline-graphql-cursor-key';
 
 /**
- * Keeps the shared cursor key shared after start-up. On every connection to Redis and every `intervalMs`,
- * `SET <prefix>cursor-key <signing key> NX` then GET:
+ * Keeps the shared cursor key shared after start-up. On every connection to Redis and every `intervalMs`, the
+ * key Redis holds is read (and, when Redis lost it, written back with SET NX first):
  * - Redis lost the key (restart without persistence, eviction): the first replica to check stores the key it signs
  *   with, which is the key every replica already has, so nothing changes for anyone;
  * - Redis holds another key (it lost ours and a replica that started meanwhile stored its own; or this replica
  *   started while Redis was away and signs with a key of its own): the ring adopts it, and the key it replaces
- *   still verifies cursors already handed out (cursorKeys.ts). Replicas converge on one key within one interval.
- * Replicas also publish the keys they verify with (`<prefix>cursor-keys`, see `syncCursorKeys`), so a replica
- * that started after the switch accepts the cursors the others signed before it.
- * The GET also keeps the key recently used, so an `allkeys-lru` Redis full of cached pages evicts it last.
+ *   still verifies cursors already handed out (cursorKeys.ts). Once Redis answers, replicas converge on one key
+ *   within one interval.
+ * Replicas also publish the keys they sign or signed with (`<prefix>cursor-keys`, see `shareKnownKeys`), so a
+ * replica that started after a switch accepts, from its next check on, the cursors the others signed before it.
+ * The reads also keep the key recently used for an `allkeys-lru` Redis (sampled LRU: a hint, not a guarantee).
  * A failed check changes nothing; Redis being away never fails a request. Whoever can write to this Redis can
  * plant a key and sign cursors with it, as they can plant cached answers: the same trust the page cache needs (a
  * cursor only resumes a list the caller may already read; authorization never comes from it).
@@ -356,10 +371,14 @@ export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyW
   assertPositiveInteger('intervalMs', intervalMs);
   assertPositiveInteger('commandTimeoutMs', commandTimeoutMs);
   let lastError: Error | undefined;
-  // No offline queue: while Redis is away a check fails at once instead of piling up.
+  let closed = false;
+  // No offline queue: while Redis is away a check fails at once instead of piling up; a command Redis holds on to
+  // times out, and is not sent again after a reconnection.
   const redis = new Redis(options.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+    autoResendUnfulfilledCommands: false,
     retryStrategy: reconnectDelay,
     connectionName: CURSOR_KEY_CONNECTION_NAME,
     disableClientInfo: true,
@@ -367,29 +386,48 @@ export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyW
   redis.on('error', (error: Error) => {
     lastError = error;
   });
-  let healthy = true;
-  let inFlight: Promise<'kept' | 'adopted' | 'failed'> | undefined;
-  const check = async (): Promise<'kept' | 'adopted' | 'failed'> => {
+  // The caller's callbacks never break a check (a throw here would be an unhandled rejection), nor speak after close.
+  const tell = (callback: (() => void) | undefined) => {
+    if (closed || !callback) return;
     try {
-      const adopted = await within(
-        syncCursorKeys(redis, options.keyPrefix, options.ring),
-        commandTimeoutMs,
-        () => `Redis did not answer the cursor key check within ${commandTimeoutMs} ms`,
-      );
-      healthy = true;
-      if (!adopted) return 'kept';
-      options.onAdopted?.();
-      return 'adopted';
-    } catch (error) {
-      if (healthy) {
-        healthy = false;
-        const cause = error instanceof Error ? error : new Error(String(error));
-        options.onError?.(lastError && redis.status !== 'ready' ? lastError : cause);
-      }
-      return 'failed';
+      callback();
+    } catch {
+      // The callbacks only log.
     }
   };
+  // One report per outage and per half of the check, not one per check.
+  const healthy = { signing: true, sharing: true };
+  const failed = (half: keyof typeof healthy, error: unknown) => {
+    if (!healthy[half]) return;
+    healthy[half] = false;
+    const cause = lastError && redis.status !== 'ready' ? lastError : error;
+    tell(() => options.onError?.(cause instanceof Error ? cause : new Error(String(cause))));
+  };
+  const timeoutMessage = () => `Redis did not answer the cursor key check within ${commandTimeoutMs} ms`;
+  const check = async (): Promise<'kept' | 'adopted' | 'failed'> => {
+    let adopted: boolean;
+    try {
+      adopted = await within(
+        syncSigningKey(redis, options.keyPrefix, options.ring),
+        commandTimeoutMs,
+        timeoutMessage,
+      );
+      healthy.signing = true;
+    } catch (error) {
+      failed('signing', error);
+      return 'failed';
+    }
+    if (adopted) tell(options.onAdopted);
+    try {
+      await within(shareKnownKeys(redis, options.keyPrefix, options.ring), commandTimeoutMs, timeoutMessage);
+      healthy.sharing = true;
+    } catch (error) {
+      failed('sharing', error);
+    }
+    return adopted ? 'adopted' : 'kept';
+  };
   // One check at a time: a slow Redis does not stack them up.
+  let inFlight: Promise<'kept' | 'adopted' | 'failed'> | undefined;
   const refresh = () => {
     inFlight ??= check().finally(() => {
       inFlight = undefined;
@@ -404,6 +442,7 @@ export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyW
   return {
     refresh,
     close() {
+      closed = true;
       clearInterval(timer);
       redis.disconnect();
     },

@@ -10,26 +10,38 @@
  * the cursors another replica signed with it.
  */
 export interface CursorKeyRingOptions {
-  /** How long a replaced key still verifies cursors, default 25 h. */
+  /** How long a replaced key still verifies cursors, default 25 h; also the longest a learned key is kept. */
   retainMs?: number;
-  /** Most replaced keys kept (the oldest is dropped first), default 8: a flapping Redis cannot grow the ring. */
+  /**
+   * Most keys kept of each kind, own (this ring signed with them) and learned (from other replicas), the one that
+   * expires first dropped first; default 8 and 32. Kept apart, so that keys learned from many replicas never push
+   * out a key this replica signed cursors with. A flapping Redis cannot grow the ring.
+   */
   maxRetired?: number;
+  maxLearned?: number;
   now?: () => number;
 }
 
 export const DEFAULT_RETIRED_KEY_RETAIN_MS = 25 * 60 * 60 * 1000;
 const DEFAULT_MAX_RETIRED = 8;
+const DEFAULT_MAX_LEARNED = 32;
 
 export interface RetiredKey {
   key: Buffer;
   until: number;
 }
 
+interface HeldKey extends RetiredKey {
+  /** This ring signed with it (else another replica did, and this one learned it). */
+  own: boolean;
+}
+
 export class CursorKeyRing {
   private signingKey: Buffer;
-  private retired: RetiredKey[] = [];
+  private retired: HeldKey[] = [];
   private readonly retainMs: number;
   private readonly maxRetired: number;
+  private readonly maxLearned: number;
   private readonly now: () => number;
 
   constructor(signing: Buffer, options: CursorKeyRingOptions = {}) {
@@ -37,6 +49,7 @@ export class CursorKeyRing {
     this.signingKey = signing;
     this.retainMs = options.retainMs ?? DEFAULT_RETIRED_KEY_RETAIN_MS;
     this.maxRetired = options.maxRetired ?? DEFAULT_MAX_RETIRED;
+    this.maxLearned = options.maxLearned ?? DEFAULT_MAX_LEARNED;
     this.now = options.now ?? Date.now;
   }
 
@@ -50,12 +63,21 @@ export class CursorKeyRing {
     return this.live().map((entry) => entry.key);
   }
 
-  /** Every key this ring verifies with, and until when: the signing key counts as retiring now. */
-  known(): RetiredKey[] {
-    return [{ key: this.signingKey, until: this.now() + this.retainMs }, ...this.live()];
+  /**
+   * The keys this ring signs or signed with, and until when they verify (the signing key counts as retiring now):
+   * what a replica publishes for the others to `learn`. Learned keys are not passed on, so a key's expiry only
+   * ever comes from the replicas that signed with it.
+   */
+  own(): RetiredKey[] {
+    return [
+      { key: this.signingKey, until: this.now() + this.retainMs },
+      ...this.live()
+        .filter((entry) => entry.own)
+        .map(({ key, until }) => ({ key, until })),
+    ];
   }
 
-  private live(): RetiredKey[] {
+  private live(): HeldKey[] {
     if (this.retired.length === 0) return this.retired;
     const now = this.now();
     if (this.retired.some((entry) => entry.until <= now)) {
@@ -73,7 +95,7 @@ export class CursorKeyRing {
     if (key.equals(this.signingKey)) return false;
     const until = this.now() + this.retainMs;
     this.retired = [
-      { key: this.signingKey, until },
+      { key: this.signingKey, until, own: true },
       // A key that comes back (A → B → A) is the signing key again, not also a retired one.
       ...this.retired.filter((entry) => !entry.key.equals(key)),
     ];
@@ -84,23 +106,29 @@ export class CursorKeyRing {
 
   /**
    * Accepts cursors signed with `key` until `until` (epoch ms): a key another replica signs or signed with (its
-   * ring's `known()`, shared through Redis). Never extends a key past the `until` it is given, so keys passed
-   * around between replicas still expire. Returns whether `key` was new here.
+   * ring's `own()`, shared through Redis). Kept no longer than `retainMs` from now whatever `until` says (another
+   * replica's clock, or a stray write to Redis), and never past the `until` it is given. Returns whether `key` was
+   * new here.
    */
   learn(key: Buffer, until: number): boolean {
-    if (key.length === 0 || key.equals(this.signingKey) || until <= this.now()) return false;
-    const known = this.retired.find((entry) => entry.key.equals(key));
-    if (known) {
-      known.until = Math.max(known.until, until);
+    const now = this.now();
+    const capped = Math.min(until, now + this.retainMs);
+    if (key.length === 0 || key.equals(this.signingKey) || !(capped > now)) return false;
+    const held = this.retired.find((entry) => entry.key.equals(key));
+    if (held) {
+      if (!held.own) held.until = Math.max(held.until, capped);
       return false;
     }
-    this.retired = [...this.retired, { key, until }];
+    this.retired = [...this.retired, { key, until: capped, own: false }];
     this.bound();
     return this.retired.some((entry) => entry.key.equals(key));
   }
 
-  /** Latest expiry first, at most `maxRetired`: the key that expires soonest goes first. */
+  /** At most `maxRetired` own and `maxLearned` learned keys, each kind dropping the one that expires first. */
   private bound(): void {
-    this.retired = this.retired.sort((a, b) => b.until - a.until).slice(0, this.maxRetired);
+    const latestFirst = this.retired.sort((a, b) => b.until - a.until);
+    const own = latestFirst.filter((entry) => entry.own).slice(0, this.maxRetired);
+    const learned = latestFirst.filter((entry) => !entry.own).slice(0, this.maxLearned);
+    this.retired = [...own, ...learned].sort((a, b) => b.until - a.until);
   }
 }

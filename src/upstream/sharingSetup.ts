@@ -19,8 +19,11 @@ export interface SharingSetup {
   sharing: UpstreamSharingOptions | undefined;
   /** Signs and verifies cursors; with the key shared in Redis, its signing key follows Redis's. */
   cursorKeys: CursorKeyRing;
-  /** Where the cursor key came from: CURSOR_SECRET, Redis (shared by replicas), or random for this process. */
-  cursorKeySource: 'CURSOR_SECRET' | 'redis' | 'ephemeral';
+  /**
+   * Where the cursor key came from: CURSOR_SECRET, Redis (shared by replicas), random for this process until Redis
+   * answers and its key is adopted ('redis-pending'), or random for this process for good ('ephemeral').
+   */
+  cursorKeySource: 'CURSOR_SECRET' | 'redis' | 'redis-pending' | 'ephemeral';
   cache: PageCache | undefined;
   close(): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function setUpSharing(
       cursorSecret = await sharedCursorKey({ url: settings.redisUrl, timeoutMs: CURSOR_KEY_TIMEOUT_MS });
       cursorKeySource = 'redis';
     } catch (error) {
+      cursorKeySource = 'redis-pending';
       logger.warn(
         { err: error instanceof Error ? error.message : String(error) },
         'REDIS_URL is set but the shared cursor key could not be read from Redis: until Redis answers, cursors are ' +

@@ -351,15 +351,16 @@ describe('watchSharedCursorKey', () => {
     await expect.poll(() => raw.zcard(`${prefix}cursor-keys`)).toBe(1);
     const handedOut = a.codec.encode(binding, point);
 
-    // Redis lost the key and another replica stored its own; then a replica C starts while... it signs with k3.
+    // Redis lost the key and another replica stored its own: A adopts it at its next check ...
     const k2 = randomBytes(32);
     await raw.set(`${prefix}cursor-key`, k2.toString('base64'));
-    const c = replica(prefix, randomBytes(32));
     expect(await a.watch.refresh()).toBe('adopted');
-    expect(await c.watch.refresh()).toBe('adopted');
     expect(a.events).toEqual(['adopted']);
     expect(a.ring.signing).toEqual(k2);
-    expect(c.ring.signing).toEqual(k2);
+    // ... and C, which started meanwhile with a key of its own, adopts it on connection.
+    const c = replica(prefix, randomBytes(32));
+    await expect.poll(() => c.ring.signing.equals(k2)).toBe(true);
+    expect(c.events).toEqual(['adopted']);
 
     // New cursors of either are accepted by both, and by a replica that only knows k2.
     const fromA = a.codec.encode(binding, point);
@@ -367,6 +368,7 @@ describe('watchSharedCursorKey', () => {
     expect(new CursorCodec(k2).decodeFor(binding, fromA)).toEqual(point);
     // The cursor A handed out under k1 still works on A, and on C, which learned k1 from Redis.
     expect(a.codec.decodeFor(binding, handedOut)).toEqual(point);
+    await expect.poll(() => c.codec.verify(handedOut) !== undefined).toBe(true);
     expect(c.codec.decodeFor(binding, handedOut)).toEqual(point);
     expect(new CursorCodec(k2).verify(handedOut)).toBeUndefined();
 
@@ -410,6 +412,22 @@ describe('watchSharedCursorKey', () => {
       .toBe(shared.toString('base64'));
     expect(await a.watch.refresh()).toBe('kept');
     expect(a.codec.decodeFor(binding, handedOut)).toEqual(point);
+  });
+
+  it('still follows the signing key when publishing the known keys fails', async () => {
+    const prefix = freshPrefix();
+    const shared = await sharedCursorKey({ url: redis.url, keyPrefix: prefix });
+    // Something else holds the known keys' name (WRONGTYPE for ZADD).
+    await raw.set(`${prefix}cursor-keys`, 'not a sorted set');
+    const a = replica(prefix, randomBytes(32));
+    await expect.poll(() => a.ring.signing.equals(shared)).toBe(true);
+    await expect.poll(() => a.events).toEqual(['adopted', expect.stringMatching(/WRONGTYPE/)]);
+    const k2 = randomBytes(32);
+    await raw.set(`${prefix}cursor-key`, k2.toString('base64'));
+    expect(await a.watch.refresh()).toBe('adopted');
+    expect(a.ring.signing).toEqual(k2);
+    // One report for the failing half, not one per check.
+    expect(a.events).toEqual(['adopted', expect.stringMatching(/WRONGTYPE/), 'adopted']);
   });
 
   it('refuses a shared key it did not write, and changes nothing', async () => {

@@ -79,13 +79,45 @@ describe('CursorKeyRing', () => {
     expect(codec.decodeFor(binding, cursor)).toEqual(point);
     // Told again with a later expiry: extended to it, and no further.
     expect(ring.learn(theirs, time.now() + 2 * HOUR)).toBe(false);
-    expect(ring.known().map(({ key, until }) => [key, until - time.now()])).toEqual([
-      [mine, 10 * HOUR],
-      [theirs, 2 * HOUR],
-    ]);
-    time.advance(2 * HOUR);
+    // What this replica publishes: only its own keys (a learned key's expiry is not passed on and stretched).
+    expect(ring.own().map(({ key, until }) => [key, until - time.now()])).toEqual([[mine, 10 * HOUR]]);
+    expect(ring.retiredKeys()).toEqual([theirs]);
+    time.advance(2 * HOUR - 1);
+    expect(codec.decodeFor(binding, cursor)).toEqual(point);
+    time.advance(1);
     expect(codec.verify(cursor)).toBeUndefined();
-    expect(ring.known()).toHaveLength(1);
+    expect(ring.retiredKeys()).toEqual([]);
+  });
+
+  it('keeps a learned key no longer than retainMs, whatever expiry it is told', () => {
+    const time = clock();
+    const ring = new CursorKeyRing(randomBytes(32), { retainMs: 10 * HOUR, now: time.now });
+    const theirs = randomBytes(32);
+    const cursor = new CursorCodec(theirs).encode(binding, point);
+    expect(ring.learn(theirs, 1e15)).toBe(true);
+    const codec = new CursorCodec(ring);
+    time.advance(10 * HOUR - 1);
+    expect(codec.decodeFor(binding, cursor)).toEqual(point);
+    // Told the far-future expiry again: still capped at retainMs from the time it is told.
+    ring.learn(theirs, 1e15);
+    time.advance(10 * HOUR);
+    expect(codec.verify(cursor)).toBeUndefined();
+  });
+
+  it('never lets keys learned from other replicas push out a key it signed with', () => {
+    const time = clock();
+    const [k1, k2] = [randomBytes(32), randomBytes(32)];
+    const ring = new CursorKeyRing(k1, { retainMs: 10 * HOUR, now: time.now });
+    const codec = new CursorCodec(ring);
+    const mine = codec.encode(binding, point);
+    ring.adopt(k2);
+    // 40 replicas that started during an outage, each with its own key, all retiring later than k1.
+    time.advance(60_000);
+    const learned = Array.from({ length: 40 }, () => randomBytes(32));
+    for (const key of learned) ring.learn(key, time.now() + 10 * HOUR);
+    expect(codec.decodeFor(binding, mine)).toEqual(point);
+    expect(ring.retiredKeys()).toHaveLength(1 + 32);
+    expect(ring.own().map(({ key }) => key)).toEqual([k2, k1]);
   });
 
   it('refuses an empty key', () => {
