@@ -8,6 +8,14 @@ import { type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSh
  * with the variable's name and what it accepts; nothing else in the gateway reads `process.env`.
  */
 
+/**
+ * 65 s: longer than the idle timeout of what usually sits in front of the gateway (an AWS load balancer's 60 s
+ * default, a router's or proxy's connection pool), so that the gateway never closes a connection its client still
+ * counts as open. With Node's default (5 s) the client can send its next request just as the gateway closes the
+ * idle connection, and that request fails (a load balancer answers 502; a Node client sees "socket hang up").
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export type Backend =
   /** No DEADLINE_ENDPOINT: start the embedded emulator on loopback and use it (region us-west-2, dummy credentials). */
   | { kind: 'emulator'; region: string }
@@ -84,6 +92,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** How long SIGTERM lets in-flight requests finish (SHUTDOWN_DRAIN_MS). */
   drainMs: number;
+  /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -287,6 +297,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     landingPage,
     logLevel,
     drainMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
+    // At least 2 s: Node's own HTTP client stops reusing a connection 1 s before the announced `Keep-Alive: timeout`
+    // (whole seconds). At most 280 s: Node's per-request timeout (300 s) must stay above the headers timeout.
+    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 280_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     production: config.production,
     introspection: config.introspection,
     drainMs: config.drainMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     logger,
     limits: config.limits,
     landingPage: config.landingPage,

@@ -1,6 +1,6 @@
 import './execution/graphqlProductionMode.js';
 import { timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -17,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
 import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf, type Refusal } from './auth/jwt.js';
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
   drainMs?: number;
+  /** How long an idle keep-alive connection stays open (default 65 s, DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs?: number;
   /** Structured logger for operations and unexpected errors (default: silent). */
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
@@ -134,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = express();
   const httpServer = createServer(app);
+  keepConnectionsOpen(httpServer, options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: executorGateway(buildGatewaySchema(nodeFields), options.executor ?? 'jit'),
     includeStacktraceInErrorResponses: false,
@@ -240,6 +244,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The drain plugin closes the HTTP server, waits for in-flight requests, then Apollo stops.
     stop: () => apollo.stop(),
   };
+}
+
+function keepConnectionsOpen(httpServer: Server, keepAliveTimeoutMs: number): void {
+  httpServer.keepAliveTimeout = keepAliveTimeoutMs;
+  // Node answers a request whose headers take longer than this with 408; it must outlast the keep-alive timeout,
+  // or an idle connection's next request can be cut by it.
+  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, keepAliveTimeoutMs + 1000);
 }
 
 const MAX_BODY = '1mb';

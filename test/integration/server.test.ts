@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -52,6 +52,51 @@ describe('HTTP', () => {
       cacheHits: 0,
       coalesced: 0,
     });
+  });
+});
+
+describe('keep-alive connections', () => {
+  /** GET /healthz on `agent`: the status, the announced keep-alive, and whether an idle connection was reused. */
+  const healthz = (url: string, agent: Agent) =>
+    new Promise<{ status: number; keepAlive: string | undefined; reused: boolean }>((resolve, reject) => {
+      const req = request(`${url}/healthz`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            keepAlive: res.headers['keep-alive']?.toString(),
+            reused: req.reusedSocket,
+          }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('stay open longer than a load balancer keeps them idle (65 s, not the 5 s of Node), and say so', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await healthz(stack.url, agent)).toEqual({
+        status: 200,
+        keepAlive: 'timeout=65',
+        reused: false,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await healthz(stack.url, agent)).toEqual({ status: 200, keepAlive: 'timeout=65', reused: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('follow HTTP_KEEP_ALIVE_TIMEOUT_MS (keepAliveTimeoutMs)', async () => {
+    const short = await startTestStack({ gateway: { keepAliveTimeoutMs: 2000 } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await healthz(short.url, agent)).toMatchObject({ status: 200, keepAlive: 'timeout=2' });
+    } finally {
+      agent.destroy();
+      await short.close();
+    }
   });
 });
 

@@ -19,6 +19,16 @@ describe('loadConfig', () => {
     expect(config.cursorSecretIsEphemeral).toBe(true);
     expect(config.cursorSecret.length).toBe(32);
     expect(config.upstream.chainPageSize).toBe(100);
+    expect(config.keepAliveTimeoutMs).toBe(65_000);
+  });
+
+  it('HTTP_KEEP_ALIVE_TIMEOUT_MS: 2 s to 280 s', () => {
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000' }).keepAliveTimeoutMs).toBe(120_000);
+    for (const bad of ['1000', '300000', 'soon']) {
+      expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: bad })).toEqual([
+        expect.stringContaining('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+      ]);
+    }
   });
 
   it('DEADLINE_ENDPOINT selects another implementation; DEADLINE_BACKEND=aws selects AWS', () => {
