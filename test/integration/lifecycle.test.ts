@@ -1,3 +1,5 @@
+import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { codes, startTestStack } from '../helpers/testStack.js';
@@ -50,6 +52,30 @@ describe('graceful shutdown', () => {
       await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
     } finally {
       await stack.emulator?.close();
+    }
+  });
+});
+
+describe('graceful shutdown with idle connections', () => {
+  it('closes idle keep-alive connections at once, without waiting out the drain or the keep-alive timeout', async () => {
+    // Both far longer than this test's time limit: stop() must not wait for an idle connection.
+    const stack = await startTestStack({ gateway: { drainMs: 60_000, keepAliveTimeoutMs: 120_000 } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const socket = await new Promise<Socket>((resolve, reject) => {
+        const req = request(`${stack.url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(req.socket as Socket));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await stack.close();
+      await closed;
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      agent.destroy();
     }
   });
 });
