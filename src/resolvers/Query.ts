@@ -49,9 +49,8 @@ function rootLookup<T extends EntityType, R>(
   load: (key: EntityKeys[T]) => Promise<R>,
 ): Promise<R> | R {
   const selection = subfieldsOf(type, info);
-  const record = lookUp(type, key, selection, load);
-  prefetchFirstPages(type, key, selection, info, ctx);
-  return record;
+  const firstPages = prefetchFirstPages(type, key, selection, info, ctx);
+  return lookUp(type, key, selection, load, firstPages);
 }
 
 export const Query: QueryResolvers = {

@@ -36,8 +36,11 @@ import { LISTS_UNDER } from './prefetch.js';
  * - it makes no call (`first: 0`): it loads the parent the usual way, so a missing one still fails.
  *
  * A selection without a proving connection (`job(…) { jobId }`) keeps the lookup: nothing else would notice a
- * missing job. So does a selection with two lists (`farm(…) { queues fleets }`, or one list under two aliases):
- * each would fail on its own, and a missing parent must give one NOT_FOUND, not one per list.
+ * missing job. A selection with two lists (`farm(…) { queues fleets }`, or one list under two aliases) cannot
+ * leave the proof to the lists: each would fail on its own, and a missing parent must give one NOT_FOUND, not one
+ * per list. There the lookup itself waits for the first page the prefetch started (prefetch.ts) instead of its
+ * Get: the same round, one call less; a NOT_FOUND makes the lookup null with its own error at its own path, before
+ * any list resolves. When no list starts a page (all `first: 0` or `after:`), the Get stays.
  *
  * The same holds for `farm(…) { queues | fleets }`, `queue(…) { jobs }` and `fleet(…) { workers }`: the model lists
  * ResourceNotFoundException for ListQueues, ListFleets, ListJobs and ListWorkers as for ListSessions, and the
@@ -65,11 +68,23 @@ export function lookUp<T extends EntityType, R>(
   key: EntityKeys[T],
   selection: Selection | undefined,
   load: (key: EntityKeys[T]) => Promise<R>,
+  /** The first pages the prefetch started under this lookup. */
+  firstPages: readonly Promise<unknown>[],
 ): Promise<R> | R {
-  if (!needsOnlyKeyAndProof(type, selection)) return load(key);
+  const lists = provingListsIn(type, selection);
   const record = { key, level: 'summary' } as unknown as R & object;
-  unverified.add(record);
-  return record;
+  if (lists === 1) {
+    unverified.add(record);
+    return record;
+  }
+  const proof = firstPages[0];
+  if (lists === 0 || !proof) return load(key);
+  return proof.then(
+    () => record,
+    (error: unknown) => {
+      throw isNotFound(error) ? notFound(type, keyPath(type, key)) : error;
+    },
+  );
 }
 
 /** The fields selected on a lookup's object, with the object type (`subfieldsOf`). */
@@ -95,20 +110,22 @@ export function subfieldsOf(type: EntityType, info: GraphQLResolveInfo): Selecti
   return { objectType, fields };
 }
 
-function needsOnlyKeyAndProof(type: EntityType, selection: Selection | undefined): boolean {
+/**
+ * How many response keys of the selection are proving lists, when everything else in it is a key field; 0 when
+ * anything else is selected (the lookup must load the object).
+ */
+function provingListsIn(type: EntityType, selection: Selection | undefined): number {
   const keyFields = KEY_FIELDS[type];
   const proving = LISTS_UNDER[type];
-  if (!keyFields || !proving || !selection) return false;
+  if (!keyFields || !proving || !selection) return 0;
   let provingKeys = 0;
   for (const nodes of selection.fields.values()) {
     // All nodes of one response key are one field (graphql-js merged them): its name is theirs.
     const name = nodes[0]?.name.value ?? '';
     if (Object.hasOwn(proving, name)) provingKeys += 1;
-    else if (name !== '__typename' && !keyFields.has(name)) return false;
+    else if (name !== '__typename' && !keyFields.has(name)) return 0;
   }
-  // Exactly one list: with two (a farm's queues and fleets, or one list under two aliases) each would fail on its
-  // own and a missing parent would get one NOT_FOUND per list; the lookup gives exactly one.
-  return provingKeys === 1;
+  return provingKeys;
 }
 
 /**

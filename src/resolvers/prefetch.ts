@@ -29,18 +29,22 @@ export const LISTS_UNDER: { readonly [T in EntityType]?: Readonly<Record<string,
   Fleet: { workers: (ctx, key) => ctx.loaders.workers.pagesOf(key) },
 };
 
-/** Starts the first page of every list selected under a root lookup of `type` (see above). */
+/**
+ * Starts the first page of every list selected under a root lookup of `type` (see above). Returns the pages it
+ * started, which settle as the calls do (keyOnly.ts awaits one to prove the parent).
+ */
 export function prefetchFirstPages<T extends EntityType>(
   type: T,
   key: EntityKeys[T],
   selection: Selection | undefined,
   info: GraphQLResolveInfo,
   ctx: GatewayContext,
-): void {
+): Promise<unknown>[] {
   const lists = LISTS_UNDER[type] as Readonly<Record<string, OpenPages<T>>> | undefined;
-  if (!lists || !selection) return;
+  if (!lists || !selection) return [];
   const { objectType, fields } = selection;
   const started = new Set<string>();
+  const pages: Promise<unknown>[] = [];
   for (const nodes of fields.values()) {
     for (const node of nodes) {
       const name = node.name.value;
@@ -56,11 +60,18 @@ export function prefetchFirstPages<T extends EntityType>(
       if ((args.after !== undefined && args.after !== null) || args.first === 0) continue;
       started.add(name);
       const fetchPage = open(ctx, key);
-      ctx.upstream.whenIdle(() => {
-        fetchPage({ maxResults: ctx.connections.chainPageSize, resumedFromCursor: false }).catch(() => {
-          // The connection, if it runs, reads the same failed page and reports it.
+      const page = new Promise<unknown>((resolve, reject) => {
+        ctx.upstream.whenIdle(() => {
+          fetchPage({ maxResults: ctx.connections.chainPageSize, resumedFromCursor: false }).then(
+            resolve,
+            reject,
+          );
         });
       });
+      // The connection, if it runs, reads the same failed page and reports it.
+      page.catch(() => {});
+      pages.push(page);
     }
   }
+  return pages;
 }

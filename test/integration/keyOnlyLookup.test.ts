@@ -238,25 +238,48 @@ describe.each(PARENTS)('$lookup(…) with only key fields and $list', (c) => {
   });
 });
 
-describe('two lists under one lookup keep the lookup: a missing parent gives one NOT_FOUND, not one per list', () => {
-  const query = `query F($farmId: ID!) { farm(farmId: $farmId) { farmId queues(first: 2) { nodes { id } } fleets(first: 2) { nodes { id } } } }`;
+describe('two lists under one lookup: the lookup waits for a first page instead of its Get', () => {
+  const query = `query F($farmId: ID!, $first: Int = 2, $after: String) { farm(farmId: $farmId) { farmId queues(first: $first) { nodes { id } } fleets(first: 2, after: $after) { nodes { id } } } }`;
   const aliased = `query F($farmId: ID!) { farm(farmId: $farmId) { farmId a: queues(first: 1) { nodes { id } } b: queues(first: 2) { nodes { id } } } }`;
 
-  it('farm { queues fleets }: GetFarm + ListQueues + ListFleets; a missing farm: one NOT_FOUND at ["farm"]', async () => {
-    const found = await stack.query(query, someFarm());
+  it('farm { queues fleets }: ListQueues + ListFleets only; a missing farm: null, one NOT_FOUND at ["farm"]', async () => {
+    const found = await stack.query<{ farm: { queues: { nodes: unknown[] }; fleets: { nodes: unknown[] } } }>(
+      query,
+      someFarm(),
+    );
     expect(found.errors).toBeUndefined();
-    expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListQueues: 1, ListFleets: 1 });
-    const missing = await stack.query(query, { farmId: `farm-${ZEROS}` });
+    expect(found.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1, ListFleets: 1 });
+    expect(found.data?.farm.queues.nodes.length).toBeGreaterThan(0);
+    expect(found.data?.farm.fleets.nodes.length).toBeGreaterThan(0);
+
+    const key = { farmId: `farm-${ZEROS}` };
+    const missing = await stack.query(query, key);
+    expect(missing.data).toEqual({ farm: null });
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
+    expect(missing.errors?.[0]?.message).toContain(`Farm ${key.farmId} does not exist`);
+    // Both first pages were started with the lookup (the price of one round less when the farm exists).
+    expect(missing.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1, ListFleets: 1 });
+  });
+
+  it('one list under two aliases: one ListQueues; a missing farm: one NOT_FOUND at ["farm"]', async () => {
+    const found = await stack.query(aliased, someFarm());
+    expect(found.errors).toBeUndefined();
+    expect(found.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1 });
+    const missing = await stack.query(aliased, { farmId: `farm-${ZEROS}` });
     expect(missing.data).toEqual({ farm: null });
     expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
   });
 
-  it('one list under two aliases: the same', async () => {
-    const found = await stack.query(aliased, someFarm());
+  it('keeps the Get when no list starts a first page (first: 0, after:)', async () => {
+    const farm = someFarm();
+    const page = await stack.query<{ farm: { fleets: { pageInfo: { endCursor: string } } } }>(
+      `query F($farmId: ID!) { farm(farmId: $farmId) { fleets(first: 1) { pageInfo { endCursor } } } }`,
+      farm,
+    );
+    const after = page.data?.farm.fleets.pageInfo.endCursor;
+    expect(after).toBeTruthy();
+    const found = await stack.query(query, { ...farm, first: 0, after });
     expect(found.errors).toBeUndefined();
-    expect(found.extensions?.upstream?.byOperation?.GetFarm).toBe(1);
-    const missing = await stack.query(aliased, { farmId: `farm-${ZEROS}` });
-    expect(missing.data).toEqual({ farm: null });
-    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
+    expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListFleets: 1 });
   });
 });
