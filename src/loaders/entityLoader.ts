@@ -198,17 +198,22 @@ export class EntityLoader<
       nextToken,
       maxResults,
       resumedFromCursor,
+      whenIdle,
     }: PageRequest): Promise<UpstreamPage<R>> => {
       const id = `${parentPath}|${maxResults}|${nextToken ?? ''}`;
       let page = this.pageCache.get(id);
       if (page === undefined) {
-        page = this.upstream
-          .call({ operation, resumedFromCursor }, (client) => send(client, { nextToken, maxResults }))
-          .then((output): UpstreamPage<R> => {
-            const items = records(output);
-            for (const item of items) this.remember(item);
-            return { items, nextToken: output.nextToken };
-          });
+        const call = () =>
+          this.upstream.call({ operation, resumedFromCursor }, (client) =>
+            send(client, { nextToken, maxResults }),
+          );
+        page = (
+          whenIdle ? new Promise<void>((idle) => this.upstream.whenIdle(idle)).then(call) : call()
+        ).then((output): UpstreamPage<R> => {
+          const items = records(output);
+          for (const item of items) this.remember(item);
+          return { items, nextToken: output.nextToken };
+        });
         this.pageCache.set(id, page);
       }
       return page;

@@ -34,6 +34,12 @@ export interface PageRequest {
   maxResults: number;
   /** True when `nextToken` comes from a client's cursor (a rejection then means CURSOR_EXPIRED). */
   resumedFromCursor: boolean;
+  /**
+   * Make the call only once the request has no call in flight (with the DataLoader batches, `whenIdle`), but hold
+   * the page from now on, so that a connection asking for it meanwhile joins it instead of calling at once (a call
+   * in flight would hold every batch of the request back until it ends). For pages started ahead (prefetch.ts).
+   */
+  whenIdle?: boolean;
 }
 
 export type FetchPage<T> = (request: PageRequest) => Promise<UpstreamPage<T>>;

@@ -36,10 +36,10 @@ function parseNodeId(id: string, argumentName: string) {
 }
 
 /**
- * A root lookup of `farm`, `queue`, `job` or `fleet`: skips its Get when only key fields and one list under it are
- * selected (the List call proves the parent, keyOnly.ts), and starts the first page of the lists selected under it
- * while its own Get is in flight (prefetch.ts). The selection is collected once for both; `load` runs first, so its
- * batch is queued before the pages.
+ * A root lookup of `farm`, `queue`, `job` or `fleet`: skips its Get when only key fields and lists under it are
+ * selected (a List call proves the parent, keyOnly.ts), and starts the first page of the lists selected under it
+ * while its own Get, if any, is in flight (prefetch.ts). The selection is collected once for both; a kept Get is
+ * queued before the pages.
  */
 function rootLookup<T extends EntityType, R>(
   type: T,
@@ -49,8 +49,7 @@ function rootLookup<T extends EntityType, R>(
   load: (key: EntityKeys[T]) => Promise<R>,
 ): Promise<R> | R {
   const selection = subfieldsOf(type, info);
-  const firstPages = prefetchFirstPages(type, key, selection, info, ctx);
-  return lookUp(type, key, selection, load, firstPages);
+  return lookUp(type, key, selection, load, () => prefetchFirstPages(type, key, selection, info, ctx));
 }
 
 export const Query: QueryResolvers = {

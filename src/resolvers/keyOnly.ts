@@ -40,7 +40,13 @@ import { LISTS_UNDER } from './prefetch.js';
  * leave the proof to the lists: each would fail on its own, and a missing parent must give one NOT_FOUND, not one
  * per list. There the lookup itself waits for the first page the prefetch started (prefetch.ts) instead of its
  * Get: the same round, one call less; a NOT_FOUND makes the lookup null with its own error at its own path, before
- * any list resolves. When no list starts a page (all `first: 0` or `after:`), the Get stays.
+ * any list resolves. Any other failure of that page (throttled, timed out) is the lookup's too: null, one error at
+ * its path, naming the List call. When no list starts a page (all `first: 0` or `after:`), the Get stays.
+ *
+ * The trade-off, in both cases: the lookup holds only the key. A field elsewhere in the operation that needs the
+ * same object's details (`queue(…) { farm { displayName } }` next to `farm(…) { queues }`) then makes the Get
+ * itself, one round later than the lookup would have: the same calls, more wall time. Dashboards ask for a
+ * parent's fields next to its lists, which keeps the Get.
  *
  * The same holds for `farm(…) { queues | fleets }`, `queue(…) { jobs }` and `fleet(…) { workers }`: the model lists
  * ResourceNotFoundException for ListQueues, ListFleets, ListJobs and ListWorkers as for ListSessions, and the
@@ -68,17 +74,23 @@ export function lookUp<T extends EntityType, R>(
   key: EntityKeys[T],
   selection: Selection | undefined,
   load: (key: EntityKeys[T]) => Promise<R>,
-  /** The first pages the prefetch started under this lookup. */
-  firstPages: readonly Promise<unknown>[],
+  /** Starts the first pages of the lists under the lookup (prefetch.ts); returns them. */
+  startFirstPages: () => readonly Promise<unknown>[],
 ): Promise<R> | R {
   const lists = provingListsIn(type, selection);
+  if (lists === 0) {
+    // The Get first: its batch is queued before the pages.
+    const loaded = load(key);
+    startFirstPages();
+    return loaded;
+  }
   const record = { key, level: 'summary' } as unknown as R & object;
+  const proof = startFirstPages()[0];
   if (lists === 1) {
     unverified.add(record);
     return record;
   }
-  const proof = firstPages[0];
-  if (lists === 0 || !proof) return load(key);
+  if (!proof) return load(key);
   return proof.then(
     () => record,
     (error: unknown) => {

@@ -12,9 +12,11 @@ import type { Selection } from './keyOnly.js';
  * `after`: the start of a new chain, `maxResults` = the chain page size), which the loader keeps for the request,
  * so the connection then uses it instead of calling again.
  *
- * The page is started through `whenIdle`, right after the lookup's own batch is dispatched (a call already in flight
- * would otherwise hold that batch back until it ends). When the looked-up object does not exist, the page fails too
- * and nothing reads it: one wasted call, the price of saving a round on every other request.
+ * The page is held at once and called once the request is idle (`whenIdle`, with the lookup's own batch): a call
+ * already in flight would hold that batch back until it ends, and a connection that asks for the page meanwhile
+ * joins it. When the looked-up object does not exist, the page fails too: one wasted call, the price of saving a
+ * round on every other request (or, with two lists and only key fields, the lookup's proof instead of its Get:
+ * keyOnly.ts).
  */
 type OpenPages<T extends EntityType> = (ctx: GatewayContext, key: EntityKeys[T]) => FetchPage<unknown>;
 
@@ -59,14 +61,13 @@ export function prefetchFirstPages<T extends EntityType>(
       }
       if ((args.after !== undefined && args.after !== null) || args.first === 0) continue;
       started.add(name);
-      const fetchPage = open(ctx, key);
-      const page = new Promise<unknown>((resolve, reject) => {
-        ctx.upstream.whenIdle(() => {
-          fetchPage({ maxResults: ctx.connections.chainPageSize, resumedFromCursor: false }).then(
-            resolve,
-            reject,
-          );
-        });
+      const page = open(
+        ctx,
+        key,
+      )({
+        maxResults: ctx.connections.chainPageSize,
+        resumedFromCursor: false,
+        whenIdle: true,
       });
       // The connection, if it runs, reads the same failed page and reports it.
       page.catch(() => {});

@@ -270,6 +270,27 @@ describe('two lists under one lookup: the lookup waits for a first page instead 
     expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
   });
 
+  it('a failure of the proof page other than NOT_FOUND is the lookup\'s: null, one error at ["farm"]', async () => {
+    stack.emulator?.failNext('ListQueues', 'ThrottlingException');
+    const throttled = await stack.query(query, someFarm());
+    expect(throttled.data).toEqual({ farm: null });
+    expect(throttled.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+      ['UPSTREAM_THROTTLED', ['farm']],
+    ]);
+  });
+
+  it('a list left out by @skip is not a list: one list left proves the farm through its own call', async () => {
+    const skipped = `query F($farmId: ID!, $skip: Boolean!) { farm(farmId: $farmId) { farmId queues(first: 2) { nodes { id } } fleets(first: 2) @skip(if: $skip) { nodes { id } } } }`;
+    const found = await stack.query(skipped, { ...someFarm(), skip: true });
+    expect(found.errors).toBeUndefined();
+    expect(found.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1 });
+    const missing = await stack.query(skipped, { farmId: `farm-${ZEROS}`, skip: true });
+    expect(missing.data).toEqual({ farm: null });
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+      ['NOT_FOUND', ['farm', 'queues']],
+    ]);
+  });
+
   it('keeps the Get when no list starts a first page (first: 0, after:)', async () => {
     const farm = someFarm();
     const page = await stack.query<{ farm: { fleets: { pageInfo: { endCursor: string } } } }>(
@@ -281,5 +302,28 @@ describe('two lists under one lookup: the lookup waits for a first page instead 
     const found = await stack.query(query, { ...farm, first: 0, after });
     expect(found.errors).toBeUndefined();
     expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListFleets: 1 });
+  });
+});
+
+describe("first pages started ahead go out together with the request's batches", () => {
+  it('a: queue(…) { jobs } b: farm(…) { displayName }: ListJobs and GetFarm in flight at once (one round)', async () => {
+    const slow = await startTestStack({ emulator: { latencyMs: 100 } });
+    try {
+      const data = slow.emulator?.dataset as Dataset;
+      const [parent] = [...data.jobs].find(([, jobs]) => jobs.length > 0) ?? [];
+      const [farmId, queueId] = parent?.split('/') ?? [];
+      slow.emulator?.resetMaxInFlight();
+      const response = await slow.query(
+        `query Q($farmId: ID!, $queueId: ID!) { a: queue(farmId: $farmId, queueId: $queueId) { queueId jobs(first: 2) { nodes { jobId } } } b: farm(farmId: $farmId) { displayName } }`,
+        { farmId, queueId },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.extensions?.upstream?.byOperation).toEqual({ ListJobs: 1, GetFarm: 1 });
+      // The connection joins the page its lookup started instead of calling at once, so the Get's batch is not
+      // held back behind it.
+      expect(slow.emulator?.maxInFlight()).toBe(2);
+    } finally {
+      await slow.close();
+    }
   });
 });
