@@ -2,8 +2,18 @@
  * Input validation against the constraints of service-2.json (patterns anchored, lengths, ranges, enums). A
  * `RequestFields` collects every failed field, then throws one ValidationException (FIELD_VALIDATION_FAILED)
  * listing them in `fieldList`, like AWS's "2 validation errors detected: …".
+ *
+ * A value that cannot be read as its type at all (`maxResults=abc`, a number where the body needs a string) is a
+ * deserialisation failure, which a restJson1 server reports before and instead of any constraint check: it throws
+ * at once, reason CANNOT_PARSE, without a fieldList (Smithy's reference servers answer these with a 400
+ * SerializationException, a shape the Deadline model does not have; CANNOT_PARSE is the model's reason for it).
  */
-import { fieldValidationError, type ValidationFieldError } from './awsErrors.js';
+import {
+  type AwsError,
+  fieldValidationError,
+  type ValidationFieldError,
+  validationError,
+} from './awsErrors.js';
 
 /** Resource ID patterns from the model (`FarmId`, `QueueId`, …), anchored. */
 export const ID_PATTERNS = {
@@ -21,6 +31,8 @@ const PRINCIPAL_ID_SOURCE =
   '([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}';
 const PRINCIPAL_ID = new RegExp(`^(?:${PRINCIPAL_ID_SOURCE})$`);
 const INTEGER = /^-?\d+$/;
+/** The model's `integer` is 32-bit: a literal outside this range cannot be read as one. */
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const MAX_NEXT_TOKEN_LENGTH = 4096;
 
 /** How a value appears in a message: quoted and cut short, so huge inputs do not echo back whole. */
@@ -28,12 +40,14 @@ function shown(value: string): string {
   return `'${value.length > 64 ? `${value.slice(0, 64)}…` : value}'`;
 }
 
-export function idIsValid(field: IdField, value: string): boolean {
-  return ID_PATTERNS[field].regex.test(value);
+/** A JSON value that can be read as a structure. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function invalidIdMessage(field: IdField, value: string): string {
-  return `Value ${shown(value)} at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ID_PATTERNS[field].source}`;
+/** A value at `path` that cannot be read as `expected` (see the file comment). */
+export function cannotParse(path: string, expected: string): AwsError {
+  return validationError('CANNOT_PARSE', `Value at '${path}' cannot be parsed: expected ${expected}`);
 }
 
 export class RequestFields {
@@ -48,9 +62,20 @@ export class RequestFields {
     if (this.failures.length > 0) throw fieldValidationError(this.failures);
   }
 
-  id(field: IdField, value: string): string {
-    if (!idIsValid(field, value)) this.fail(field, invalidIdMessage(field, value));
+  /** An ID against its model pattern; `path` names it in the answer (a path label by its name, by default). */
+  id(field: IdField, value: string, path: string = field): string {
+    if (!ID_PATTERNS[field].regex.test(value)) {
+      this.fail(
+        path,
+        `Value ${shown(value)} at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ID_PATTERNS[field].source}`,
+      );
+    }
     return value;
+  }
+
+  /** A required member that is absent (or JSON null, which restJson1 reads as absent). */
+  missing(path: string): void {
+    this.fail(path, `Value null at '${path}' failed to satisfy constraint: Member must not be null`);
   }
 
   /** A query parameter: absent → undefined; repeated → a failure (the model has no list-valued query here). */
@@ -65,14 +90,10 @@ export class RequestFields {
   maxResults(query: URLSearchParams): number | undefined {
     const raw = this.single(query, 'maxResults');
     if (raw === undefined) return undefined;
-    if (!INTEGER.test(raw)) {
-      this.fail(
-        'maxResults',
-        `Value ${shown(raw)} at 'maxResults' failed to satisfy constraint: Member must be an integer`,
-      );
-      return undefined;
-    }
     const value = Number(raw);
+    if (!INTEGER.test(raw) || value < INT32.min || value > INT32.max) {
+      throw cannotParse('maxResults', 'a 32-bit integer');
+    }
     if (value < 1) {
       this.fail(
         'maxResults',

@@ -2,9 +2,9 @@
  * The emulated operations: HTTP method and path (exactly the model's `http.requestUri`), input validation, and the
  * response body. Transport concerns (auth, faults, counting, error serialisation) live in server.ts.
  */
-import { AwsError, accessDenied, fieldValidationError } from './awsErrors.js';
+import { AwsError, accessDenied } from './awsErrors.js';
 import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
-import { type IdField, idIsValid, invalidIdMessage, RequestFields } from './requestValidation.js';
+import { cannotParse, type IdField, isJsonObject, RequestFields } from './requestValidation.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
 import {
   batchJobItem,
@@ -27,8 +27,8 @@ export interface OperationRequest {
   labels: Readonly<Record<string, string>>;
   /** Query string, percent-decoded. */
   query: URLSearchParams;
-  /** Parsed JSON body (POST operations), undefined for GET. */
-  body: unknown;
+  /** Parsed JSON body (POST operations; server.ts lets only a JSON object through), undefined for GET or none. */
+  body: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface OperationContext {
@@ -86,52 +86,63 @@ function getInput(request: OperationRequest, idFields: IdField[]): Record<string
 const MAX_BATCH_IDENTIFIERS = 100;
 
 /**
- * Checks the request body's structure: `{ identifiers: [ { <idFields>: string } ] }` with 1–100 items. Structural
- * problems reject the whole call; an ID that fails its pattern is reported per item by the caller.
+ * Reads and validates `{ identifiers: [ { <idFields>: string } ] }` as the model's framework would, before any
+ * lookup: the list must have 1–100 items, every item every member, every member its ID pattern. Any failure
+ * rejects the whole call with a 400: the identifier members carry their patterns in the model, and the answer's
+ * per-item `errors[]` echo the IDs in those same pattern-constrained shapes, so a malformed ID can never be a
+ * per-item error. Repeated identifiers are rejected too: the model says nothing about them (UNVERIFIED against
+ * AWS), and the strict reading keeps a client that would send one from passing here and surprising there.
  */
-function batchIdentifiers(body: unknown, idFields: readonly IdField[]): Record<IdField, string>[] {
-  const identifiers =
-    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).identifiers : undefined;
-  if (!Array.isArray(identifiers)) {
-    const message =
-      identifiers === undefined
-        ? "Value null at 'identifiers' failed to satisfy constraint: Member must not be null"
-        : "Value at 'identifiers' failed to satisfy constraint: Member must be a list";
-    throw fieldValidationError([{ name: 'identifiers', message }]);
-  }
-  if (identifiers.length < 1 || identifiers.length > MAX_BATCH_IDENTIFIERS) {
-    throw fieldValidationError([
-      {
-        name: 'identifiers',
-        message: `Value at 'identifiers' failed to satisfy constraint: Member must have length between 1 and ${MAX_BATCH_IDENTIFIERS}, got ${identifiers.length}`,
-      },
-    ]);
-  }
+function batchIdentifiers(
+  body: Readonly<Record<string, unknown>> | undefined,
+  idFields: readonly IdField[],
+): Record<IdField, string>[] {
+  const identifiers = body?.identifiers ?? null;
   const fields = new RequestFields();
+  if (identifiers === null) fields.missing('identifiers');
+  fields.assertValid();
+  if (!Array.isArray(identifiers)) throw cannotParse('identifiers', 'a list');
+  if (identifiers.length < 1 || identifiers.length > MAX_BATCH_IDENTIFIERS) {
+    fields.fail(
+      'identifiers',
+      `Value at 'identifiers' failed to satisfy constraint: Member must have length between 1 and ${MAX_BATCH_IDENTIFIERS}, got ${identifiers.length}`,
+    );
+  }
+  const firstSeenAt = new Map<string, string>();
   const parsed = identifiers.map((item: unknown, index) => {
-    const record =
-      typeof item === 'object' && item !== null && !Array.isArray(item)
-        ? (item as Record<string, unknown>)
-        : {};
-    const out = {} as Record<IdField, string>;
+    // Coral-style paths, 1-based: 'identifiers.1.member.jobId'.
+    const at = `identifiers.${index + 1}.member`;
+    const ids = {} as Record<IdField, string>;
+    if (item === null) {
+      fields.missing(at);
+      return ids;
+    }
+    if (!isJsonObject(item)) throw cannotParse(at, 'a structure');
     for (const field of idFields) {
-      const value = record[field];
-      if (typeof value !== 'string') {
+      const value = item[field] ?? null;
+      const path = `${at}.${field}`;
+      if (value === null) fields.missing(path);
+      else if (typeof value !== 'string') throw cannotParse(path, 'a string');
+      else ids[field] = fields.id(field, value, path);
+    }
+    if (idFields.every((field) => ids[field] !== undefined)) {
+      const key = idFields.map((field) => ids[field]).join('/');
+      const first = firstSeenAt.get(key);
+      if (first === undefined) firstSeenAt.set(key, at);
+      else {
         fields.fail(
-          `identifiers.${index}.${field}`,
-          `Value ${value === undefined ? 'null' : 'of the wrong type'} at 'identifiers.${index}.member.${field}' failed to satisfy constraint: Member must be a non-null string`,
+          at,
+          `Value at '${at}' failed to satisfy constraint: Member must not repeat the identifier at '${first}'`,
         );
-      } else {
-        out[field] = value;
       }
     }
-    return out;
+    return ids;
   });
   fields.assertValid();
   return parsed;
 }
 
-type BatchErrorCode = 'ResourceNotFoundException' | 'ValidationException' | 'AccessDeniedException';
+type BatchErrorCode = 'ResourceNotFoundException' | 'AccessDeniedException';
 
 interface BatchOutcome<T> {
   items: T[];
@@ -139,31 +150,21 @@ interface BatchOutcome<T> {
 }
 
 /**
- * Resolves each identifier. Duplicated identifiers are answered once (first occurrence): AWS documents no
- * behaviour, and returning the same resource twice would only make clients de-duplicate. Farms in
- * `deniedFarmIds` give a per-item AccessDeniedException when `perItemAccessDenied` (BatchGetJob, whose error
- * code enum has it) and otherwise fail the whole call with 403 (BatchGetSession/Worker enums lack that code).
+ * Resolves each identifier, in request order. Farms in `deniedFarmIds` give a per-item AccessDeniedException when
+ * `perItemAccessDenied` (BatchGetJob, whose error code enum has it) and otherwise fail the whole call with 403
+ * (BatchGetSession/Worker enums lack that code).
  */
 function resolveBatch<T>(
   operation: string,
   context: OperationContext,
-  body: unknown,
+  body: Readonly<Record<string, unknown>> | undefined,
   idFields: readonly IdField[],
   perItemAccessDenied: boolean,
   lookup: (ids: Record<IdField, string>) => T,
 ): BatchOutcome<T> {
   const identifiers = batchIdentifiers(body, idFields);
-  const seen = new Set<string>();
-  const unique = identifiers.filter((ids) => {
-    const key = idFields.map((field) => ids[field]).join('/');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const wellFormed = (ids: Record<IdField, string>) =>
-    idFields.every((field) => idIsValid(field, ids[field]));
   if (!perItemAccessDenied) {
-    const denied = unique.find((ids) => wellFormed(ids) && context.deniedFarmIds.has(ids.farmId));
+    const denied = identifiers.find((ids) => context.deniedFarmIds.has(ids.farmId));
     if (denied) throw farmDenied(operation, denied.farmId);
   }
   const outcome: BatchOutcome<T> = { items: [], errors: [] };
@@ -172,11 +173,8 @@ function resolveBatch<T>(
     for (const field of idFields) error[field] = ids[field];
     outcome.errors.push({ ...error, code, message });
   };
-  for (const ids of unique) {
-    const badField = idFields.find((field) => !idIsValid(field, ids[field]));
-    if (badField) {
-      fail(ids, 'ValidationException', invalidIdMessage(badField, ids[badField]));
-    } else if (context.deniedFarmIds.has(ids.farmId)) {
+  for (const ids of identifiers) {
+    if (context.deniedFarmIds.has(ids.farmId)) {
       fail(ids, 'AccessDeniedException', farmDenied(operation, ids.farmId).message);
     } else {
       try {

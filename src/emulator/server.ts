@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsError, accessDenied, internalError, validationError } from './awsErrors.js';
 import type { FaultInjector } from './faultInjection.js';
+import { isJsonObject } from './requestValidation.js';
 import { matchRoute, type OperationContext } from './routes.js';
 
 /** Counter key for requests that match no operation. */
@@ -131,6 +132,24 @@ function decodeSegments(pathname: string): string[] {
   }
 }
 
+/**
+ * A POST operation's input structure: an empty body is one with no members; anything but a JSON object (invalid
+ * JSON, an array, a string, null) cannot be read as the input structure.
+ */
+function parseJsonBody(body: { text: string; tooLarge: boolean }): Record<string, unknown> | undefined {
+  if (body.tooLarge)
+    throw validationError('CANNOT_PARSE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+  if (body.text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.text);
+  } catch {
+    throw validationError('CANNOT_PARSE', 'The request body is not valid JSON.');
+  }
+  if (!isJsonObject(parsed)) throw validationError('CANNOT_PARSE', 'The request body must be a JSON object.');
+  return parsed;
+}
+
 async function handle(
   request: IncomingMessage,
   response: ServerResponse,
@@ -171,18 +190,7 @@ async function handle(
     if (segment.startsWith('{')) labels[segment.slice(1, -1)] = segments[index] ?? '';
   });
 
-  let parsedBody: unknown;
-  if (route.operation.method === 'POST') {
-    if (body.tooLarge)
-      throw validationError('CANNOT_PARSE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    if (body.text.trim() !== '') {
-      try {
-        parsedBody = JSON.parse(body.text);
-      } catch {
-        throw validationError('CANNOT_PARSE', 'The request body is not valid JSON.');
-      }
-    }
-  }
+  const parsedBody = route.operation.method === 'POST' ? parseJsonBody(body) : undefined;
   const result = route.operation.handle({ labels, query: url.searchParams, body: parsedBody }, deps.context);
   send(response, requestId, 200, result);
 }
