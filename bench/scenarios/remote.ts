@@ -156,6 +156,11 @@ export async function gatewayOverhead(
           latency: gwSummary,
           ratio,
         };
+        if (cachesOff) {
+          const floor = await emptyOperationFloor(remote, concurrency, options, rw, rwSummary.p50);
+          rows.push(floor.row);
+          details[`empty-operation-c${concurrency}`] = floor.details;
+        }
       }
     }
   } finally {
@@ -168,6 +173,59 @@ export async function gatewayOverhead(
     latencies,
     details: { job, query: OVERHEAD_QUERY, ...details },
     elapsedMs: performance.now() - started,
+  };
+}
+
+/** An operation that executes nothing: what the HTTP server, Express and Apollo's pipeline cost on their own. */
+export const EMPTY_OPERATION = '{ __typename }';
+
+/**
+ * Scenario 3's floor: `{ __typename }` through the same gateway (HTTP, Express, Apollo, plugins; no resolver, no
+ * Deadline call), and the best gateway/raw ratio any page could reach on top of it if executing and serialising the
+ * page cost nothing. At concurrency 1 the request and the SDK call happen one after the other, so the bound is
+ * raw latency / (raw latency + empty-operation latency). At concurrency 32 the gateway's main thread is what runs
+ * out, so the bound is the raw script's CPU per call / (that + the empty operation's CPU per request): the SDK call
+ * costs the gateway what it costs the raw script.
+ */
+async function emptyOperationFloor(
+  remote: Remote,
+  concurrency: number,
+  options: { durationMs: number; warmupMs: number },
+  raw: Measured,
+  rawP50: number,
+): Promise<{ row: Row; details: Record<string, unknown> }> {
+  const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
+  const run = (durationMs: number) => () =>
+    closedLoop({
+      concurrency,
+      durationMs,
+      operation: async () => failureOf(await graphql.query(EMPTY_OPERATION)),
+    });
+  await run(options.warmupMs)();
+  const empty = await measure(remote, run(options.durationMs), true);
+  graphql.close();
+  assertClean(`empty operation c=${concurrency}`, empty.load);
+  const summary = summarize(empty.load.latencies);
+  const emptyCpu = empty.cpuMsPerRequest.gateway ?? 0;
+  const bound =
+    concurrency === 1
+      ? rawP50 / (rawP50 + summary.p50)
+      : raw.cpuMsPerRequest.driver / (raw.cpuMsPerRequest.driver + emptyCpu);
+  return {
+    row: {
+      scenario: `3. Floor of the stack, concurrency ${concurrency}: \`${EMPTY_OPERATION}\` (HTTP, Express, Apollo, plugins; no resolver, no call)`,
+      measured: `${round(empty.throughput, 0)} req/s, p50 ${round(summary.p50, 2)} ms, CPU ${emptyCpu} ms/req in the gateway process`,
+      limit:
+        concurrency === 1
+          ? `raw SDK p50 ${round(rawP50, 2)} ms: best page ratio = raw / (raw + empty operation)`
+          : `raw SDK CPU ${raw.cpuMsPerRequest.driver} ms/call: best page ratio = raw CPU / (raw CPU + empty operation CPU)`,
+      ratio: round(bound),
+      target: '— (bound for the row above)',
+      meetsTarget: null,
+      notes:
+        'The best gateway/raw ratio a page could reach if executing it and writing its JSON cost nothing: what the HTTP server, Express and Apollo Server cost before any resolver runs.',
+    },
+    details: { ...empty, load: undefined, count: empty.load.count, latency: summary, bound },
   };
 }
 
