@@ -94,6 +94,8 @@ export interface GatewayConfig {
   drainMs: number;
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
+  /** METRICS=off: no Prometheus metrics at /metrics. */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -300,6 +302,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // At least 2 s: Node's own HTTP client stops reusing a connection 1 s before the announced `Keep-Alive: timeout`
     // (whole seconds). At most 280 s: Node's per-request timeout (300 s) must stay above the headers timeout.
     keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 280_000),
+    metrics: onOff('METRICS', true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     introspection: config.introspection,
     drainMs: config.drainMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    metrics: config.metrics,
+    ...(shared.cache ? { pageCache: shared.cache } : {}),
     logger,
     limits: config.limits,
     landingPage: config.landingPage,

@@ -17,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
 import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf, type Refusal } from './auth/jwt.js';
+import type { PageCache } from './cache/pageCache.js';
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
@@ -24,6 +25,7 @@ import { ErrorCode } from './errors/codes.js';
 import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { graphqlMiddleware } from './http/graphqlMiddleware.js';
 import { type Logger, silentLogger } from './logging.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import { CursorCodec } from './pagination/cursor.js';
 import type { CursorKeyRing } from './pagination/cursorKeys.js';
 import { graphiqlLandingPage, PLAYGROUND_ASSETS_PATH, playgroundAssets } from './playground/graphiql.js';
@@ -34,6 +36,7 @@ import { operationLogPlugin } from './plugins/operationLogPlugin.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
 import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
+import { upstreamLimiterOf } from './upstream/deadlineClient.js';
 import { readinessProbe } from './upstream/readiness.js';
 import { hiddenServiceSdl } from './validation/hiddenServiceSdl.js';
 
@@ -64,6 +67,10 @@ export interface GatewayOptions {
   drainMs?: number;
   /** How long an idle keep-alive connection stays open (default 65 s, DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs?: number;
+  /** Prometheus metrics at `GET /metrics` (default on; src/observability/metrics.ts). */
+  metrics?: boolean;
+  /** The client's page cache, whose figures the metrics expose (its hits, misses, evictions, bytes). */
+  pageCache?: PageCache;
   /** Structured logger for operations and unexpected errors (default: silent). */
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
@@ -124,7 +131,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what
   // the client was told and never the credential it sent.
-  const logRefusal = (refusal: Refusal) => logger.warn(refusal, 'request refused before GraphQL');
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : new GatewayMetrics({
+          limiter: upstreamLimiterOf(options.client),
+          ...(options.pageCache ? { pageCache: options.pageCache } : {}),
+        });
+  const logRefusal = (refusal: Refusal) => {
+    metrics?.recordRefusal(refusal);
+    logger.warn(refusal, 'request refused before GraphQL');
+  };
   const production = options.production ?? false;
   const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
@@ -163,7 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       preflightPlugin(cursors, nodeFields),
       upstreamCallsPlugin(),
       operationDeadlinePlugin(),
-      operationLogPlugin(logger),
+      operationLogPlugin(logger, metrics),
       // Cache-Control from the schema's @cacheControl hints, one walk per document (README "Response caching and
       // persisted queries"); Apollo's per-field plugin is off. Never `public` behind a JWT, an allow-list or a
       // router secret: a shared cache would hand the answer to callers who do not pass those checks.
@@ -214,6 +231,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (metrics) app.get('/metrics', metrics.handler());
   // The playground's assets (the page itself is the landing-page plugin's answer to `GET /graphql`).
   if (landingPage === 'graphiql') app.use(PLAYGROUND_ASSETS_PATH, playgroundAssets());
   // The frontend demo page (/demo): plain HTML + one ES module, a starting point to copy.

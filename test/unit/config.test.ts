@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(config.keepAliveTimeoutMs).toBe(65_000);
   });
 
+  it('METRICS: on by default, off removes /metrics, anything else is refused', () => {
+    expect(loadConfig({}).metrics).toBe(true);
+    expect(loadConfig({ METRICS: 'off' }).metrics).toBe(false);
+    expect(problemsOf({ METRICS: 'maybe' })).toEqual([expect.stringContaining('METRICS')]);
+  });
+
   it('HTTP_KEEP_ALIVE_TIMEOUT_MS: 2 s to 280 s', () => {
     expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000' }).keepAliveTimeoutMs).toBe(120_000);
     for (const bad of ['1000', '300000', 'soon']) {

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryPageCache } from '../../src/cache/pageCache.js';
+import type { JobRef } from '../../src/emulator/index.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+/**
+ * `GET /metrics` (src/observability/metrics.ts): Prometheus text with what the gateway did, counted from the same
+ * figures as the operation log, through the real stack (HTTP → Apollo → resolvers → SDK → emulator).
+ */
+let stack: TestStack;
+const cache = createMemoryPageCache({ maxBytes: 16 * 2 ** 20 });
+
+beforeAll(async () => {
+  stack = await startTestStack({ sharing: { cache, coalesce: true }, gateway: { pageCache: cache } });
+});
+afterAll(() => stack.close());
+
+async function scrape(url: string): Promise<{ status: number; type: string | null; text: string }> {
+  const response = await fetch(`${url}/metrics`);
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+}
+
+/** The value of one sample (`name{labels} value`), 0 when absent (a counter not yet incremented). */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .sort();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const got = (match[2] ?? '').split(',').filter(Boolean).sort();
+    if (got.join(',') === wanted.join(',')) return Number(match[3]);
+  }
+  return 0;
+}
+
+const SESSIONS = `query S($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+  job(farmId: $farmId, queueId: $queueId, jobId: $jobId) { name sessions(first: 10) { nodes { sessionId } } }
+}`;
+
+describe('GET /metrics', () => {
+  it('counts operations, their Deadline calls by operation, page cache hits and errors by code', async () => {
+    const job = stack.emulator?.dataset.edgeJobs.get(250) as JobRef;
+    const before = (await scrape(stack.url)).text;
+
+    const first = await stack.query(SESSIONS, { ...job });
+    expect(first.errors).toBeUndefined();
+    const second = await stack.query(SESSIONS, { ...job });
+    expect(second.extensions?.upstream?.calls).toBe(0);
+    const missing = await stack.query(SESSIONS, { ...job, jobId: `job-${'0'.repeat(32)}` });
+    expect(missing.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+
+    const after = await scrape(stack.url);
+    expect(after.status).toBe(200);
+    expect(after.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    const delta = (name: string, labels?: Record<string, string>) =>
+      sample(after.text, name, labels) - sample(before, name, labels);
+    expect(delta('deadline_graphql_operations_total', { type: 'query', outcome: 'ok' })).toBe(2);
+    expect(delta('deadline_graphql_operations_total', { type: 'query', outcome: 'partial' })).toBe(1);
+    expect(delta('deadline_graphql_errors_total', { code: 'NOT_FOUND' })).toBe(1);
+    expect(delta('deadline_graphql_operation_duration_seconds_count', { type: 'query' })).toBe(3);
+    // The first answer made the calls, the second was served by the page cache, the missing job made its own.
+    const calls = [first, missing].map((r) => r.extensions?.upstream?.byOperation ?? {});
+    for (const operation of ['ListSessions', 'BatchGetJob']) {
+      const expected = calls.reduce((sum, byOperation) => sum + (byOperation[operation] ?? 0), 0);
+      expect(expected).toBeGreaterThan(0);
+      expect(delta('deadline_graphql_upstream_calls_total', { operation })).toBe(expected);
+    }
+    expect(delta('deadline_graphql_upstream_cache_hits_total')).toBe(second.extensions?.upstream?.cacheHits);
+    expect(delta('deadline_graphql_page_cache_hits_total')).toBeGreaterThanOrEqual(2);
+    expect(sample(after.text, 'deadline_graphql_page_cache_bytes')).toBeGreaterThan(0);
+    expect(sample(after.text, 'deadline_graphql_upstream_in_flight')).toBe(0);
+    // Node's process metrics, under the same prefix.
+    expect(after.text).toMatch(/^deadline_graphql_process_cpu_user_seconds_total \d/m);
+    expect(after.text).toMatch(/^deadline_graphql_nodejs_eventloop_lag_seconds \d/m);
+    // Never the client's operation names or variables.
+    expect(after.text).not.toContain(job.jobId);
+    expect(after.text).not.toMatch(/operationName|\bS\b=/);
+  });
+
+  it('counts requests refused before GraphQL, by status and code', async () => {
+    const guarded = await startTestStack({ gateway: { routerSecret: 'a-router-secret-of-24-chars' } });
+    try {
+      const refused = await fetch(`${guarded.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(refused.status).toBe(401);
+      const { text } = await scrape(guarded.url);
+      expect(
+        sample(text, 'deadline_graphql_refused_requests_total', { status: '401', code: 'UNAUTHENTICATED' }),
+      ).toBe(1);
+      expect(sample(text, 'deadline_graphql_operations_total', { type: 'query', outcome: 'ok' })).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('is absent with metrics off (METRICS=off)', async () => {
+    const quiet = await startTestStack({ gateway: { metrics: false } });
+    try {
+      expect((await scrape(quiet.url)).status).toBe(404);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
