@@ -106,6 +106,17 @@ async function expectSharedPage(fetcher: GatewayProcess, server: GatewayProcess,
   expect(served.data).toEqual(fetched.data);
 }
 
+/** A replica's /metrics samples, by `name{labels}` as printed. */
+async function metricsOf(replica: GatewayProcess): Promise<Map<string, number>> {
+  const text = await (await fetch(`${replica.url}/metrics`)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^(\S+) (\S+)$/.exec(line);
+    if (match && !line.startsWith('#')) samples.set(match[1] as string, Number(match[2]));
+  }
+  return samples;
+}
+
 /** Page-cache connections (one per replica) that have finished ioredis' handshake (its INFO ready check). */
 async function readyCacheConnections(): Promise<number> {
   if (probe.status === 'wait') await probe.connect();
@@ -118,7 +129,15 @@ async function readyCacheConnections(): Promise<number> {
 
 describe('two gateway replicas sharing one Redis', () => {
   it('the second replica serves a page the first fetched, with zero Deadline calls and the same data', async () => {
+    const before = await metricsOf(replica(1));
     await expectSharedPage(replica(0), replica(1), jobWith(250), 20);
+    // Its /metrics (as `npm start` wires them) say so: page cache hits, answered from Redis, and no ListSessions.
+    const after = await metricsOf(replica(1));
+    const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    expect(delta('deadline_graphql_upstream_cache_hits_total')).toBeGreaterThan(0);
+    expect(delta('deadline_graphql_page_cache_hits_total')).toBeGreaterThan(0);
+    expect(delta('deadline_graphql_upstream_calls_total{operation="ListSessions"}')).toBe(0);
+    expect(delta('deadline_graphql_operations_total{type="query",outcome="ok"}')).toBe(1);
   });
 
   it('a cursor from one replica continues the list on the other', async () => {
