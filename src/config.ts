@@ -94,7 +94,7 @@ export interface GatewayConfig {
   drainMs: number;
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
-  /** METRICS=off: no Prometheus metrics at /metrics. */
+  /** METRICS: Prometheus metrics at /metrics (default on, off with NODE_ENV=production). */
   metrics: boolean;
 }
 
@@ -300,9 +300,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     logLevel,
     drainMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
     // At least 2 s: Node's own HTTP client stops reusing a connection 1 s before the announced `Keep-Alive: timeout`
-    // (whole seconds). At most 280 s: Node's per-request timeout (300 s) must stay above the headers timeout.
-    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 280_000),
-    metrics: onOff('METRICS', true),
+    // (whole seconds). At most 10 min: past that an idle connection is a leak, not a pool.
+    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 600_000),
+    // Off in production unless asked for: /metrics is on the public port, outside the JWT and router secret.
+    metrics: onOff('METRICS', !production),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

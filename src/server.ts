@@ -67,7 +67,7 @@ export interface GatewayOptions {
   drainMs?: number;
   /** How long an idle keep-alive connection stays open (default 65 s, DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs?: number;
-  /** Prometheus metrics at `GET /metrics` (default on; src/observability/metrics.ts). */
+  /** Prometheus metrics at `GET /metrics` (default: on, off in production; src/observability/metrics.ts). */
   metrics?: boolean;
   /** The client's page cache, whose figures the metrics expose (its hits, misses, evictions, bytes). */
   pageCache?: PageCache;
@@ -129,20 +129,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
   const logger = options.logger ?? silentLogger;
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
-  // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what
-  // the client was told and never the credential it sent.
+  const production = options.production ?? false;
   const metrics =
-    options.metrics === false
-      ? undefined
-      : new GatewayMetrics({
+    (options.metrics ?? !production)
+      ? new GatewayMetrics({
           limiter: upstreamLimiterOf(options.client),
           ...(options.pageCache ? { pageCache: options.pageCache } : {}),
-        });
+        })
+      : undefined;
+  // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what
+  // the client was told and never the credential it sent.
   const logRefusal = (refusal: Refusal) => {
     metrics?.recordRefusal(refusal);
     logger.warn(refusal, 'request refused before GraphQL');
   };
-  const production = options.production ?? false;
   const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
   const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
@@ -205,6 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // /graphql first: it is the hot path, and Express tries routes in order.
   app.use(
     '/graphql',
+    ...(metrics ? [metrics.countResponses()] : []),
     ...(options.routerSecret
       ? [requireRouterSecret(options.routerSecret, options.routerSecretHeader, logRefusal)]
       : []),
@@ -265,10 +266,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 function keepConnectionsOpen(httpServer: Server, keepAliveTimeoutMs: number): void {
+  // Only the idle time between requests: Node's headersTimeout (60 s) counts from a request's first byte, not
+  // across an idle keep-alive connection, so it needs no change.
   httpServer.keepAliveTimeout = keepAliveTimeoutMs;
-  // Node answers a request whose headers take longer than this with 408; it must outlast the keep-alive timeout,
-  // or an idle connection's next request can be cut by it.
-  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, keepAliveTimeoutMs + 1000);
 }
 
 const MAX_BODY = '1mb';

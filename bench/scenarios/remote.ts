@@ -184,8 +184,8 @@ export const EMPTY_OPERATION = '{ __typename }';
  * Deadline call), and the best gateway/raw ratio any page could reach on top of it if executing and serialising the
  * page cost nothing. At concurrency 1 the request and the SDK call happen one after the other, so the bound is
  * raw latency / (raw latency + empty-operation latency). At concurrency 32 the gateway's main thread is what runs
- * out, so the bound is the raw script's CPU per call / (that + the empty operation's CPU per request): the SDK call
- * costs the gateway what it costs the raw script.
+ * out, so the bound is the raw script's CPU per call / (that + the empty operation's CPU per request): a ceiling
+ * that assumes the SDK call costs the gateway what it costs the raw script (measured: it costs more; README).
  */
 async function emptyOperationFloor(
   remote: Remote,
@@ -218,7 +218,7 @@ async function emptyOperationFloor(
       limit:
         concurrency === 1
           ? `raw SDK p50 ${round(rawP50, 2)} ms: best page ratio = raw / (raw + empty operation)`
-          : `raw SDK CPU ${raw.cpuMsPerRequest.driver} ms/call: best page ratio = raw CPU / (raw CPU + empty operation CPU)`,
+          : `raw SDK CPU ${raw.cpuMsPerRequest.driver} ms/call: ceiling = raw CPU / (raw CPU + empty operation CPU), if the SDK call cost the gateway what it costs the raw script (it costs more)`,
       ratio: round(bound),
       target: '— (bound for the row above)',
       meetsTarget: null,

@@ -15,8 +15,12 @@ import type { UpstreamCallTally } from '../upstream/upstreamCalls.js';
  * loop lag, GC) under `deadline_graphql_process_…` / `deadline_graphql_nodejs_…`.
  */
 export class GatewayMetrics {
+  /** This gateway's own metrics. */
   readonly registry = new Registry();
+  /** What `/metrics` answers: this gateway's metrics and the process's. */
+  private readonly exposed: Registry;
   private readonly operations: Counter<'type' | 'outcome'>;
+  private readonly responses: Counter<'status'>;
   private readonly duration: Histogram<'type'>;
   private readonly errors: Counter<'code'>;
   private readonly upstreamCalls: Counter<'operation'>;
@@ -27,11 +31,16 @@ export class GatewayMetrics {
 
   constructor(sources: { limiter?: ConcurrencyLimiter; pageCache?: PageCache } = {}) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
     this.operations = new Counter({
       name: `${PREFIX}operations_total`,
-      help: 'GraphQL operations answered, by operation type and outcome (ok; partial: data with errors; error: no data).',
+      help: 'GraphQL operations answered, by operation type and outcome (ok; partial: data with errors; error: no data; persisted_query_miss: the APQ handshake asking for the query text).',
       labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.responses = new Counter({
+      name: `${PREFIX}http_responses_total`,
+      help: 'HTTP answers of /graphql by status, including requests refused before any GraphQL (bad body, CSRF, authentication).',
+      labelNames: ['status'],
       registers,
     });
     this.duration = new Histogram({
@@ -94,6 +103,8 @@ export class GatewayMetrics {
       });
     }
     if (pageCache) this.exposePageCache(pageCache, registers);
+    // Last: a merge takes the metrics registered by then.
+    this.exposed = Registry.merge([processRegistry(), this.registry]);
   }
 
   /** Counts one answered operation (the operation log's data: src/plugins/metricsPlugin.ts). */
@@ -105,7 +116,14 @@ export class GatewayMetrics {
     upstream: UpstreamCallTally;
   }): void {
     const type = answer.type ?? 'unknown';
-    const outcome = answer.errorCodes.length === 0 ? 'ok' : answer.hasData ? 'partial' : 'error';
+    const outcome =
+      answer.errorCodes.length === 0
+        ? 'ok'
+        : answer.hasData
+          ? 'partial'
+          : answer.errorCodes.every((code) => code === 'PERSISTED_QUERY_NOT_FOUND')
+            ? 'persisted_query_miss'
+            : 'error';
     this.operations.inc({ type, outcome });
     this.duration.observe({ type }, answer.durationSeconds);
     for (const code of answer.errorCodes) this.errors.inc({ code: boundedCode(code) });
@@ -121,14 +139,31 @@ export class GatewayMetrics {
     this.refused.inc({ status: String(refusal.status), code: boundedCode(refusal.code) });
   }
 
-  /** `GET /metrics`. */
-  handler(): RequestHandler {
+  /** Middleware first on /graphql: counts every answer by HTTP status once it is sent, whoever sent it. */
+  countResponses(): RequestHandler {
     return (_req, res, next) => {
-      this.registry.metrics().then((text) => {
-        res.setHeader('content-type', this.registry.contentType);
-        res.setHeader('cache-control', 'no-store');
-        res.end(text);
-      }, next);
+      res.once('finish', () => this.responses.inc({ status: String(res.statusCode) }));
+      next();
+    };
+  }
+
+  /** `GET /metrics`. A failure to collect is a 500 of its own, never handed to the JSON body error handler. */
+  handler(): RequestHandler {
+    return (_req, res) => {
+      this.exposed.metrics().then(
+        (text) => {
+          res.setHeader('content-type', this.exposed.contentType);
+          res.setHeader('cache-control', 'no-store');
+          res.end(text);
+        },
+        (error: unknown) => {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'text/plain; charset=utf-8');
+          res.end(
+            `# metrics could not be collected: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+        },
+      );
     };
   }
 
@@ -171,6 +206,20 @@ export class GatewayMetrics {
 }
 
 const PREFIX = 'deadline_graphql_';
+
+let processMetrics: Registry | undefined;
+
+/**
+ * Node's process metrics (CPU, memory, heap, event loop lag, GC), registered once per process and shared by every
+ * gateway's `/metrics`: each registration starts an event-loop monitor and a GC observer that nothing stops.
+ */
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics, prefix: PREFIX });
+  }
+  return processMetrics;
+}
 
 /** A label value from a bounded set: shaped like an error code (or `shape`), else OTHER. */
 function boundedCode(value: string, shape: RegExp = /^[A-Z][A-Z0-9_]{0,63}$/): string {

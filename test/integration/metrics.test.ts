@@ -98,12 +98,77 @@ describe('GET /metrics', () => {
     }
   });
 
-  it('is absent with metrics off (METRICS=off)', async () => {
-    const quiet = await startTestStack({ gateway: { metrics: false } });
+  it('counts every /graphql answer by HTTP status, those refused before GraphQL too', async () => {
+    const before = (await scrape(stack.url)).text;
+    const badBody = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{bad',
+    });
+    expect(badBody.status).toBe(400);
+    // A simple GET without a preflight header: refused by CSRF prevention.
+    const csrf = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect(csrf.status).toBe(400);
+    const ok = await stack.query('{ __typename }');
+    expect(ok.status).toBe(200);
+    const after = (await scrape(stack.url)).text;
+    const delta = (status: string) =>
+      sample(after, 'deadline_graphql_http_responses_total', { status }) -
+      sample(before, 'deadline_graphql_http_responses_total', { status });
+    expect(delta('400')).toBe(2);
+    expect(delta('200')).toBe(1);
+  });
+
+  it('counts the persisted-query handshake as a miss, not an error', async () => {
+    const before = (await scrape(stack.url)).text;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } };
+    const response = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ extensions }),
+    });
+    const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const after = (await scrape(stack.url)).text;
+    const delta = (outcome: string) =>
+      sample(after, 'deadline_graphql_operations_total', { type: 'unknown', outcome }) -
+      sample(before, 'deadline_graphql_operations_total', { type: 'unknown', outcome });
+    expect(delta('persisted_query_miss')).toBe(1);
+    expect(delta('error')).toBe(0);
+  });
+
+  it('answers a failure to collect with a 500 of its own', async () => {
+    const broken = {
+      ...cache,
+      stats: () => {
+        throw new Error('stats unavailable');
+      },
+    };
+    const failing = await startTestStack({ gateway: { pageCache: broken } });
     try {
-      expect((await scrape(quiet.url)).status).toBe(404);
+      const { status, type, text } = await scrape(failing.url);
+      expect(status).toBe(500);
+      expect(type).toMatch(/^text\/plain/);
+      expect(text).toContain('stats unavailable');
     } finally {
-      await quiet.close();
+      await failing.close();
+    }
+  });
+
+  it('is absent with metrics off (METRICS=off), and by default in production', async () => {
+    for (const gateway of [{ metrics: false }, { production: true }]) {
+      const quiet = await startTestStack({ gateway });
+      try {
+        expect((await scrape(quiet.url)).status).toBe(404);
+      } finally {
+        await quiet.close();
+      }
+    }
+    const asked = await startTestStack({ gateway: { production: true, metrics: true } });
+    try {
+      expect((await scrape(asked.url)).status).toBe(200);
+    } finally {
+      await asked.close();
     }
   });
 });
