@@ -91,7 +91,6 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     metrics: config.metrics,
-    ...(shared.cache ? { pageCache: shared.cache } : {}),
     logger,
     limits: config.limits,
     landingPage: config.landingPage,

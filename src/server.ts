@@ -17,7 +17,6 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
 import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf, type Refusal } from './auth/jwt.js';
-import type { PageCache } from './cache/pageCache.js';
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
@@ -36,7 +35,7 @@ import { operationLogPlugin } from './plugins/operationLogPlugin.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
 import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
-import { upstreamLimiterOf } from './upstream/deadlineClient.js';
+import { pageCacheOf, upstreamLimiterOf } from './upstream/deadlineClient.js';
 import { readinessProbe } from './upstream/readiness.js';
 import { hiddenServiceSdl } from './validation/hiddenServiceSdl.js';
 
@@ -69,8 +68,6 @@ export interface GatewayOptions {
   keepAliveTimeoutMs?: number;
   /** Prometheus metrics at `GET /metrics` (default: on, off in production; src/observability/metrics.ts). */
   metrics?: boolean;
-  /** The client's page cache, whose figures the metrics expose (its hits, misses, evictions, bytes). */
-  pageCache?: PageCache;
   /** Structured logger for operations and unexpected errors (default: silent). */
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
@@ -134,7 +131,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     (options.metrics ?? !production)
       ? new GatewayMetrics({
           limiter: upstreamLimiterOf(options.client),
-          ...(options.pageCache ? { pageCache: options.pageCache } : {}),
+          pageCache: pageCacheOf(options.client),
+          logError,
         })
       : undefined;
   // Requests refused before GraphQL (JWT, router secret) never reach the operation log: one warning each, with what

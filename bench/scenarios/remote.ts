@@ -177,7 +177,7 @@ export async function gatewayOverhead(
 }
 
 /** An operation that executes nothing: what the HTTP server, Express and Apollo's pipeline cost on their own. */
-export const EMPTY_OPERATION = '{ __typename }';
+const EMPTY_OPERATION = '{ __typename }';
 
 /**
  * Scenario 3's floor: `{ __typename }` through the same gateway (HTTP, Express, Apollo, plugins; no resolver, no

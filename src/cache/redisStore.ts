@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CursorKeyRing } from '../pagination/cursorKeys.js';
+import { type CursorKeyRing, DEFAULT_MAX_LEARNED } from '../pagination/cursorKeys.js';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { ByteBoundedLru, entryBytes, isValidTtl } from './memoryStore.js';
 import type { PageCache } from './pageCache.js';
@@ -295,22 +295,27 @@ export interface CursorKeyWatchOptions {
   ring: CursorKeyRing;
   /** How often the key is checked, default 10 s. */
   intervalMs?: number;
-  /** Longest one check waits on Redis, default 1 s. */
+  /** Longest each Redis command of a check waits, default 1 s (a check sends up to six). */
   commandTimeoutMs?: number;
   /** The key in Redis was another one, and the ring now signs with it. */
   onAdopted?: () => void;
-  /** A check failed after the previous one had succeeded (one call per outage, not one per check). */
+  /**
+   * A half of a check (the signing key, or sharing the known keys) failed after it had last succeeded: one call
+   * per outage and per half, not one per check.
+   */
   onError?: (error: Error) => void;
 }
 
 export interface CursorKeyWatch {
-  /** One check now: 'kept' (Redis holds the signing key), 'adopted' (it held another), or 'failed'. */
+  /**
+   * A check that starts now, or right after the one in flight: 'kept' (Redis holds the signing key), 'adopted' (it
+   * held another), or 'failed'.
+   */
   refresh(): Promise<'kept' | 'adopted' | 'failed'>;
+  /** Resolves once the check made on the first connection to Redis has ended (whatever its outcome). */
+  connected(): Promise<void>;
   close(): void;
 }
-
-/** Most keys read back from the shared set of known keys (latest expiry first). */
-const MAX_SHARED_KNOWN_KEYS = 32;
 
 const knownKeysName = (prefix: string | undefined) => `${prefix ?? DEFAULT_KEY_PREFIX}cursor-keys`;
 
@@ -337,7 +342,8 @@ async function shareKnownKeys(redis: Redis, prefix: string | undefined, ring: Cu
   const name = knownKeysName(prefix);
   await redis.zadd(name, ...ring.own().flatMap(({ key, until }) => [until, key.toString('base64')]));
   await redis.zremrangebyscore(name, '-inf', Date.now());
-  const shared = await redis.zrevrange(name, 0, MAX_SHARED_KNOWN_KEYS - 1, 'WITHSCORES');
+  // No more than a ring keeps of them, the latest expiries first.
+  const shared = await redis.zrevrange(name, 0, DEFAULT_MAX_LEARNED - 1, 'WITHSCORES');
   for (let i = 0; i + 1 < shared.length; i += 2) {
     const key = decodeCursorKey(shared[i] as string);
     const until = Number(shared[i + 1]);
@@ -346,7 +352,7 @@ async function shareKnownKeys(redis: Redis, prefix: string | undefined, ring: Cu
 }
 
 /** CLIENT SETNAME of the cursor key's connection. */
-export const CURSOR_KEY_CONNECTION_NAME = 'deadline-graphql-cursor-key';
+const CURSOR_KEY_CONNECTION_NAME = 'deadline-graphql-cursor-key';
 
 /**
  * Keeps the shared cursor key shared after start-up. On every connection to Redis and every `intervalMs`, the
@@ -403,15 +409,12 @@ export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyW
     const cause = lastError && redis.status !== 'ready' ? lastError : error;
     tell(() => options.onError?.(cause instanceof Error ? cause : new Error(String(cause))));
   };
-  const timeoutMessage = () => `Redis did not answer the cursor key check within ${commandTimeoutMs} ms`;
+  // Every command times out on its own (commandTimeout), so a check ends when its last command does: no work of a
+  // check outlives it, and two checks never overlap.
   const check = async (): Promise<'kept' | 'adopted' | 'failed'> => {
     let adopted: boolean;
     try {
-      adopted = await within(
-        syncSigningKey(redis, options.keyPrefix, options.ring),
-        commandTimeoutMs,
-        timeoutMessage,
-      );
+      adopted = await syncSigningKey(redis, options.keyPrefix, options.ring);
       healthy.signing = true;
     } catch (error) {
       failed('signing', error);
@@ -419,28 +422,46 @@ export function watchSharedCursorKey(options: CursorKeyWatchOptions): CursorKeyW
     }
     if (adopted) tell(options.onAdopted);
     try {
-      await within(shareKnownKeys(redis, options.keyPrefix, options.ring), commandTimeoutMs, timeoutMessage);
+      await shareKnownKeys(redis, options.keyPrefix, options.ring);
       healthy.sharing = true;
     } catch (error) {
       failed('sharing', error);
     }
     return adopted ? 'adopted' : 'kept';
   };
-  // One check at a time: a slow Redis does not stack them up.
+  // One check at a time. A refresh asked while one runs gets the next check, started once it ends (one queued at
+  // most): its answer then reflects Redis as it is after the ask, never before.
   let inFlight: Promise<'kept' | 'adopted' | 'failed'> | undefined;
-  const refresh = () => {
-    inFlight ??= check().finally(() => {
-      inFlight = undefined;
+  let queued: Promise<'kept' | 'adopted' | 'failed'> | undefined;
+  const start = () => {
+    const run = check().finally(() => {
+      if (inFlight === run) inFlight = undefined;
     });
-    return inFlight;
+    inFlight = run;
+    return run;
+  };
+  const refresh = () => {
+    if (!inFlight) return start();
+    queued ??= inFlight.then(() => {
+      queued = undefined;
+      return start();
+    });
+    return queued;
   };
   // At once on every (re)connection, so a Redis that restarted empty gets the key back before anyone else's, then
   // every interval.
-  redis.on('ready', () => void refresh());
+  let firstConnection: (() => void) | undefined;
+  const connected = new Promise<void>((resolve) => {
+    firstConnection = resolve;
+  });
+  redis.on('ready', () => {
+    void refresh().then(() => firstConnection?.());
+  });
   const timer = setInterval(() => void refresh(), intervalMs);
   timer.unref();
   return {
     refresh,
+    connected: () => connected,
     close() {
       closed = true;
       clearInterval(timer);

@@ -16,7 +16,7 @@ import type { UpstreamCallTally } from '../upstream/upstreamCalls.js';
  */
 export class GatewayMetrics {
   /** This gateway's own metrics. */
-  readonly registry = new Registry();
+  private readonly registry = new Registry();
   /** What `/metrics` answers: this gateway's metrics and the process's. */
   private readonly exposed: Registry;
   private readonly operations: Counter<'type' | 'outcome'>;
@@ -29,7 +29,17 @@ export class GatewayMetrics {
   private readonly coalesced: Counter;
   private readonly refused: Counter<'status' | 'code'>;
 
-  constructor(sources: { limiter?: ConcurrencyLimiter; pageCache?: PageCache } = {}) {
+  private readonly logError: (message: string, error: unknown) => void;
+
+  constructor(
+    sources: {
+      limiter?: ConcurrencyLimiter;
+      pageCache?: PageCache | undefined;
+      /** Where a failure to collect is told in full (the scraper gets a fixed message). */
+      logError?: (message: string, error: unknown) => void;
+    } = {},
+  ) {
+    this.logError = sources.logError ?? (() => {});
     const registers = [this.registry];
     this.operations = new Counter({
       name: `${PREFIX}operations_total`,
@@ -107,7 +117,7 @@ export class GatewayMetrics {
     this.exposed = Registry.merge([processRegistry(), this.registry]);
   }
 
-  /** Counts one answered operation (the operation log's data: src/plugins/metricsPlugin.ts). */
+  /** Counts one answered operation (the operation log's data: src/plugins/operationLogPlugin.ts). */
   recordOperation(answer: {
     type: string | undefined;
     hasData: boolean;
@@ -157,11 +167,10 @@ export class GatewayMetrics {
           res.end(text);
         },
         (error: unknown) => {
+          this.logError('metrics could not be collected', error);
           res.statusCode = 500;
           res.setHeader('content-type', 'text/plain; charset=utf-8');
-          res.end(
-            `# metrics could not be collected: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
+          res.end('# metrics could not be collected; the cause is in the gateway log\n');
         },
       );
     };

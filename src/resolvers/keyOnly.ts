@@ -65,8 +65,9 @@ const KEY_FIELDS: { readonly [T in EntityType]?: ReadonlySet<string> } = {
 };
 
 /**
- * The record a root lookup returns: `{ key }` only, unverified, when its selection (`subfieldsOf`) allows it (see
- * above), else what `load` gives. The proving connections are the lists under the type (LISTS_UNDER): every List
+ * The record a root lookup returns: `{ key }` only, unverified, when its selection (`subfieldsOf`) holds key fields
+ * and one list; `{ key }` once the first page started under it came back, with two or more lists; else what `load`
+ * gives (see above). The proving connections are the lists under the type (LISTS_UNDER): every List
  * call under a parent fails with ResourceNotFoundException when the parent does not exist.
  */
 export function lookUp<T extends EntityType, R>(

@@ -1,4 +1,5 @@
 import { DeadlineClient } from '@aws-sdk/client-deadline';
+import type { PageCache } from '../cache/pageCache.js';
 import type { GatewayConfig } from '../config.js';
 import { mapUpstreamError, type UpstreamCallInfo } from '../errors/mapUpstreamError.js';
 import { ConcurrencyLimiter } from './concurrencyLimit.js';
@@ -61,9 +62,14 @@ function limitsOf(client: DeadlineClient): ClientLimits {
   return limits;
 }
 
-/** The concurrency limiter of a client (read-only use: tests and diagnostics). */
+/** The concurrency limiter of a client (read-only use: metrics, tests and diagnostics). */
 export function upstreamLimiterOf(client: DeadlineClient): ConcurrencyLimiter {
   return limitsOf(client).limiter;
+}
+
+/** The page cache a client's calls go through, if any (read-only use: its figures in the metrics). */
+export function pageCacheOf(client: DeadlineClient): PageCache | undefined {
+  return limitsOf(client).sharing?.cache;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CACHE_CONNECTION_NAME } from '../../src/cache/redisStore.js';
 import { type Dataset, type EmulatorHandle, type JobRef, startEmulator } from '../../src/emulator/index.js';
+import { metricValue, scrapeMetrics } from '../helpers/metrics.js';
 import { postGraphQL } from '../helpers/testStack.js';
 import { SESSIONS_PAGE, type SessionsPageData } from '../helpers/walk.js';
 import { type GatewayProcess, type RedisServer, startGatewayProcess, startRedisServer } from './processes.js';
@@ -106,17 +107,6 @@ async function expectSharedPage(fetcher: GatewayProcess, server: GatewayProcess,
   expect(served.data).toEqual(fetched.data);
 }
 
-/** A replica's /metrics samples, by `name{labels}` as printed. */
-async function metricsOf(replica: GatewayProcess): Promise<Map<string, number>> {
-  const text = await (await fetch(`${replica.url}/metrics`)).text();
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^(\S+) (\S+)$/.exec(line);
-    if (match && !line.startsWith('#')) samples.set(match[1] as string, Number(match[2]));
-  }
-  return samples;
-}
-
 /** Page-cache connections (one per replica) that have finished ioredis' handshake (its INFO ready check). */
 async function readyCacheConnections(): Promise<number> {
   if (probe.status === 'wait') await probe.connect();
@@ -129,15 +119,16 @@ async function readyCacheConnections(): Promise<number> {
 
 describe('two gateway replicas sharing one Redis', () => {
   it('the second replica serves a page the first fetched, with zero Deadline calls and the same data', async () => {
-    const before = await metricsOf(replica(1));
+    const before = (await scrapeMetrics(replica(1).url)).text;
     await expectSharedPage(replica(0), replica(1), jobWith(250), 20);
     // Its /metrics (as `npm start` wires them) say so: page cache hits, answered from Redis, and no ListSessions.
-    const after = await metricsOf(replica(1));
-    const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    const after = (await scrapeMetrics(replica(1).url)).text;
+    const delta = (name: string, labels?: Record<string, string>) =>
+      metricValue(after, name, labels) - metricValue(before, name, labels);
     expect(delta('deadline_graphql_upstream_cache_hits_total')).toBeGreaterThan(0);
     expect(delta('deadline_graphql_page_cache_hits_total')).toBeGreaterThan(0);
-    expect(delta('deadline_graphql_upstream_calls_total{operation="ListSessions"}')).toBe(0);
-    expect(delta('deadline_graphql_operations_total{type="query",outcome="ok"}')).toBe(1);
+    expect(delta('deadline_graphql_upstream_calls_total', { operation: 'ListSessions' })).toBe(0);
+    expect(delta('deadline_graphql_operations_total', { type: 'query', outcome: 'ok' })).toBe(1);
   });
 
   it('a cursor from one replica continues the list on the other', async () => {

@@ -45,9 +45,14 @@ interface Model {
   shapes: Record<string, ModelShape>;
 }
 
-/** shared/ sits beside the repository (CI lays it there too); /work/shared is where developers find it. */
+/**
+ * The project's reference copy of the model: DEADLINE_MODEL_PATH when set, else shared/ beside the repository
+ * (where the project's machines and CI lay it), else /work/shared. It is AWS's model, not ours, so it is not
+ * committed here (README "The embedded emulator").
+ */
 function loadModel(): Model {
   const candidates = [
+    ...(process.env.DEADLINE_MODEL_PATH ? [process.env.DEADLINE_MODEL_PATH] : []),
     fileURLToPath(new URL('../../../shared/deadline-model/service-2.json', import.meta.url)),
     '/work/shared/deadline-model/service-2.json',
   ];

@@ -17,8 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-function someJob() {
-  const [parent, jobs] = [...dataset.jobs].find(([, jobs]) => jobs.length > 0) ?? [];
+function someJob(data: Dataset = dataset) {
+  const [parent, jobs] = [...data.jobs].find(([, jobs]) => jobs.length > 0) ?? [];
   const [farmId, queueId] = parent?.split('/') ?? [];
   const jobId = jobs?.[0]?.jobId;
   if (!farmId || !queueId || !jobId) throw new Error('no job');
@@ -309,9 +309,7 @@ describe("first pages started ahead go out together with the request's batches",
   it('a: queue(…) { jobs } b: farm(…) { displayName }: ListJobs and GetFarm in flight at once (one round)', async () => {
     const slow = await startTestStack({ emulator: { latencyMs: 100 } });
     try {
-      const data = slow.emulator?.dataset as Dataset;
-      const [parent] = [...data.jobs].find(([, jobs]) => jobs.length > 0) ?? [];
-      const [farmId, queueId] = parent?.split('/') ?? [];
+      const { farmId, queueId } = someJob(slow.emulator?.dataset as Dataset);
       slow.emulator?.resetMaxInFlight();
       const response = await slow.query(
         `query Q($farmId: ID!, $queueId: ID!) { a: queue(farmId: $farmId, queueId: $queueId) { queueId jobs(first: 2) { nodes { jobId } } } b: farm(farmId: $farmId) { displayName } }`,

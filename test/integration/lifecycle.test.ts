@@ -71,9 +71,9 @@ describe('graceful shutdown with idle connections', () => {
         req.end();
       });
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      // The assertion is this test's time limit (5 s): waiting for the idle connection would take 60 s or more.
       await stack.close();
       await closed;
-      expect(socket.destroyed).toBe(true);
     } finally {
       agent.destroy();
     }
