@@ -1,6 +1,6 @@
 import './execution/graphqlProductionMode.js';
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -152,7 +152,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = express();
   const httpServer = createServer(app);
-  keepConnectionsOpen(httpServer, options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS);
+  // Only the idle time between requests: Node's headersTimeout (60 s) counts from a request's first byte, not
+  // across an idle keep-alive connection, so it needs no change.
+  httpServer.keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
   const apollo = new ApolloServer<GatewayContext>({
     gateway: executorGateway(buildGatewaySchema(nodeFields), options.executor ?? 'jit'),
     includeStacktraceInErrorResponses: false,
@@ -261,12 +263,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The drain plugin closes the HTTP server, waits for in-flight requests, then Apollo stops.
     stop: () => apollo.stop(),
   };
-}
-
-function keepConnectionsOpen(httpServer: Server, keepAliveTimeoutMs: number): void {
-  // Only the idle time between requests: Node's headersTimeout (60 s) counts from a request's first byte, not
-  // across an idle keep-alive connection, so it needs no change.
-  httpServer.keepAliveTimeout = keepAliveTimeoutMs;
 }
 
 const MAX_BODY = '1mb';

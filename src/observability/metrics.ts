@@ -191,13 +191,21 @@ export class GatewayMetrics {
         },
       });
     };
-    cumulative('hits', 'Page cache lookups answered with a value.', () => cache.stats().hits);
+    cumulative(
+      'hits',
+      'Lookups of the page cache store answered with a value (from this process or Redis; persisted queries too when they share the store).',
+      () => cache.stats().hits,
+    );
     cumulative(
       'misses',
-      'Page cache lookups answered empty (absent, expired, store down).',
+      'Lookups of the page cache store answered empty (absent, expired, store down).',
       () => cache.stats().misses,
     );
-    cumulative('evictions', 'Entries dropped to stay within CACHE_MAX_BYTES.', () => cache.stats().evictions);
+    cumulative(
+      'evictions',
+      'Entries dropped from this process to stay within its byte bound (CACHE_MAX_BYTES; with Redis, the in-process L1, at most 8 MiB).',
+      () => cache.stats().evictions,
+    );
     cumulative(
       'errors',
       'Store failures (Redis commands failed or timed out, undecodable values).',

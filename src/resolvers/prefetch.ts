@@ -61,10 +61,8 @@ export function prefetchFirstPages<T extends EntityType>(
       }
       if ((args.after !== undefined && args.after !== null) || args.first === 0) continue;
       started.add(name);
-      const page = open(
-        ctx,
-        key,
-      )({
+      const fetchPage = open(ctx, key);
+      const page = fetchPage({
         maxResults: ctx.connections.chainPageSize,
         resumedFromCursor: false,
         whenIdle: true,

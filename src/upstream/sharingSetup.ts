@@ -64,10 +64,11 @@ export async function setUpSharing(
   let cursorKeySource: SharingSetup['cursorKeySource'] = config.cursorSecretIsEphemeral
     ? 'ephemeral'
     : 'CURSOR_SECRET';
-  let keyWatch: CursorKeyWatch | undefined;
-  if (config.cursorSecretIsEphemeral && settings.redisUrl) {
+  // Without CURSOR_SECRET, REDIS_URL shares the cursor key between replicas.
+  const sharedKeyUrl = config.cursorSecretIsEphemeral ? settings.redisUrl : undefined;
+  if (sharedKeyUrl) {
     try {
-      cursorSecret = await sharedCursorKey({ url: settings.redisUrl, timeoutMs: CURSOR_KEY_TIMEOUT_MS });
+      cursorSecret = await sharedCursorKey({ url: sharedKeyUrl, timeoutMs: CURSOR_KEY_TIMEOUT_MS });
       cursorKeySource = 'redis';
     } catch (error) {
       cursorKeySource = 'redis-pending';
@@ -80,21 +81,21 @@ export async function setUpSharing(
     }
   }
   const cursorKeys = new CursorKeyRing(cursorSecret);
-  if (config.cursorSecretIsEphemeral && settings.redisUrl) {
-    // Redis can lose the key (restart, eviction), or did not answer at start-up: keep following the key it holds.
-    keyWatch = watchSharedCursorKey({
-      url: settings.redisUrl,
-      ring: cursorKeys,
-      onAdopted: () =>
-        logger.warn(
-          'the shared cursor key in Redis is not the one this replica signed with (Redis lost it, or this replica ' +
-            'started without it): new cursors are signed with the key Redis holds; those signed with the previous ' +
-            'key stay valid here',
-        ),
-      onError: (error) =>
-        logger.warn({ err: error.message }, 'could not check the shared cursor key in Redis; will retry'),
-    });
-  }
+  // Redis can lose the key (restart, eviction), or did not answer at start-up: keep following the key it holds.
+  const keyWatch: CursorKeyWatch | undefined = sharedKeyUrl
+    ? watchSharedCursorKey({
+        url: sharedKeyUrl,
+        ring: cursorKeys,
+        onAdopted: () =>
+          logger.warn(
+            'the shared cursor key in Redis is not the one this replica signed with (Redis lost it, or this replica ' +
+              'started without it): new cursors are signed with the key Redis holds; those signed with the previous ' +
+              'key stay valid here',
+          ),
+        onError: (error) =>
+          logger.warn({ err: error.message }, 'could not check the shared cursor key in Redis; will retry'),
+      })
+    : undefined;
 
   const scope = settings.scope === undefined ? defaultScope : `${defaultScope}#${settings.scope}`;
   const sharing: UpstreamSharingOptions | undefined =
