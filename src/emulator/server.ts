@@ -97,14 +97,22 @@ async function readBody(request: IncomingMessage): Promise<{ text: string; tooLa
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
 }
 
-function send(
-  response: ServerResponse,
-  requestId: string,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const payload = JSON.stringify(body);
+/** A response ready to be written: serialised before any injected latency is waited out. */
+interface Answer {
+  status: number;
+  payload: string;
+  headers: Record<string, string>;
+}
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
+  return { status, payload: JSON.stringify(body), headers };
+}
+
+function errorAnswer(error: AwsError): Answer {
+  return answer(error.status, error.body(), { 'x-amzn-ErrorType': error.errorName, ...error.headers });
+}
+
+function send(response: ServerResponse, requestId: string, { status, payload, headers }: Answer): void {
   response.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(payload)),
@@ -112,13 +120,6 @@ function send(
     ...headers,
   });
   response.end(payload);
-}
-
-function sendError(response: ServerResponse, requestId: string, error: AwsError): void {
-  send(response, requestId, error.status, error.body(), {
-    'x-amzn-ErrorType': error.errorName,
-    ...error.headers,
-  });
 }
 
 function decodeSegments(pathname: string): string[] {
@@ -156,6 +157,7 @@ async function handle(
   deps: ServerDependencies,
   requestId: string,
 ) {
+  const arrivedAt = performance.now();
   const url = new URL(request.url ?? '/', 'http://emulator.invalid');
   const method = request.method ?? 'GET';
   // Match on the raw segments (so an encoded '/' inside a label cannot change the route), decode afterwards.
@@ -168,31 +170,59 @@ async function handle(
   const injected = deps.faults.failureFor(
     route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION,
   );
-  const latency = deps.latencyMs();
-  if (latency > 0) await sleep(latency);
-  if (injected) throw injected;
+  // Injected latency is the call's response time, as a client of Deadline sees it: the answer is computed and
+  // serialised on arrival, then sent once `latency` ms have passed since the request arrived. Deadline serves
+  // concurrent requests in parallel; sleeping first would queue this single-threaded emulator's work for a wide
+  // round (51 calls at once, bench scenario 2) behind the same wait, one request after another. State changes and
+  // injected faults take effect on arrival, as a request AWS accepted before its client gave up would.
+  const ready = injected ? errorAnswer(injected) : answerFor(route, url, method, body, deps);
+  const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
+  if (remaining > 0) await sleep(remaining);
+  send(response, requestId, ready);
+}
 
-  // Unknown routes answer ValidationException/UNKNOWN_OPERATION: the model's own reason for this case, and a
-  // typed error the SDK can surface (a 404 ResourceNotFoundException would claim a resource is missing).
-  if (route.kind === 'unknownPath') {
-    throw validationError('UNKNOWN_OPERATION', `No operation matches ${method} ${url.pathname}`);
-  }
-  if (route.kind === 'wrongMethod') {
-    throw validationError(
-      'UNKNOWN_OPERATION',
-      `No operation matches ${method} ${url.pathname}; this path accepts ${route.allowed.join(', ')}`,
+/** The operation's answer, or its error's. */
+function answerFor(
+  route: ReturnType<typeof matchRoute>,
+  url: URL,
+  method: string,
+  body: { text: string; tooLarge: boolean },
+  deps: ServerDependencies,
+): Answer {
+  try {
+    // Unknown routes answer ValidationException/UNKNOWN_OPERATION: the model's own reason for this case, and a
+    // typed error the SDK can surface (a 404 ResourceNotFoundException would claim a resource is missing).
+    if (route.kind === 'unknownPath') {
+      throw validationError('UNKNOWN_OPERATION', `No operation matches ${method} ${url.pathname}`);
+    }
+    if (route.kind === 'wrongMethod') {
+      throw validationError(
+        'UNKNOWN_OPERATION',
+        `No operation matches ${method} ${url.pathname}; this path accepts ${route.allowed.join(', ')}`,
+      );
+    }
+    const segments = decodeSegments(url.pathname);
+    const labels: Record<string, string> = {};
+    const templateSegments = route.operation.path.slice(1).split('/');
+    templateSegments.forEach((segment, index) => {
+      if (segment.startsWith('{')) labels[segment.slice(1, -1)] = segments[index] ?? '';
+    });
+
+    const parsedBody = route.operation.method === 'POST' ? parseJsonBody(body) : undefined;
+    return answer(
+      200,
+      route.operation.handle({ labels, query: url.searchParams, body: parsedBody }, deps.context),
     );
+  } catch (error) {
+    return answerForFailure(error, method, url.pathname + url.search);
   }
-  const segments = decodeSegments(url.pathname);
-  const labels: Record<string, string> = {};
-  const templateSegments = route.operation.path.slice(1).split('/');
-  templateSegments.forEach((segment, index) => {
-    if (segment.startsWith('{')) labels[segment.slice(1, -1)] = segments[index] ?? '';
-  });
+}
 
-  const parsedBody = route.operation.method === 'POST' ? parseJsonBody(body) : undefined;
-  const result = route.operation.handle({ labels, query: url.searchParams, body: parsedBody }, deps.context);
-  send(response, requestId, 200, result);
+/** An AWS error as itself; anything else (a bug) logged and answered 500 InternalServerException. */
+function answerForFailure(error: unknown, method: string | undefined, url: string | undefined): Answer {
+  if (error instanceof AwsError) return errorAnswer(error);
+  process.stderr.write(`[deadline-emulator] unexpected error for ${method} ${url}: ${String(error)}\n`);
+  return errorAnswer(internalError());
 }
 
 export function createEmulatorServer(deps: ServerDependencies): Server {
@@ -208,14 +238,7 @@ export function createEmulatorServer(deps: ServerDependencies): Server {
         response.destroy();
         return;
       }
-      if (error instanceof AwsError) {
-        sendError(response, requestId, error);
-        return;
-      }
-      process.stderr.write(
-        `[deadline-emulator] unexpected error for ${request.method} ${request.url}: ${String(error)}\n`,
-      );
-      sendError(response, requestId, internalError());
+      send(response, requestId, answerForFailure(error, request.method, request.url));
     });
   });
   server.on('clientError', (_error, socket) => {

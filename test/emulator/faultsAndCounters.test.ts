@@ -105,6 +105,21 @@ describe('latency', () => {
     await fixture.client.send(new ListFarmsCommand({}));
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
+
+  it('an answer computed on arrival still waits out the latency: errors and unknown paths too', async () => {
+    // The emulator computes an answer when the request arrives and sends it once the latency has passed (server.ts):
+    // a validation error or an unknown route must not skip the wait.
+    fixture.emulator.setLatency(120);
+    for (const path of ['/2023-10-12/farms?maxResults=0', '/2023-10-12/no-such-thing']) {
+      const started = performance.now();
+      const response = await rawRequest(fixture.emulator.endpoint, path);
+      expect(performance.now() - started, path).toBeGreaterThanOrEqual(110);
+      expect(response.status, path).toBe(400);
+      expect(response.json.reason, path).toBe(
+        path.includes('maxResults') ? 'FIELD_VALIDATION_FAILED' : 'UNKNOWN_OPERATION',
+      );
+    }
+  });
 });
 
 describe('denied farms', () => {
