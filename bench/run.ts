@@ -68,6 +68,7 @@ async function main(): Promise<void> {
         await criticalPath(
           gateway.url,
           {
+            endpoint: emulator.ready.endpoint,
             setLatency: (ms) => emulator.call('setLatency', ms),
             resetMaxInFlight: () => emulator.call('resetMaxInFlight'),
             maxInFlight: () => emulator.call<number>('maxInFlight'),

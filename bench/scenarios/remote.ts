@@ -5,7 +5,7 @@ import type { ChildHandle, ProcessStats } from '../lib/child.js';
 import { closedLoop, failureOf, GraphQLClient, type LoadResult } from '../lib/load.js';
 import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
 import { benchDeadlineClient, type CacheMode } from '../lib/stack.js';
-import { cpuMs, diffCounts, round, summarize, total } from '../lib/stats.js';
+import { cpuMs, diffCounts, type LatencySummary, round, summarize, total } from '../lib/stats.js';
 
 /**
  * Scenarios 3, 5 and 6: the emulator and the gateway each run in their own process (bench/children/), the load
@@ -86,6 +86,34 @@ function assertClean(name: string, load: LoadResult): void {
 }
 
 /**
+ * A closed loop of one operation against a gateway: a warm-up (JIT, keep-alive sockets; with defaults, the cache),
+ * then the measured run. Throws when any request failed.
+ */
+async function gatewayLoad(
+  remote: Remote,
+  concurrency: number,
+  options: { durationMs: number; warmupMs: number },
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Measured & { summary: LatencySummary }> {
+  const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
+  try {
+    const run = (durationMs: number) => () =>
+      closedLoop({
+        concurrency,
+        durationMs,
+        operation: async () => failureOf(await graphql.query(query, variables)),
+      });
+    await run(options.warmupMs)();
+    const measured = await measure(remote, run(options.durationMs), true);
+    assertClean(`${query.trim().split('\n')[0]} (${remote.mode}, c=${concurrency})`, measured.load);
+    return { ...measured, summary: summarize(measured.load.latencies) };
+  } finally {
+    graphql.close();
+  }
+}
+
+/**
  * Scenario 3: the gateway serving a 100-session page vs the raw SDK making the page's ListSessions call, both
  * against the same emulator process, at concurrency 1 and 32.
  */
@@ -115,20 +143,9 @@ export async function gatewayOverhead(
       latencies.push({ label: `3. raw ListSessions, c=${concurrency}`, summary: rwSummary });
       details[`raw-c${concurrency}`] = { ...rw, load: undefined, count: rw.load.count, latency: rwSummary };
       for (const remote of gateways) {
-        const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
-        const gatewayRun = (durationMs: number) => () =>
-          closedLoop({
-            concurrency,
-            durationMs,
-            operation: async () => failureOf(await graphql.query(OVERHEAD_QUERY, { ...job })),
-          });
-        // Warm-up (JIT, keep-alive sockets; with defaults, the cache), then measure.
-        await gatewayRun(options.warmupMs)();
-        const gw = await measure(remote, gatewayRun(options.durationMs), true);
-        graphql.close();
-        assertClean(`gateway ${remote.mode} c=${concurrency}`, gw.load);
+        const gw = await gatewayLoad(remote, concurrency, options, OVERHEAD_QUERY, { ...job });
         const ratio = gw.throughput / rw.throughput;
-        const gwSummary = summarize(gw.load.latencies);
+        const gwSummary = gw.summary;
         latencies.push({
           label: `3. gateway (${remote.mode}), 100-session page, c=${concurrency}`,
           summary: gwSummary,
@@ -157,6 +174,9 @@ export async function gatewayOverhead(
           ratio,
         };
         if (cachesOff) {
+          const callAlone = await pageCallAlone(remote, concurrency, options, job, rw);
+          rows.push(callAlone.row);
+          details[`call-alone-c${concurrency}`] = callAlone.details;
           const floor = await emptyOperationFloor(remote, concurrency, options, rw, rwSummary.p50);
           rows.push(floor.row);
           details[`empty-operation-c${concurrency}`] = floor.details;
@@ -173,6 +193,50 @@ export async function gatewayOverhead(
     latencies,
     details: { job, query: OVERHEAD_QUERY, ...details },
     elapsedMs: performance.now() - started,
+  };
+}
+
+/** The overhead query's upstream call with none of its nodes: the same ListSessions, a one-field answer. */
+export const CALL_ALONE_QUERY = /* GraphQL */ `
+  query SessionsPageCall($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      sessions(first: 100) { pageInfo { endCursor } }
+    }
+  }
+`;
+
+/**
+ * Scenario 3's first bound: the page's ListSessions call through the same gateway, selecting only `endCursor`: the
+ * whole path of the page (HTTP, Express, Apollo, plugins, resolvers, loader, the SDK call, the page's records, a
+ * signed cursor) except executing and serialising its 100 nodes. Its ratio to raw is the best the page could reach
+ * with this gateway if those cost nothing. Checked to make exactly one ListSessions call per request.
+ */
+async function pageCallAlone(
+  remote: Remote,
+  concurrency: number,
+  options: { durationMs: number; warmupMs: number },
+  job: JobRef,
+  raw: Measured,
+): Promise<{ row: Row; details: Record<string, unknown> }> {
+  const alone = await gatewayLoad(remote, concurrency, options, CALL_ALONE_QUERY, { ...job });
+  const callsPerRequest = total(alone.upstreamCalls) / Math.max(1, alone.load.count);
+  if ((alone.upstreamCalls.ListSessions ?? 0) !== alone.load.count || callsPerRequest !== 1)
+    throw new Error(
+      `the call-alone query should make one ListSessions per request, made ${JSON.stringify(alone.upstreamCalls)} for ${alone.load.count}`,
+    );
+  const ratio = alone.throughput / raw.throughput;
+  return {
+    row: {
+      scenario: `3. The page's call alone, concurrency ${concurrency}, caches off: \`sessions(first: 100) { pageInfo { endCursor } }\` (same ListSessions, no node executed)`,
+      measured: `${round(alone.throughput, 0)} req/s, p50 ${round(alone.summary.p50, 2)} ms, CPU ${alone.cpuMsPerRequest.gateway} ms/req in the gateway process, 1 call/req`,
+      limit: `raw SDK ${round(raw.throughput, 0)} calls/s`,
+      ratio: round(ratio),
+      target: '— (bound for the page row)',
+      meetsTarget: null,
+      notes:
+        'Everything the page costs except executing and serialising its 100 nodes: the best gateway/raw ratio the page could reach with this gateway if those cost nothing.',
+    },
+    details: { ...alone, load: undefined, count: alone.load.count, latency: alone.summary, ratio },
   };
 }
 
@@ -194,18 +258,8 @@ async function emptyOperationFloor(
   raw: Measured,
   rawP50: number,
 ): Promise<{ row: Row; details: Record<string, unknown> }> {
-  const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
-  const run = (durationMs: number) => () =>
-    closedLoop({
-      concurrency,
-      durationMs,
-      operation: async () => failureOf(await graphql.query(EMPTY_OPERATION)),
-    });
-  await run(options.warmupMs)();
-  const empty = await measure(remote, run(options.durationMs), true);
-  graphql.close();
-  assertClean(`empty operation c=${concurrency}`, empty.load);
-  const summary = summarize(empty.load.latencies);
+  const empty = await gatewayLoad(remote, concurrency, options, EMPTY_OPERATION);
+  const summary = empty.summary;
   const emptyCpu = empty.cpuMsPerRequest.gateway ?? 0;
   const bound =
     concurrency === 1
