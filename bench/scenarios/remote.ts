@@ -5,7 +5,7 @@ import type { ChildHandle, ProcessStats } from '../lib/child.js';
 import { closedLoop, failureOf, GraphQLClient, type LoadResult } from '../lib/load.js';
 import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
 import { benchDeadlineClient, type CacheMode } from '../lib/stack.js';
-import { cpuMs, diffCounts, type LatencySummary, round, summarize, total } from '../lib/stats.js';
+import { addCounts, cpuMs, diffCounts, type LatencySummary, round, summarize, total } from '../lib/stats.js';
 
 /**
  * Scenarios 3, 5 and 6: the emulator and the gateway each run in their own process (bench/children/), the load
@@ -48,12 +48,19 @@ interface Measured {
   cpuMsPerRequest: { gateway?: number; driver: number; emulator: number };
 }
 
+/** CPU time (ms) each process spent, and the emulator's calls, around one or more closed loops. */
+interface Totals {
+  load: LoadResult;
+  upstreamCalls: Record<string, number>;
+  cpuMs: { gateway?: number; driver: number; emulator: number };
+}
+
 /** Runs a closed loop and reads CPU deltas of all three processes and the emulator's call counter around it. */
-async function measure(
+async function measureTotals(
   remote: Remote,
   run: () => Promise<LoadResult>,
   withGateway: boolean,
-): Promise<Measured> {
+): Promise<Totals> {
   const [gw0, em0, calls0] = await Promise.all([
     withGateway ? stats(remote.gateway) : undefined,
     stats(remote.emulator),
@@ -67,15 +74,60 @@ async function measure(
     stats(remote.emulator),
     calls(remote),
   ]);
+  return {
+    load,
+    upstreamCalls: diffCounts(calls0, calls1),
+    cpuMs: {
+      ...(gw0 && gw1 ? { gateway: cpuMs(gw0.cpu, gw1.cpu) } : {}),
+      driver: cpuMs(driver0, driver1),
+      emulator: cpuMs(em0.cpu, em1.cpu),
+    },
+  };
+}
+
+function perRequest(totals: Totals): Measured {
+  const { load } = totals;
   const per = (ms: number) => round(ms / Math.max(1, load.count), 3);
   return {
     load,
     throughput: (load.count / load.elapsedMs) * 1000,
-    upstreamCalls: diffCounts(calls0, calls1),
+    upstreamCalls: totals.upstreamCalls,
     cpuMsPerRequest: {
-      ...(gw0 && gw1 ? { gateway: per(cpuMs(gw0.cpu, gw1.cpu)) } : {}),
-      driver: per(cpuMs(driver0, driver1)),
-      emulator: per(cpuMs(em0.cpu, em1.cpu)),
+      ...(totals.cpuMs.gateway === undefined ? {} : { gateway: per(totals.cpuMs.gateway) }),
+      driver: per(totals.cpuMs.driver),
+      emulator: per(totals.cpuMs.emulator),
+    },
+  };
+}
+
+async function measure(
+  remote: Remote,
+  run: () => Promise<LoadResult>,
+  withGateway: boolean,
+): Promise<Measured> {
+  return perRequest(await measureTotals(remote, run, withGateway));
+}
+
+function addTotals(a: Totals | undefined, b: Totals): Totals {
+  if (!a) return b;
+  const sum = (x: number | undefined, y: number | undefined) =>
+    x === undefined || y === undefined ? undefined : x + y;
+  const gateway = sum(a.cpuMs.gateway, b.cpuMs.gateway);
+  return {
+    load: {
+      count: a.load.count + b.load.count,
+      failures: a.load.failures + b.load.failures,
+      ...((a.load.firstFailure ?? b.load.firstFailure)
+        ? { firstFailure: a.load.firstFailure ?? b.load.firstFailure }
+        : {}),
+      elapsedMs: a.load.elapsedMs + b.load.elapsedMs,
+      latencies: a.load.latencies.concat(b.load.latencies),
+    },
+    upstreamCalls: addCounts(a.upstreamCalls, b.upstreamCalls),
+    cpuMs: {
+      ...(gateway === undefined ? {} : { gateway }),
+      driver: a.cpuMs.driver + b.cpuMs.driver,
+      emulator: a.cpuMs.emulator + b.cpuMs.emulator,
     },
   };
 }
@@ -85,65 +137,102 @@ function assertClean(name: string, load: LoadResult): void {
     throw new Error(`${name}: ${load.failures} of ${load.count} failed: ${load.firstFailure}`);
 }
 
+/** One thing scenario 3 puts load on: the raw script, or an operation through one gateway. */
+interface Arm {
+  /** Its key in the details (`raw-c1`, `caches-off-c32`, …). */
+  key: string;
+  /** The processes whose CPU is read: the emulator always, the gateway when `withGateway`. */
+  remote: Remote;
+  withGateway: boolean;
+  operation: () => Promise<string | undefined>;
+}
+
 /**
- * A closed loop of one operation against a gateway: a warm-up (JIT, keep-alive sockets; with defaults, the cache),
- * then the measured run. Throws when any request failed.
+ * Loads every arm in turn, in short slices, round after round (each round starting one arm later), so that every
+ * arm sees the same machine: on this shared machine the speed drifts by ±30 % within minutes, and a raw figure
+ * measured in a slow minute made the ratio of a gateway measured in a fast one look better than it was (and the
+ * other way round). A warm-up per arm first (JIT, keep-alive sockets; with defaults, the cache).
  */
-async function gatewayLoad(
-  remote: Remote,
+async function measureInterleaved(
+  arms: Arm[],
   concurrency: number,
-  options: { durationMs: number; warmupMs: number },
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<Measured & { summary: LatencySummary }> {
-  const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
-  try {
-    const run = (durationMs: number) => () =>
-      closedLoop({
-        concurrency,
-        durationMs,
-        operation: async () => failureOf(await graphql.query(query, variables)),
-      });
-    await run(options.warmupMs)();
-    const measured = await measure(remote, run(options.durationMs), true);
-    assertClean(`${query.trim().split('\n')[0]} (${remote.mode}, c=${concurrency})`, measured.load);
-    return { ...measured, summary: summarize(measured.load.latencies) };
-  } finally {
-    graphql.close();
+  options: { durationMs: number; warmupMs: number; slices: number },
+): Promise<Map<string, Measured & { summary: LatencySummary }>> {
+  const loop = (arm: Arm, durationMs: number) => () =>
+    closedLoop({ concurrency, durationMs, operation: arm.operation });
+  for (const arm of arms) await loop(arm, options.warmupMs)();
+  const totals = new Map<string, Totals>();
+  const sliceMs = options.durationMs / options.slices;
+  for (let slice = 0; slice < options.slices; slice++) {
+    for (let i = 0; i < arms.length; i++) {
+      const arm = arms[(i + slice) % arms.length] as Arm;
+      const measured = await measureTotals(arm.remote, loop(arm, sliceMs), arm.withGateway);
+      totals.set(arm.key, addTotals(totals.get(arm.key), measured));
+    }
   }
+  const results = new Map<string, Measured & { summary: LatencySummary }>();
+  for (const [key, total] of totals) {
+    assertClean(`${key} (c=${concurrency})`, total.load);
+    results.set(key, { ...perRequest(total), summary: summarize(total.load.latencies) });
+  }
+  return results;
+}
+
+/** The figures of an arm as results.json keeps them (without the raw samples). */
+function armDetails(measured: Measured & { summary: LatencySummary }, extra: Record<string, unknown> = {}) {
+  const { load, summary, ...rest } = measured;
+  return { ...rest, count: load.count, elapsedMs: load.elapsedMs, latency: summary, ...extra };
 }
 
 /**
  * Scenario 3: the gateway serving a 100-session page vs the raw SDK making the page's ListSessions call, both
- * against the same emulator process, at concurrency 1 and 32.
+ * against the same emulator process, at concurrency 1 and 32; with the page's call alone and the empty operation
+ * through the caches-off gateway as bounds. All arms of one concurrency are measured interleaved.
  */
 export async function gatewayOverhead(
   gateways: Remote[],
   job: JobRef,
-  options: { durationMs: number; warmupMs: number },
+  options: { durationMs: number; warmupMs: number; slices?: number },
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const emulatorChild = (gateways[0] as Remote).emulator;
-  const raw = benchDeadlineClient(emulatorChild.ready.endpoint);
+  const cachesOffRemote = gateways.find((remote) => remote.mode === 'caches-off');
+  if (!cachesOffRemote) throw new Error('scenario 3 needs a caches-off gateway');
+  const raw = benchDeadlineClient(cachesOffRemote.emulator.ready.endpoint);
   const rows: Row[] = [];
   const latencies: LatencySeries[] = [];
   const details: Record<string, unknown> = {};
+  const clients: GraphQLClient[] = [];
   try {
     for (const concurrency of [1, 32]) {
-      const rawRun = (durationMs: number) => () =>
-        closedLoop({
-          concurrency,
-          durationMs,
+      const through = (remote: Remote, key: string, query: string, variables = {}): Arm => {
+        const graphql = new GraphQLClient(remote.gateway.ready.url, concurrency);
+        clients.push(graphql);
+        const operation = async () => failureOf(await graphql.query(query, variables));
+        return { key: `${key}-c${concurrency}`, remote, withGateway: true, operation };
+      };
+      const arms: Arm[] = [
+        {
+          key: `raw-c${concurrency}`,
+          remote: cachesOffRemote,
+          withGateway: false,
           operation: () => rawPageCall(raw, job),
-        });
-      await rawRun(options.warmupMs)();
-      const rw = await measure(gateways[0] as Remote, rawRun(options.durationMs), false);
-      assertClean(`raw c=${concurrency}`, rw.load);
-      const rwSummary = summarize(rw.load.latencies);
+        },
+        ...gateways.map((remote) => through(remote, remote.mode, OVERHEAD_QUERY, { ...job })),
+        through(cachesOffRemote, 'call-alone', CALL_ALONE_QUERY, { ...job }),
+        through(cachesOffRemote, 'empty-operation', EMPTY_OPERATION),
+      ];
+      const measured = await measureInterleaved(arms, concurrency, { slices: 5, ...options });
+      const get = (key: string) => {
+        const m = measured.get(`${key}-c${concurrency}`);
+        if (!m) throw new Error(`scenario 3: no figures for ${key}`);
+        return m;
+      };
+      const rw = get('raw');
+      const rwSummary = rw.summary;
       latencies.push({ label: `3. raw ListSessions, c=${concurrency}`, summary: rwSummary });
-      details[`raw-c${concurrency}`] = { ...rw, load: undefined, count: rw.load.count, latency: rwSummary };
+      details[`raw-c${concurrency}`] = armDetails(rw);
       for (const remote of gateways) {
-        const gw = await gatewayLoad(remote, concurrency, options, OVERHEAD_QUERY, { ...job });
+        const gw = get(remote.mode);
         const ratio = gw.throughput / rw.throughput;
         const gwSummary = gw.summary;
         latencies.push({
@@ -159,31 +248,25 @@ export async function gatewayOverhead(
           ratio: round(ratio),
           target: cachesOff ? '≥ 0.6' : '— (reported)',
           meetsTarget: cachesOff ? round(ratio) >= 0.6 : null,
-          notes: `Gateway/raw CPU per request: ${round((gw.cpuMsPerRequest.gateway ?? 0) / rw.cpuMsPerRequest.driver)}×. Emulator CPU: ${gw.cpuMsPerRequest.emulator} ms/req (gateway) vs ${rw.cpuMsPerRequest.emulator} ms/call (raw). Upstream calls per request: ${round(gwCalls, 3)} (${
+          notes: `Measured interleaved with the raw script and the bounds below (${options.slices ?? 5} slices each). Gateway/raw CPU per request: ${round((gw.cpuMsPerRequest.gateway ?? 0) / rw.cpuMsPerRequest.driver)}×. Emulator CPU: ${gw.cpuMsPerRequest.emulator} ms/req (gateway) vs ${rw.cpuMsPerRequest.emulator} ms/call (raw). Upstream calls per request: ${round(gwCalls, 3)} (${
             Object.entries(gw.upstreamCalls)
               .map(([op, n]) => `${op} ${n}`)
               .join(', ') || 'none'
           }); the raw script makes 1.`,
         });
-        details[`${remote.mode}-c${concurrency}`] = {
-          ...gw,
-          load: undefined,
-          count: gw.load.count,
-          elapsedMs: gw.load.elapsedMs,
-          latency: gwSummary,
-          ratio,
-        };
+        details[`${remote.mode}-c${concurrency}`] = armDetails(gw, { ratio });
         if (cachesOff) {
-          const callAlone = await pageCallAlone(remote, concurrency, options, job, rw);
+          const callAlone = pageCallAloneRow(concurrency, get('call-alone'), rw);
           rows.push(callAlone.row);
           details[`call-alone-c${concurrency}`] = callAlone.details;
-          const floor = await emptyOperationFloor(remote, concurrency, options, rw, rwSummary.p50);
+          const floor = emptyOperationRow(concurrency, get('empty-operation'), rw);
           rows.push(floor.row);
           details[`empty-operation-c${concurrency}`] = floor.details;
         }
       }
     }
   } finally {
+    for (const client of clients) client.close();
     raw.destroy();
   }
   return {
@@ -211,14 +294,11 @@ export const CALL_ALONE_QUERY = /* GraphQL */ `
  * signed cursor) except executing and serialising its 100 nodes. Its ratio to raw is the best the page could reach
  * with this gateway if those cost nothing. Checked to make exactly one ListSessions call per request.
  */
-async function pageCallAlone(
-  remote: Remote,
+function pageCallAloneRow(
   concurrency: number,
-  options: { durationMs: number; warmupMs: number },
-  job: JobRef,
+  alone: Measured & { summary: LatencySummary },
   raw: Measured,
-): Promise<{ row: Row; details: Record<string, unknown> }> {
-  const alone = await gatewayLoad(remote, concurrency, options, CALL_ALONE_QUERY, { ...job });
+): { row: Row; details: Record<string, unknown> } {
   const callsPerRequest = total(alone.upstreamCalls) / Math.max(1, alone.load.count);
   if ((alone.upstreamCalls.ListSessions ?? 0) !== alone.load.count || callsPerRequest !== 1)
     throw new Error(
@@ -236,7 +316,7 @@ async function pageCallAlone(
       notes:
         'Everything the page costs except executing and serialising its 100 nodes: the best gateway/raw ratio the page could reach with this gateway if those cost nothing.',
     },
-    details: { ...alone, load: undefined, count: alone.load.count, latency: alone.summary, ratio },
+    details: armDetails(alone, { ratio }),
   };
 }
 
@@ -251,15 +331,13 @@ const EMPTY_OPERATION = '{ __typename }';
  * out, so the bound is the raw script's CPU per call / (that + the empty operation's CPU per request): a ceiling
  * that assumes the SDK call costs the gateway what it costs the raw script (measured: it costs more; README).
  */
-async function emptyOperationFloor(
-  remote: Remote,
+function emptyOperationRow(
   concurrency: number,
-  options: { durationMs: number; warmupMs: number },
-  raw: Measured,
-  rawP50: number,
-): Promise<{ row: Row; details: Record<string, unknown> }> {
-  const empty = await gatewayLoad(remote, concurrency, options, EMPTY_OPERATION);
+  empty: Measured & { summary: LatencySummary },
+  raw: Measured & { summary: LatencySummary },
+): { row: Row; details: Record<string, unknown> } {
   const summary = empty.summary;
+  const rawP50 = raw.summary.p50;
   const emptyCpu = empty.cpuMsPerRequest.gateway ?? 0;
   const bound =
     concurrency === 1
@@ -279,7 +357,7 @@ async function emptyOperationFloor(
       notes:
         'The best gateway/raw ratio a page could reach if executing it and writing its JSON cost nothing: what the HTTP server, Express and Apollo Server cost before any resolver runs.',
     },
-    details: { ...empty, load: undefined, count: empty.load.count, latency: summary, bound },
+    details: armDetails(empty, { bound }),
   };
 }
 
