@@ -127,3 +127,14 @@ export function processStats(collectGarbage: boolean): ProcessStats {
   }
   return { cpu: process.cpuUsage(), memory: process.memoryUsage() };
 }
+
+/**
+ * Memory as a leak check should read it: full GC, a second of idleness (V8's memory reducer and the allocator
+ * return freed pages to the OS), full GC again. Read the same way before and after a run, RSS then differs by
+ * what the process keeps, not by when the last collection happened to run.
+ */
+export async function settledProcessStats(): Promise<ProcessStats> {
+  processStats(true);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return processStats(true);
+}

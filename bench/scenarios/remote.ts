@@ -19,6 +19,8 @@ export interface Remote {
 }
 
 const stats = (child: ChildHandle<unknown>, gc = false) => child.call<ProcessStats>('stats', gc);
+/** A gateway's memory after GC and a second of idleness (bench/lib/child.ts settledProcessStats). */
+const settledStats = (child: ChildHandle<unknown>) => child.call<ProcessStats>('settledStats');
 const calls = (remote: Remote) => remote.emulator.call<Record<string, number>>('calls');
 
 export const SESSION_SCALARS =
@@ -468,9 +470,9 @@ export async function memory(
       operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
     });
   try {
-    const fresh = await stats(remote.gateway, true);
+    const fresh = await settledStats(remote.gateway);
     assertClean('memory warm-up', await run(options.warmupRequests, 60_000));
-    const before = await stats(remote.gateway, true);
+    const before = await settledStats(remote.gateway);
     const samples: Array<{ atSeconds: number; rssMb: number }> = [];
     const t0 = performance.now();
     const sampler = setInterval(() => {
@@ -487,7 +489,7 @@ export async function memory(
       operation: async () => failureOf(await graphql.query(POLL_QUERY, { ...job })),
     }).finally(() => clearInterval(sampler));
     assertClean('memory', load);
-    const after = await stats(remote.gateway, true);
+    const after = await settledStats(remote.gateway);
     const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
     const rssGrowth = after.memory.rss - before.memory.rss;
     const heapGrowth = after.memory.heapUsed - before.memory.heapUsed;
@@ -500,7 +502,7 @@ export async function memory(
         {
           scenario: `6. Memory (${remote.mode}): ${load.count.toLocaleString('en-US')} requests at concurrency ${options.concurrency}${complete ? '' : ` (time bound ${options.maxDurationMs / 1000} s hit before ${options.requests.toLocaleString('en-US')})`}`,
           measured: `gateway RSS ${mb(before.memory.rss)} → ${mb(after.memory.rss)} MB (${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB); heap used after GC ${mb(before.memory.heapUsed)} → ${mb(after.memory.heapUsed)} MB (${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)} MB)`,
-          limit: `RSS before (after ${options.warmupRequests.toLocaleString('en-US')} warm-up requests and GC): ${mb(before.memory.rss)} MB`,
+          limit: `RSS before (after ${options.warmupRequests.toLocaleString('en-US')} warm-up requests; each reading after GC and 1 s idle): ${mb(before.memory.rss)} MB`,
           ratio: round(after.memory.rss / before.memory.rss),
           target: '≈ 1.00 (no growth beyond noise: RSS ≤ +5 %, heap after GC ≤ +2 MB)',
           // Noise, as judged here: RSS within 5 % (allocator and JIT pages come and go), heap after GC within 2 MB.
