@@ -8,47 +8,32 @@
  * Settings (environment): CONCURRENCY (32), CACHE_MODE (caches-off | defaults), ROUNDS (6), SLICE_MS (1500).
  */
 import { generateDataset, type JobRef } from '../src/emulator/index.js';
-import { type ChildHandle, type ProcessStats, startChild } from './lib/child.js';
-import { closedLoop, failureOf, GraphQLClient } from './lib/load.js';
-import { benchDeadlineClient } from './lib/stack.js';
-import { cpuMs } from './lib/stats.js';
-import { OVERHEAD_QUERY, rawPageCall } from './scenarios/remote.js';
+import { type ChildHandle, startChild } from './lib/child.js';
+import { failureOf, GraphQLClient } from './lib/load.js';
+import { benchDeadlineClient, type CacheMode } from './lib/stack.js';
+import {
+  type Arm,
+  measureInterleaved,
+  OVERHEAD_QUERY,
+  type Remote,
+  rawPageCall,
+} from './scenarios/remote.js';
 
 const checkouts = process.argv.slice(2);
 if (checkouts.length === 0) throw new Error('usage: npm run bench:compare -- <checkout> [<checkout> …]');
 const concurrency = Number(process.env.CONCURRENCY ?? 32);
-const mode = process.env.CACHE_MODE ?? 'caches-off';
+const mode = (process.env.CACHE_MODE ?? 'caches-off') as CacheMode;
+if (mode !== 'caches-off' && mode !== 'defaults') throw new Error('CACHE_MODE: caches-off or defaults');
 const rounds = Number(process.env.ROUNDS ?? 6);
 const sliceMs = Number(process.env.SLICE_MS ?? 1500);
 
-interface Arm {
-  name: string;
-  /** Runs the closed loop for `ms`; resolves with the number of requests completed. */
-  run(ms: number): Promise<number>;
-  /** CPU time (ms) of the process that serves this arm. */
-  cpu(): Promise<number>;
-  totals: { cpuMs: number; requests: number; wallMs: number };
-}
-
 const emulator = await startChild<{ endpoint: string }>('emulator.ts', ['{}']);
 const gateways: ChildHandle<{ url: string }>[] = [];
+const clients: GraphQLClient[] = [];
 const raw = benchDeadlineClient(emulator.ready.endpoint);
 try {
   const job = generateDataset().edgeJobs.get(250) as JobRef;
-  const loop = (operation: () => Promise<string | undefined>) => async (ms: number) => {
-    const load = await closedLoop({ concurrency, durationMs: ms, operation });
-    if (load.failures > 0) throw new Error(`${load.failures} failed: ${load.firstFailure}`);
-    return load.count;
-  };
-  const ownCpu = async () => cpuMs({ user: 0, system: 0 }, process.cpuUsage());
-  const arms: Arm[] = [
-    {
-      name: 'raw SDK script',
-      run: loop(() => rawPageCall(raw, job)),
-      cpu: ownCpu,
-      totals: { cpuMs: 0, requests: 0, wallMs: 0 },
-    },
-  ];
+  const arms: Arm[] = [];
   for (const checkout of checkouts) {
     const gateway = await startChild<{ url: string }>(
       'gateway.ts',
@@ -57,38 +42,41 @@ try {
     );
     gateways.push(gateway);
     const client = new GraphQLClient(gateway.ready.url, concurrency);
+    clients.push(client);
+    const remote: Remote = { emulator, gateway, mode };
     arms.push({
-      name: checkout,
-      run: loop(async () => failureOf(await client.query(OVERHEAD_QUERY, { ...job }))),
-      cpu: async () => {
-        const stats = await gateway.call<ProcessStats>('stats', false);
-        return cpuMs({ user: 0, system: 0 }, stats.cpu);
-      },
-      totals: { cpuMs: 0, requests: 0, wallMs: 0 },
+      key: checkout,
+      remote,
+      withGateway: true,
+      operation: async () => failureOf(await client.query(OVERHEAD_QUERY, { ...job })),
     });
   }
-  for (const arm of arms) await arm.run(2000); // warm-up: JIT, sockets
-  for (let round = 0; round < rounds; round++) {
-    for (const arm of arms) {
-      const cpu0 = await arm.cpu();
-      const started = performance.now();
-      arm.totals.requests += await arm.run(sliceMs);
-      arm.totals.wallMs += performance.now() - started;
-      arm.totals.cpuMs += (await arm.cpu()) - cpu0;
-    }
-  }
-  const perSecond = (arm: Arm) => (arm.totals.requests / arm.totals.wallMs) * 1000;
-  const rawRate = perSecond(arms[0] as Arm);
+  const rawRemote = (arms[0] as Arm).remote;
+  arms.unshift({
+    key: 'raw SDK script',
+    remote: rawRemote,
+    withGateway: false,
+    operation: () => rawPageCall(raw, job),
+  });
+  const measured = await measureInterleaved(arms, concurrency, {
+    durationMs: rounds * sliceMs,
+    warmupMs: 2000,
+    slices: rounds,
+  });
+  const rawRate = measured.get('raw SDK script')?.throughput ?? Number.NaN;
   console.log(
     `Scenario 3 request, ${mode}, concurrency ${concurrency}, ${rounds} rounds of ${sliceMs} ms each:`,
   );
   for (const arm of arms) {
-    const rate = perSecond(arm);
+    const figures = measured.get(arm.key);
+    if (!figures) continue;
+    const cpu = arm.withGateway ? figures.cpuMsPerRequest.gateway : figures.cpuMsPerRequest.driver;
     console.log(
-      `  ${arm.name}: ${rate.toFixed(0)} req/s, ${(arm.totals.cpuMs / arm.totals.requests).toFixed(2)} ms CPU/req, ratio to raw ${(rate / rawRate).toFixed(2)}`,
+      `  ${arm.key}: ${figures.throughput.toFixed(0)} req/s, ${cpu?.toFixed(2)} ms CPU/req, ratio to raw ${(figures.throughput / rawRate).toFixed(2)}`,
     );
   }
 } finally {
+  for (const client of clients) client.close();
   raw.destroy();
   for (const gateway of gateways) await gateway.stop();
   await emulator.stop();

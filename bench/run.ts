@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generateDataset, type JobRef, startEmulator } from '../src/emulator/index.js';
-import { startChild } from './lib/child.js';
+import { type ProcessStats, startChild } from './lib/child.js';
 import { latencySvg, markdownTable } from './lib/report.js';
 import type { ScenarioResult } from './lib/result.js';
 import { type CacheMode, startGateway, startInProcessStack } from './lib/stack.js';
@@ -69,6 +69,10 @@ async function main(): Promise<void> {
           gateway.url,
           {
             endpoint: emulator.ready.endpoint,
+            cpuMs: async () => {
+              const { cpu } = await emulator.call<ProcessStats>('stats', false);
+              return (cpu.user + cpu.system) / 1000;
+            },
             setLatency: (ms) => emulator.call('setLatency', ms),
             resetMaxInFlight: () => emulator.call('resetMaxInFlight'),
             maxInFlight: () => emulator.call<number>('maxInFlight'),

@@ -43,7 +43,7 @@ export async function rawPageCall(raw: DeadlineClient, job: JobRef): Promise<str
   return output.sessions?.length === 100 ? undefined : 'short page';
 }
 
-interface Measured {
+export interface Measured {
   load: LoadResult;
   throughput: number;
   upstreamCalls: Record<string, number>;
@@ -140,7 +140,7 @@ function assertClean(name: string, load: LoadResult): void {
 }
 
 /** One thing scenario 3 puts load on: the raw script, or an operation through one gateway. */
-interface Arm {
+export interface Arm {
   /** Its key in the details (`raw-c1`, `caches-off-c32`, …). */
   key: string;
   /** The processes whose CPU is read: the emulator always, the gateway when `withGateway`. */
@@ -153,9 +153,11 @@ interface Arm {
  * Loads every arm in turn, in short slices, round after round (each round starting one arm later), so that every
  * arm sees the same machine: on this shared machine the speed drifts by ±30 % within minutes, and a raw figure
  * measured in a slow minute made the ratio of a gateway measured in a fast one look better than it was (and the
- * other way round). A warm-up per arm first (JIT, keep-alive sockets; with defaults, the cache).
+ * other way round). A warm-up per arm first (JIT, keep-alive sockets; with defaults, the cache), and a short
+ * unmeasured loop before every slice: an arm waits up to 2 × (arms − 1) slices between two of its own, longer than
+ * the emulator's 5 s keep-alive, and its first requests would otherwise pay for new connections.
  */
-async function measureInterleaved(
+export async function measureInterleaved(
   arms: Arm[],
   concurrency: number,
   options: { durationMs: number; warmupMs: number; slices: number },
@@ -168,6 +170,7 @@ async function measureInterleaved(
   for (let slice = 0; slice < options.slices; slice++) {
     for (let i = 0; i < arms.length; i++) {
       const arm = arms[(i + slice) % arms.length] as Arm;
+      await loop(arm, Math.min(100, sliceMs / 10))();
       const measured = await measureTotals(arm.remote, loop(arm, sliceMs), arm.withGateway);
       totals.set(arm.key, addTotals(totals.get(arm.key), measured));
     }
@@ -197,6 +200,7 @@ export async function gatewayOverhead(
   options: { durationMs: number; warmupMs: number; slices?: number },
 ): Promise<ScenarioResult> {
   const started = performance.now();
+  const slices = options.slices ?? 5;
   const cachesOffRemote = gateways.find((remote) => remote.mode === 'caches-off');
   if (!cachesOffRemote) throw new Error('scenario 3 needs a caches-off gateway');
   const raw = benchDeadlineClient(cachesOffRemote.emulator.ready.endpoint);
@@ -223,13 +227,17 @@ export async function gatewayOverhead(
         through(cachesOffRemote, 'call-alone', CALL_ALONE_QUERY, { ...job }),
         through(cachesOffRemote, 'empty-operation', EMPTY_OPERATION),
       ];
-      const measured = await measureInterleaved(arms, concurrency, { slices: 5, ...options });
+      const measured = await measureInterleaved(arms, concurrency, { ...options, slices });
       const get = (key: string) => {
         const m = measured.get(`${key}-c${concurrency}`);
         if (!m) throw new Error(`scenario 3: no figures for ${key}`);
         return m;
       };
       const rw = get('raw');
+      if ((rw.upstreamCalls.ListSessions ?? 0) !== rw.load.count || total(rw.upstreamCalls) !== rw.load.count)
+        throw new Error(
+          `the raw script should make one ListSessions per call (no retries), made ${JSON.stringify(rw.upstreamCalls)} for ${rw.load.count}`,
+        );
       const rwSummary = rw.summary;
       latencies.push({ label: `3. raw ListSessions, c=${concurrency}`, summary: rwSummary });
       details[`raw-c${concurrency}`] = armDetails(rw);
@@ -250,7 +258,7 @@ export async function gatewayOverhead(
           ratio: round(ratio),
           target: cachesOff ? '≥ 0.6' : '— (reported)',
           meetsTarget: cachesOff ? round(ratio) >= 0.6 : null,
-          notes: `Measured interleaved with the raw script and the bounds below (${options.slices ?? 5} slices each). Gateway/raw CPU per request: ${round((gw.cpuMsPerRequest.gateway ?? 0) / rw.cpuMsPerRequest.driver)}×. Emulator CPU: ${gw.cpuMsPerRequest.emulator} ms/req (gateway) vs ${rw.cpuMsPerRequest.emulator} ms/call (raw). Upstream calls per request: ${round(gwCalls, 3)} (${
+          notes: `Measured interleaved with the raw script and the bounds below (${slices} slices each). Gateway/raw CPU per request: ${round((gw.cpuMsPerRequest.gateway ?? 0) / rw.cpuMsPerRequest.driver)}×. Emulator CPU: ${gw.cpuMsPerRequest.emulator} ms/req (gateway) vs ${rw.cpuMsPerRequest.emulator} ms/call (raw). Upstream calls per request: ${round(gwCalls, 3)} (${
             Object.entries(gw.upstreamCalls)
               .map(([op, n]) => `${op} ${n}`)
               .join(', ') || 'none'

@@ -165,17 +165,18 @@ async function handle(
   deps.calls.record(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
   const body = await readBody(request);
 
+  // Injected latency is the call's response time, as a client of Deadline sees it: the answer (an error too) is
+  // computed and serialised on arrival, then sent once `latency` ms have passed since the request arrived, or as
+  // soon as it is ready when computing it took longer. Deadline serves concurrent requests in parallel; sleeping
+  // first would queue this single-threaded emulator's work for a wide round (51 calls at once, bench scenario 2)
+  // behind the same wait, one request after another. State changes and injected faults take effect on arrival, as
+  // a request AWS accepted before its client gave up would.
   const authFailure = authorizationFailure(request);
-  if (authFailure) throw authFailure;
-  const injected = deps.faults.failureFor(
-    route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION,
-  );
-  // Injected latency is the call's response time, as a client of Deadline sees it: the answer is computed and
-  // serialised on arrival, then sent once `latency` ms have passed since the request arrived. Deadline serves
-  // concurrent requests in parallel; sleeping first would queue this single-threaded emulator's work for a wide
-  // round (51 calls at once, bench scenario 2) behind the same wait, one request after another. State changes and
-  // injected faults take effect on arrival, as a request AWS accepted before its client gave up would.
-  const ready = injected ? errorAnswer(injected) : answerFor(route, url, method, body, deps);
+  const injected = authFailure
+    ? undefined
+    : deps.faults.failureFor(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
+  const failure = authFailure ?? injected;
+  const ready = failure ? errorAnswer(failure) : answerFor(route, url, method, body, deps);
   const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
   if (remaining > 0) await sleep(remaining);
   send(response, requestId, ready);

@@ -106,18 +106,21 @@ describe('latency', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
 
-  it('an answer computed on arrival still waits out the latency: errors and unknown paths too', async () => {
+  it('an answer computed on arrival still waits out the latency: errors, unknown paths and auth failures too', async () => {
     // The emulator computes an answer when the request arrives and sends it once the latency has passed (server.ts):
-    // a validation error or an unknown route must not skip the wait.
+    // no kind of error may skip the wait.
     fixture.emulator.setLatency(120);
-    for (const path of ['/2023-10-12/farms?maxResults=0', '/2023-10-12/no-such-thing']) {
+    const cases = [
+      { path: '/2023-10-12/farms?maxResults=0', status: 400, reason: 'FIELD_VALIDATION_FAILED' },
+      { path: '/2023-10-12/no-such-thing', status: 400, reason: 'UNKNOWN_OPERATION' },
+      { path: '/2023-10-12/farms', authorization: null, status: 403 },
+    ];
+    for (const { path, authorization, status, reason } of cases) {
       const started = performance.now();
-      const response = await rawRequest(fixture.emulator.endpoint, path);
+      const response = await rawRequest(fixture.emulator.endpoint, path, { authorization });
       expect(performance.now() - started, path).toBeGreaterThanOrEqual(110);
-      expect(response.status, path).toBe(400);
-      expect(response.json.reason, path).toBe(
-        path.includes('maxResults') ? 'FIELD_VALIDATION_FAILED' : 'UNKNOWN_OPERATION',
-      );
+      expect(response.status, path).toBe(status);
+      if (reason) expect(response.json.reason, path).toBe(reason);
     }
   });
 });
