@@ -94,8 +94,10 @@ export interface GatewayConfig {
   drainMs: number;
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
-  /** METRICS: Prometheus metrics at /metrics (default on, off with NODE_ENV=production). */
+  /** METRICS: Prometheus metrics at /metrics (default on, off with NODE_ENV=production; on with METRICS_TOKEN). */
   metrics: boolean;
+  /** METRICS_TOKEN: the bearer token a scrape of /metrics must carry; unset: /metrics is open when on. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +232,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     problems.push(`${name} must be "on" or "off", got "${raw}".`);
     return fallback;
   };
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    problems.push(
+      'METRICS_TOKEN must be 16 to 512 printable characters without spaces (Prometheus sends it as a bearer token).',
+    );
+  }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     problems.push(
@@ -302,9 +310,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // At least 2 s: Node's own HTTP client stops reusing a connection 1 s before the announced `Keep-Alive: timeout`
     // (whole seconds). At most 10 min: past that an idle connection is a leak, not a pool.
     keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 600_000),
-    // Off in production unless asked for: /metrics is on the public port, outside the JWT and router secret.
-    metrics: onOff('METRICS', !production),
+    // Off in production unless asked for: /metrics is on the public port, outside the JWT and router secret. A
+    // token protects it, so setting one turns it on (METRICS=off with a token is a contradiction, refused below).
+    metrics: onOff('METRICS', !production || metricsToken !== undefined),
+    metricsToken,
   };
+  if (metricsToken !== undefined && env.METRICS === 'off') {
+    problems.push('METRICS_TOKEN is set but METRICS=off: unset one of them.');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     metrics: config.metrics,
+    ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }),
     logger,
     limits: config.limits,
     landingPage: config.landingPage,

@@ -1,5 +1,5 @@
 import './execution/graphqlProductionMode.js';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -68,6 +68,8 @@ export interface GatewayOptions {
   keepAliveTimeoutMs?: number;
   /** Prometheus metrics at `GET /metrics` (default: on, off in production; src/observability/metrics.ts). */
   metrics?: boolean;
+  /** When set, a scrape of `/metrics` must carry `Authorization: Bearer <metricsToken>`; others get 401. */
+  metricsToken?: string;
   /** Structured logger for operations and unexpected errors (default: silent). */
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
@@ -232,7 +234,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  if (metrics) app.get('/metrics', metrics.handler());
+  if (metrics) {
+    app.get(
+      '/metrics',
+      ...(options.metricsToken ? [requireBearerToken(options.metricsToken, logger)] : []),
+      metrics.handler(),
+    );
+  }
   // The playground's assets (the page itself is the landing-page plugin's answer to `GET /graphql`).
   if (landingPage === 'graphiql') app.use(PLAYGROUND_ASSETS_PATH, playgroundAssets());
   // The frontend demo page (/demo): plain HTML + one ES module, a starting point to copy.
@@ -296,13 +304,41 @@ function requireRouterSecret(
   onRefused: (refusal: Refusal) => void,
 ): RequestHandler {
   const name = header ?? 'router-authorization';
-  const expected = Buffer.from(secret);
+  const matches = secretMatcher(secret);
   return (req, res, next) => {
-    const given = Buffer.from(req.get(name) ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (matches(req.get(name))) return next();
     const message = `This subgraph only answers its router: send the shared secret in the \`${name}\` header.`;
     onRefused({ status: 401, code: 'UNAUTHENTICATED', reason: message });
     res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+  };
+}
+
+/**
+ * Compares what a request carries with a shared secret in constant time, whatever either's length: both sides are
+ * hashed first, so neither the content nor the length of the secret leaks through timing.
+ */
+function secretMatcher(secret: string): (given: string | undefined) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (given) =>
+    given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+}
+
+/**
+ * Guards `/metrics` with a bearer token (METRICS_TOKEN; Prometheus: `authorization: { credentials: … }` in the
+ * scrape config). A refusal is a plain-text 401 with `WWW-Authenticate: Bearer`, logged once without what was sent.
+ */
+function requireBearerToken(token: string, logger: Logger): RequestHandler {
+  const matches = secretMatcher(token);
+  return (req, res, next) => {
+    const header = req.get('authorization');
+    const given = header?.match(/^Bearer +(\S+) *$/i)?.[1];
+    if (matches(given)) return next();
+    const reason =
+      header === undefined
+        ? 'Send the metrics token as `Authorization: Bearer <token>`.'
+        : 'The metrics token is not the one configured (METRICS_TOKEN).';
+    logger.warn({ status: 401, path: '/metrics', reason }, 'metrics scrape refused');
+    res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send(`${reason}\n`);
   };
 }
 

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryPageCache } from '../../src/cache/pageCache.js';
 import type { JobRef } from '../../src/emulator/index.js';
@@ -135,6 +136,48 @@ describe('GET /metrics', () => {
       expect(text).toContain('metrics could not be collected');
     } finally {
       await failing.close();
+    }
+  });
+
+  it('with a token (METRICS_TOKEN): only a scrape that carries it as a bearer token is answered', async () => {
+    const token = 'scrape-token-0123456789abcdef';
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const guarded = await startTestStack({
+      gateway: { production: true, metrics: true, metricsToken: token, logger },
+    });
+    try {
+      const scrapeWith = (authorization?: string) =>
+        fetch(`${guarded.url}/metrics`, authorization === undefined ? {} : { headers: { authorization } });
+      for (const authorization of [
+        undefined,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(0, -1)}`,
+        `Basic ${token}`,
+        token,
+      ]) {
+        const refused = await scrapeWith(authorization);
+        expect(refused.status, String(authorization)).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+        const body = await refused.text();
+        expect(body).toMatch(authorization === undefined ? /Authorization: Bearer <token>/ : /METRICS_TOKEN/);
+        expect(body).not.toContain('deadline_graphql_');
+      }
+      for (const authorization of [`Bearer ${token}`, `bearer ${token}`]) {
+        const answered = await scrapeWith(authorization);
+        expect(answered.status).toBe(200);
+        expect(await answered.text()).toMatch(/^# TYPE deadline_graphql_operations_total counter$/m);
+      }
+      // /graphql does not ask for the metrics token.
+      expect((await guarded.query('{ __typename }')).data).toEqual({ __typename: 'Query' });
+      const refusals = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((record) => record.msg === 'metrics scrape refused');
+      expect(refusals).toHaveLength(5);
+      expect(refusals.every((record) => record.status === 401 && record.path === '/metrics')).toBe(true);
+      expect(lines.join('\n')).not.toContain(token.slice(0, 16));
+    } finally {
+      await guarded.close();
     }
   });
 

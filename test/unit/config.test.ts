@@ -30,6 +30,22 @@ describe('loadConfig', () => {
     expect(problemsOf({ METRICS: 'maybe' })).toEqual([expect.stringContaining('METRICS')]);
   });
 
+  it('METRICS_TOKEN: 16 to 512 printable characters; turns metrics on, in production too; not with METRICS=off', () => {
+    const token = 'x'.repeat(16);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: token })).toMatchObject({
+      metrics: true,
+      metricsToken: token,
+    });
+    expect(loadConfig({ METRICS: 'on', METRICS_TOKEN: token }).metrics).toBe(true);
+    for (const bad of ['short', 'has a space 0123456789', 'y'.repeat(513)]) {
+      expect(problemsOf({ METRICS_TOKEN: bad }), bad).toEqual([expect.stringContaining('METRICS_TOKEN')]);
+    }
+    expect(problemsOf({ METRICS: 'off', METRICS_TOKEN: token })).toEqual([
+      expect.stringContaining('METRICS_TOKEN is set but METRICS=off'),
+    ]);
+  });
+
   it('HTTP_KEEP_ALIVE_TIMEOUT_MS: 2 s to 10 min', () => {
     expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '300000' }).keepAliveTimeoutMs).toBe(300_000);
     for (const bad of ['1000', '700000', 'soon']) {
