@@ -21,6 +21,7 @@ let dataset: Dataset;
 let probe: Redis;
 const replicas: GatewayProcess[] = [];
 let env: Record<string, string>;
+const METRICS_TOKEN = 'e2e-scrape-token-0123456789';
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -33,6 +34,7 @@ beforeAll(async () => {
     CACHE_TTL_JOB_MS: '60000',
     LOG_LEVEL: 'warn',
     AWS_REGION: 'us-west-2',
+    METRICS_TOKEN,
   };
   // At once, as replicas start: both race to store the shared cursor key (SET NX), and both read the winner.
   const started = await Promise.allSettled([startGatewayProcess(env), startGatewayProcess(env)]);
@@ -119,10 +121,12 @@ async function readyCacheConnections(): Promise<number> {
 
 describe('two gateway replicas sharing one Redis', () => {
   it('the second replica serves a page the first fetched, with zero Deadline calls and the same data', async () => {
-    const before = (await scrapeMetrics(replica(1).url)).text;
+    const before = (await scrapeMetrics(replica(1).url, METRICS_TOKEN)).text;
     await expectSharedPage(replica(0), replica(1), jobWith(250), 20);
-    // Its /metrics (as `npm start` wires them) say so: page cache hits, answered from Redis, and no ListSessions.
-    const after = (await scrapeMetrics(replica(1).url)).text;
+    // Its /metrics (as `npm start` wires them, behind METRICS_TOKEN) say so: page cache hits, answered from Redis,
+    // and no ListSessions.
+    const after = (await scrapeMetrics(replica(1).url, METRICS_TOKEN)).text;
+    expect((await scrapeMetrics(replica(1).url)).status).toBe(401);
     const delta = (name: string, labels?: Record<string, string>) =>
       metricValue(after, name, labels) - metricValue(before, name, labels);
     expect(delta('deadline_graphql_upstream_cache_hits_total')).toBeGreaterThan(0);

@@ -2,8 +2,13 @@
 
 export async function scrapeMetrics(
   url: string,
+  /** The gateway's METRICS_TOKEN, sent as a bearer token. */
+  token?: string,
 ): Promise<{ status: number; type: string | null; text: string }> {
-  const response = await fetch(`${url}/metrics`);
+  const response = await fetch(
+    `${url}/metrics`,
+    token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+  );
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 
