@@ -336,7 +336,7 @@ function requireBearerToken(token: string, logger: Logger): RequestHandler {
     const reason =
       header === undefined
         ? 'Send the metrics token as `Authorization: Bearer <token>`.'
-        : 'The metrics token is not the one configured (METRICS_TOKEN).';
+        : 'The Authorization header does not carry the configured metrics token (METRICS_TOKEN) as `Bearer <token>`.';
     logger.warn({ status: 401, path: '/metrics', reason }, 'metrics scrape refused');
     res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send(`${reason}\n`);
   };
