@@ -14,6 +14,7 @@ import { type ProcessStats, startChild } from './lib/child.js';
 import { latencySvg, markdownTable } from './lib/report.js';
 import type { ScenarioResult } from './lib/result.js';
 import { type CacheMode, startGateway, startInProcessStack } from './lib/stack.js';
+import { cpuMs } from './lib/stats.js';
 import { gatewayOverhead, hotSpotFanIn, memory, type Remote } from './scenarios/remote.js';
 import { criticalPath, upstreamEfficiency } from './scenarios/upstream.js';
 import { paginationWalk } from './scenarios/walk.js';
@@ -69,10 +70,8 @@ async function main(): Promise<void> {
           gateway.url,
           {
             endpoint: emulator.ready.endpoint,
-            cpuMs: async () => {
-              const { cpu } = await emulator.call<ProcessStats>('stats', false);
-              return (cpu.user + cpu.system) / 1000;
-            },
+            cpuMs: async () =>
+              cpuMs({ user: 0, system: 0 }, (await emulator.call<ProcessStats>('stats', false)).cpu),
             setLatency: (ms) => emulator.call('setLatency', ms),
             resetMaxInFlight: () => emulator.call('resetMaxInFlight'),
             maxInFlight: () => emulator.call<number>('maxInFlight'),

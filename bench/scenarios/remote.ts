@@ -43,18 +43,25 @@ export async function rawPageCall(raw: DeadlineClient, job: JobRef): Promise<str
   return output.sessions?.length === 100 ? undefined : 'short page';
 }
 
+/** CPU time (ms) per process: the gateway (when one served the load), this process (driver), the emulator. */
+interface ProcessCpu {
+  gateway?: number;
+  driver: number;
+  emulator: number;
+}
+
 export interface Measured {
   load: LoadResult;
   throughput: number;
   upstreamCalls: Record<string, number>;
-  cpuMsPerRequest: { gateway?: number; driver: number; emulator: number };
+  cpuMsPerRequest: ProcessCpu;
 }
 
 /** CPU time (ms) each process spent, and the emulator's calls, around one or more closed loops. */
 interface Totals {
   load: LoadResult;
   upstreamCalls: Record<string, number>;
-  cpuMs: { gateway?: number; driver: number; emulator: number };
+  cpuMs: ProcessCpu;
 }
 
 /** Runs a closed loop and reads CPU deltas of all three processes and the emulator's call counter around it. */

@@ -171,11 +171,10 @@ async function handle(
   // first would queue this single-threaded emulator's work for a wide round (51 calls at once, bench scenario 2)
   // behind the same wait, one request after another. State changes and injected faults take effect on arrival, as
   // a request AWS accepted before its client gave up would.
-  const authFailure = authorizationFailure(request);
-  const injected = authFailure
-    ? undefined
-    : deps.faults.failureFor(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
-  const failure = authFailure ?? injected;
+  // An unauthenticated request never reaches the fault injector (`??` does not evaluate its right side).
+  const failure =
+    authorizationFailure(request) ??
+    deps.faults.failureFor(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
   const ready = failure ? errorAnswer(failure) : answerFor(route, url, method, body, deps);
   const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
   if (remaining > 0) await sleep(remaining);
