@@ -1,13 +1,12 @@
 /**
- * The emulator against the API model itself. Every constraint checked here is read from service-2.json (the
- * shared copy of botocore's Deadline model), never from the emulator's own constants: the operation table's
- * methods and URIs, each URI label's pattern, each query member's range, length, pattern or enum, the BatchGet*
- * list bounds and item members, and each error's HTTP status and required members. Values are made by mutating a
- * valid one; the model decides whether each should pass, and the emulator must agree. Raw HTTP over loopback,
- * so the exact wire value is what is tested.
+ * The emulator against the API model itself. Every constraint checked here is read from the model fixture
+ * (model/deadline-2023-10-12.json: botocore's Deadline model cut to the served operations, see model/README.md),
+ * never from the emulator's own constants: the operation table's methods and URIs, each URI label's pattern, each
+ * query member's range, length, pattern or enum, the BatchGet* list bounds and item members, and each error's
+ * HTTP status and required members. Values are made by mutating a valid one; the model decides whether each
+ * should pass, and the emulator must agree. Raw HTTP over loopback, so the exact wire value is what is tested.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectableError } from '../../src/emulator/index.js';
 import { OPERATIONS } from '../../src/emulator/routes.js';
@@ -45,33 +44,24 @@ interface Model {
   shapes: Record<string, ModelShape>;
 }
 
-/**
- * The project's reference copy of the model: DEADLINE_MODEL_PATH when set, else shared/ beside the repository
- * (where the project's machines and CI lay it), else /work/shared. It is AWS's model, not ours, so it is not
- * committed here (README "The embedded emulator").
- */
-function loadModel(): Model {
-  const candidates = [
-    ...(process.env.DEADLINE_MODEL_PATH ? [process.env.DEADLINE_MODEL_PATH] : []),
-    fileURLToPath(new URL('../../../shared/deadline-model/service-2.json', import.meta.url)),
-    '/work/shared/deadline-model/service-2.json',
-  ];
-  const path = candidates.find((candidate) => existsSync(candidate));
-  if (path === undefined) throw new Error(`service-2.json not found; looked in ${candidates.join(', ')}`);
-  return JSON.parse(readFileSync(path, 'utf8')) as Model;
-}
+/** The committed fixture (`npm run model:fixture` writes it); modelFixture.test.ts checks it covers OPERATIONS. */
+const model = JSON.parse(
+  readFileSync(new URL('./model/deadline-2023-10-12.json', import.meta.url), 'utf8'),
+) as Model;
 
-const model = loadModel();
+/** What a lookup miss means: the fixture predates the operation, or the emulator names something AWS does not. */
+const REGENERATE =
+  'run `npm run model:fixture -- <path to botocore service-2.json>` (test/emulator/model/README.md)';
 
 function shape(name: string): ModelShape {
   const found = model.shapes[name];
-  if (!found) throw new Error(`shape ${name} is not in the model`);
+  if (!found) throw new Error(`shape ${name} is not in the model fixture; ${REGENERATE}`);
   return found;
 }
 
 function operation(name: string): ModelOperation {
   const found = model.operations[name];
-  if (!found) throw new Error(`operation ${name} is not in the model`);
+  if (!found) throw new Error(`operation ${name} is not in the model fixture; ${REGENERATE}`);
   return found;
 }
 
@@ -81,7 +71,7 @@ function inputMembers(operationName: string): [string, ModelMember][] {
 
 /**
  * Whether the model accepts `value` (as sent on the wire) for a member of shape `shapeName`. Smithy patterns are
- * not anchored, but the service is taken to match them whole (deadline-api.md §4), as the emulator does.
+ * not anchored, but the service is taken to match them whole (the project's protocol notes on ID patterns), as the emulator does.
  */
 function modelAccepts(shapeName: string, value: string): boolean {
   const { type, min, max, pattern, enum: values } = shape(shapeName);
