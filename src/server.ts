@@ -23,6 +23,7 @@ import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
 import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { graphqlMiddleware } from './http/graphqlMiddleware.js';
+import { rootPage } from './http/rootPage.js';
 import { type Logger, silentLogger } from './logging.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { CursorCodec } from './pagination/cursor.js';
@@ -230,6 +231,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     ),
   );
+  app.get('/', rootPage({ production, landingPage, demo: true, metrics: metrics !== undefined }));
   // Liveness: the process serves HTTP.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

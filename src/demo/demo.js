@@ -129,7 +129,7 @@ async function showFarmJobs() {
       const button = element('button', undefined, {
         type: 'button',
         'data-job-id': job.jobId,
-        'aria-pressed': 'false',
+        'aria-controls': 'sessions-section',
       });
       button.append(
         element('span', job.name),
@@ -139,11 +139,11 @@ async function showFarmJobs() {
         }),
       );
       button.addEventListener('click', () => {
-        for (const other of queues.querySelectorAll('button[aria-pressed="true"]')) {
-          other.setAttribute('aria-pressed', 'false');
-        }
-        button.setAttribute('aria-pressed', 'true');
+        // Mark the job whose sessions are shown (aria-current: screen readers say "current"; CSS highlights it).
+        queues.querySelector('button[aria-current="true"]')?.removeAttribute('aria-current');
+        button.setAttribute('aria-current', 'true');
         openJob({ farmId: farm.farmId, queueId: queue.queueId, jobId: job.jobId, name: job.name });
+        revealSessions();
       });
       const item = element('li');
       item.append(button);
@@ -175,10 +175,34 @@ let current = null;
 function openJob(job) {
   // A new object per job: a late answer for a job the user has left is recognised and dropped.
   current = { job, endCursor: null, hasNextPage: true, shown: new Set(), loading: false };
-  $('sessions-section').hidden = false;
-  $('job-name').textContent = job.name;
+  $('sessions-section').dataset.jobId = job.jobId;
+  $('sessions-heading').textContent = `Sessions of ${job.name}`;
   $('sessions').replaceChildren();
+  $('sessions-table').hidden = true; // until the first page is in: no empty table under "Loading…"
+  $('load-more').hidden = true;
+  $('back-to-jobs').hidden = false;
+  $('sessions-section').scrollTop = 0; // the panel scrolls on its own on wide screens
   loadMoreSessions();
+}
+
+/**
+ * Brings the sessions panel into view if it is not: on a narrow screen it sits below the whole jobs list. On a wide
+ * one it is beside the list and sticky, already in view, so nothing moves.
+ */
+function revealSessions() {
+  const panel = $('sessions-section');
+  const { top } = panel.getBoundingClientRect();
+  if (top >= 0 && top < window.innerHeight / 2) return;
+  const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  panel.scrollIntoView({ block: 'start', behavior: reducedMotion ? 'auto' : 'smooth' });
+}
+
+/** "Back to the jobs" (narrow screens): scroll back to the job that was picked, and give it the focus. */
+function backToJobs() {
+  const picked = document.querySelector('#queues button[aria-current="true"]');
+  if (!picked) return;
+  picked.scrollIntoView({ block: 'center' });
+  picked.focus({ preventScroll: true });
 }
 
 async function loadMoreSessions() {
@@ -187,7 +211,8 @@ async function loadMoreSessions() {
   state.loading = true;
   const button = $('load-more');
   button.disabled = true; // one request at a time: a double click must not load the same page twice
-  setSessionsStatus('Loading…');
+  setLoading(true);
+  setSessionsStatus(state.shown.size === 0 ? `Loading the sessions of ${state.job.name}…` : 'Loading more…');
   try {
     const data = await graphql(JOB_SESSIONS, {
       farmId: state.job.farmId,
@@ -200,12 +225,15 @@ async function loadMoreSessions() {
     if (!data.job) throw new GraphQLRequestError('The job no longer exists.', 'NOT_FOUND');
     const { edges, pageInfo } = data.job.sessions;
     appendSessions(state, edges);
+    $('sessions-table').hidden = state.shown.size === 0;
     state.endCursor = pageInfo.endCursor;
     state.hasNextPage = pageInfo.hasNextPage;
     setSessionsStatus(
       state.hasNextPage
         ? `Showing ${state.shown.size} sessions.`
-        : `All ${state.shown.size} sessions loaded.`,
+        : state.shown.size === 0
+          ? 'This job has no sessions yet.'
+          : `All ${state.shown.size} sessions loaded.`,
     );
   } catch (error) {
     if (state !== current) return;
@@ -220,6 +248,7 @@ async function loadMoreSessions() {
   } finally {
     if (state === current) {
       state.loading = false;
+      setLoading(false);
       // Hide "Load more" once the last page is in; keep it (enabled) to retry after an error.
       button.hidden = !state.hasNextPage;
       button.disabled = false;
@@ -235,7 +264,7 @@ function appendSessions(state, edges) {
     const row = element('tr', undefined, { 'data-session-id': session.sessionId });
     row.append(
       element('td', String(state.shown.size)),
-      element('td', session.sessionId),
+      element('td', session.sessionId, { title: session.sessionId }),
       element('td', session.lifecycleStatus),
       element('td', session.worker?.hostName ?? '—'),
       element('td', formatTime(session.startedAt)),
@@ -245,20 +274,27 @@ function appendSessions(state, edges) {
   }
 }
 
+/** The visible loading state: `aria-busy` on the panel (demo.css: a spinner and dimmed rows), and the button says so. */
+function setLoading(loading) {
+  $('sessions-section').setAttribute('aria-busy', String(loading));
+  $('load-more').textContent = loading ? 'Loading…' : 'Load more';
+}
+
 function setSessionsStatus(text, isError = false) {
   const status = $('sessions-status');
   status.textContent = text;
   status.classList.toggle('error', isError);
 }
 
-/** DateTime fields are ISO-8601 UTC strings; show them in the viewer's time zone. */
+/** DateTime fields are ISO-8601 UTC strings; show them in the viewer's time zone and locale. */
 function formatTime(value) {
-  return value ? new Date(value).toLocaleString() : '—';
+  return value ? new Date(value).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '—';
 }
 
 // ---- Start -------------------------------------------------------------------------------------------------------
 
 $('load-more').addEventListener('click', loadMoreSessions);
+$('back-to-jobs').addEventListener('click', backToJobs);
 showFarmJobs().catch((error) => {
   const status = $('jobs-status');
   status.textContent = `Could not load the farm's jobs: ${error.message}`;

@@ -97,6 +97,11 @@ function optionsFrom(args: readonly string[], env: NodeJS.ProcessEnv): EmulatorO
   };
 }
 
+/** The endpoint a client on this machine can connect to: a wildcard listening address becomes loopback. */
+function reachableEndpoint(endpoint: string): string {
+  return endpoint.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+}
+
 async function main(): Promise<void> {
   let options: EmulatorOptions;
   try {
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Deadline Cloud emulator listening on ${emulator.endpoint} (seed ${options.seed}, ${emulator.dataset.farms.length} farms)`,
+      `  Gateway: DEADLINE_ENDPOINT=${reachableEndpoint(emulator.endpoint)} npm start   (in another terminal)`,
       `  SDK:     new DeadlineClient({ endpoint: '${emulator.endpoint}', region: 'us-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, disableHostPrefix: true })`,
       `  aws CLI: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y aws deadline list-farms --endpoint-url ${emulator.endpoint} --region us-west-2`,
       `           (the CLI adds the 'management.' host prefix: make management.<host> resolve to the emulator, e.g. an /etc/hosts entry)`,

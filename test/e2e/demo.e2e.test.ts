@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, JobRef } from '../../src/emulator/dataset.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -9,6 +9,7 @@ import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium.js';
  * The /demo page (src/demo/) in headless Chromium: it lists the demo farm's jobs, and "Load more" pages through
  * the sessions of the job with the most sessions (3,000) to the end. The page must show each session exactly
  * once, the server must have sent each exactly once, nothing may leave 127.0.0.1, and the page logs no errors.
+ * Picking a job far down the list must show its sessions where the eye is, on a wide screen and a phone.
  */
 const LARGE_JOB_SESSIONS = 3000;
 const ARTIFACTS = new URL('./artifacts/', import.meta.url);
@@ -57,6 +58,21 @@ interface PageWatch {
   /** Session IDs of every sessions page the server answered, concatenated. */
   servedSessionIds: string[];
   graphqlRequests: number;
+}
+
+/** Whether `locator` lies inside the viewport: wholly, or (`vertically`) at least from its top to its bottom. */
+async function inViewport(page: Page, locator: Locator, { vertically = false } = {}): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport) return false;
+  const fitsVertically = box.y >= 0 && box.y + box.height <= viewport.height;
+  return vertically ? fitsVertically : fitsVertically && box.x >= 0 && box.x + box.width <= viewport.width;
+}
+
+/** The first page (up to 100) of a job's sessions, from the emulator's dataset, in Deadline's order. */
+function firstSessionPage(job: JobRef): string[] {
+  const sessions = dataset.sessions.get(`${job.farmId}/${job.queueId}/${job.jobId}`) ?? [];
+  return sessions.slice(0, 100).map((session) => session.sessionId);
 }
 
 function watch(page: Page): PageWatch {
@@ -175,4 +191,98 @@ describe('/demo in headless Chromium', () => {
       await context.close();
     }
   });
+
+  it.each([
+    [
+      'a wide screen (1280×800): the sessions panel beside the list',
+      { width: 1280, height: 800 },
+      'demo-wide.png',
+    ],
+    [
+      'a phone (390×844): the sessions panel scrolled into view',
+      { width: 390, height: 844 },
+      'demo-narrow.png',
+    ],
+  ])(
+    'on %s, picking the last job shows its sessions in view, marks it, and shows loading',
+    async (_name, viewport, screenshot) => {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      const watched = watch(page);
+      // Hold the first sessions request until the loading state has been seen.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route('**/graphql', async (route) => {
+        if (route.request().postData()?.includes('DemoJobSessions')) await held;
+        await route.continue();
+      });
+      try {
+        await page.goto(`${stack.url}/demo`);
+        await page.locator('#jobs-status').filter({ hasText: 'Pick one' }).waitFor();
+
+        // The last job on the page: the last job of the last queue, the furthest from the top.
+        const farmId = dataset.farms[0]?.farmId ?? '';
+        const lastQueue = page.locator('#queues [data-queue-id]').last();
+        const lastJob = lastQueue.locator('[data-job-id]').last();
+        const job: JobRef = {
+          farmId,
+          queueId: (await lastQueue.getAttribute('data-queue-id')) ?? '',
+          jobId: (await lastJob.getAttribute('data-job-id')) ?? '',
+        };
+        expect(await page.locator('#queues [data-job-id]').count()).toBeGreaterThan(50);
+        const expected = firstSessionPage(job);
+        expect(expected.length).toBeGreaterThan(0);
+        const jobName = dataset.jobs
+          .get(`${farmId}/${job.queueId}`)
+          ?.find((j) => j.jobId === job.jobId)?.name;
+
+        await lastJob.click();
+
+        // Marked as the picked job, and the only one.
+        expect(await lastJob.getAttribute('aria-current')).toBe('true');
+        expect(await page.locator('#queues [aria-current="true"]').count()).toBe(1);
+
+        // Loading: the panel is busy, says so, and is in view while the request is held.
+        const panel = page.locator('#sessions-section');
+        const status = page.locator('#sessions-status');
+        expect(await panel.getAttribute('aria-busy')).toBe('true');
+        expect(await status.textContent()).toBe(`Loading the sessions of ${jobName}…`);
+        await expect.poll(() => inViewport(page, page.locator('#sessions-heading'))).toBe(true);
+        expect(await inViewport(page, status)).toBe(true);
+
+        release();
+        await expect.poll(() => status.textContent()).toBe(`All ${expected.length} sessions loaded.`);
+        expect(await panel.getAttribute('aria-busy')).toBe('false');
+
+        // The sessions shown are that job's, per the emulator's dataset, and the first of them are in view.
+        const rows = await page
+          .locator('#sessions tr')
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-session-id')));
+        expect(rows).toEqual(expected);
+        expect(watched.servedSessionIds).toEqual(expected);
+        expect(await inViewport(page, page.locator('#sessions-heading'))).toBe(true);
+        expect(await inViewport(page, page.locator('#sessions tr').first(), { vertically: true })).toBe(true);
+
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: new URL(screenshot, ARTIFACTS).pathname });
+
+        // On a phone, "Back to the jobs" returns to the picked job; on a wide screen the list never went away.
+        const back = page.locator('#back-to-jobs');
+        if (viewport.width < 600) {
+          await back.click();
+          await expect.poll(() => inViewport(page, lastJob)).toBe(true);
+          expect(await lastJob.evaluate((node) => node.ownerDocument.activeElement === node)).toBe(true);
+        } else {
+          expect(await back.isVisible()).toBe(false);
+          expect(await inViewport(page, lastJob)).toBe(true);
+        }
+        expect(watched.errors).toEqual([]);
+      } finally {
+        release();
+        await context.close();
+      }
+    },
+  );
 });

@@ -43,7 +43,7 @@ describe('npm run emulator (src/emulator/main.ts)', () => {
     expect(output()).toMatch(message);
   });
 
-  it('prints the endpoint with usage hints, serves, and exits 0 on SIGTERM', async () => {
+  it('prints the endpoint and usage hints (gateway, SDK, CLI), serves, and exits 0 on SIGTERM', async () => {
     const { child, output } = run(['--port', '0'], { EMULATOR_LARGE_JOB_SESSIONS: '150' });
     const exited = exitCode(child);
     const endpoint = await new Promise<string>((resolve, reject) => {
@@ -61,7 +61,10 @@ describe('npm run emulator (src/emulator/main.ts)', () => {
     });
     expect(output()).toContain('disableHostPrefix: true');
     expect(output()).toContain('aws deadline list-farms --endpoint-url');
-    const response = await fetch(`${endpoint}/2023-10-12/farms`, {
+    // The line that points the gateway at this emulator names the endpoint it listens on.
+    const gatewayLine = /^ {2}Gateway: DEADLINE_ENDPOINT=(\S+) npm start\b/m.exec(output());
+    expect(gatewayLine?.[1]).toBe(endpoint);
+    const response = await fetch(`${gatewayLine?.[1]}/2023-10-12/farms`, {
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x/y' },
     });
     expect(response.status).toBe(200);
