@@ -5,6 +5,7 @@ import { type EmulatorHandle, startEmulator } from './emulator/index.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
 import { createDeadlineClient, resolvedRegion } from './upstream/deadlineClient.js';
+import { logStartupReadiness } from './upstream/readiness.js';
 import { setUpSharing } from './upstream/sharingSetup.js';
 
 /**
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     target,
     { maxConcurrency: config.upstream.maxConcurrency, operationTimeoutMs: config.operationTimeoutMs },
     shared.sharing,
+    logger,
   );
   const gateway = await createGateway({
     client,
@@ -116,7 +118,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    { url: `${url}/graphql`, health: `${url}/healthz`, ready: `${url}/readyz` },
+    {
+      url: `${url}/graphql`,
+      health: `${url}/healthz`,
+      ready: `${url}/readyz`,
+      demo: `${url}/demo`,
+      // The playground is what a browser gets at GET /graphql.
+      ...(config.landingPage === 'off' ? {} : { playground: `${url}/graphql` }),
+    },
     'deadline-graphql ready',
   );
 
@@ -138,6 +147,9 @@ async function main(): Promise<void> {
     });
   process.once('SIGINT', () => void onSignal('SIGINT'));
   process.once('SIGTERM', () => void onSignal('SIGTERM'));
+
+  // Say at once whether Deadline can be used, and if not why and what to do; keep serving either way.
+  await logStartupReadiness(client, logger);
 }
 
 main().catch((error: unknown) => {

@@ -184,9 +184,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       upstreamCallsPlugin(),
       operationDeadlinePlugin(),
       operationLogPlugin(logger, metrics),
-      // Cache-Control from the schema's @cacheControl hints, one walk per document (README "Response caching and
-      // persisted queries"); Apollo's per-field plugin is off. Never `public` behind a JWT, an allow-list or a
-      // router secret: a shared cache would hand the answer to callers who do not pass those checks.
+      // Cache-Control from the schema's @cacheControl hints, one walk per document (docs/caching.md, "Response
+      // caching and persisted queries"); Apollo's per-field plugin is off. Never `public` behind a JWT, an allow-list
+      // or a router secret: a shared cache would hand the answer to callers who do not pass those checks.
       ApolloServerPluginCacheControlDisabled(),
       cacheControlPlugin<GatewayContext>({
         isPrivate: ({ contextValue }) =>
@@ -247,13 +247,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (landingPage === 'graphiql') app.use(PLAYGROUND_ASSETS_PATH, playgroundAssets());
   // The frontend demo page (/demo): plain HTML + one ES module, a starting point to copy.
   app.use(demoRouter());
-  // Readiness: Deadline is reachable (cached a few seconds).
+  // Readiness: Deadline is usable (cached a few seconds). A 503 says why: `reason` in words, `cause` its class.
   const probe = readinessProbe(options.client, options.readinessCacheMs);
   app.get('/readyz', async (_req, res) => {
     const readiness = await probe();
     res
       .status(readiness.ready ? 200 : 503)
-      .json(readiness.ready ? { status: 'ready' } : { status: 'unavailable', reason: readiness.reason });
+      .json(
+        readiness.ready
+          ? { status: 'ready' }
+          : { status: 'unavailable', reason: readiness.reason, cause: readiness.failure?.reason },
+      );
   });
   app.use(bodyErrors);
 

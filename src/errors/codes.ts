@@ -10,8 +10,13 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** Deadline Cloud throttled the gateway; retry after a short wait. */
   UPSTREAM_THROTTLED: 'UPSTREAM_THROTTLED',
-  /** Deadline Cloud failed or could not be reached; retry later. */
+  /** Deadline Cloud failed or could not be reached; retry later. `extensions.reason` says why (UpstreamReason). */
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /**
+   * The gateway found no AWS credentials for Deadline Cloud (its default credential chain is empty or broken): a
+   * server configuration error, so no Deadline call can succeed until an operator fixes it; retrying does not help.
+   */
+  UPSTREAM_CREDENTIALS_MISSING: 'UPSTREAM_CREDENTIALS_MISSING',
   /** The `after` cursor is malformed, tampered with, or belongs to another connection. */
   INVALID_CURSOR: 'INVALID_CURSOR',
   /** The cursor's upstream pagination token is no longer accepted (expired after 24 h); restart from page one. */
@@ -36,6 +41,41 @@ export const ErrorCode = {
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Why a Deadline call failed without an answer from Deadline itself (or with a refusal of the gateway's identity):
+ * the `extensions.reason` of `UPSTREAM_UNAVAILABLE`, `UPSTREAM_CREDENTIALS_MISSING` and `FORBIDDEN` errors, and the
+ * `cause` of a 503 from `/readyz`. Public API like the codes: never rename one. Classified in
+ * src/errors/upstreamFailure.ts.
+ */
+export const UpstreamReason = {
+  /** Nothing accepts connections at the endpoint's address and port. */
+  CONNECTION_REFUSED: 'CONNECTION_REFUSED',
+  /** The endpoint's host name does not resolve (or DNS did not answer). */
+  DNS: 'DNS',
+  /** The connection was reset or closed before Deadline answered. */
+  CONNECTION_RESET: 'CONNECTION_RESET',
+  /** No route to the endpoint's host or network. */
+  UNREACHABLE: 'UNREACHABLE',
+  /** No connection or no answer in time (per attempt, or the operation's time budget). */
+  TIMEOUT: 'TIMEOUT',
+  /** The TLS handshake failed: a certificate that is not trusted, or an endpoint that does not speak TLS. */
+  TLS: 'TLS',
+  /** Deadline answered with a server error (HTTP 5xx) after the gateway's retries. */
+  UPSTREAM_5XX: 'UPSTREAM_5XX',
+  /** The endpoint answered HTTP 404, 405 or 501 without a Deadline error: it does not serve this operation. */
+  OPERATION_NOT_SERVED: 'OPERATION_NOT_SERVED',
+  /** The endpoint answered with something that is not Deadline's API (an HTML page, a proxy's error page). */
+  NOT_DEADLINE_API: 'NOT_DEADLINE_API',
+  /** The gateway has no AWS credentials (code UPSTREAM_CREDENTIALS_MISSING). */
+  CREDENTIALS_MISSING: 'CREDENTIALS_MISSING',
+  /** AWS does not recognise the gateway's credentials (invalid, expired, or a bad signature); code FORBIDDEN. */
+  CREDENTIALS_REFUSED: 'CREDENTIALS_REFUSED',
+  /** Deadline knows the gateway's identity but denies it this operation (AccessDenied); code FORBIDDEN. */
+  ACCESS_DENIED: 'ACCESS_DENIED',
+} as const;
+
+export type UpstreamReason = (typeof UpstreamReason)[keyof typeof UpstreamReason];
 
 export function gatewayError(
   code: ErrorCode,

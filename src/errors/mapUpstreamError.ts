@@ -1,11 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { OperationDeadlineError } from '../upstream/operationDeadline.js';
-import { ErrorCode, gatewayError } from './codes.js';
+import { ErrorCode, gatewayError, UpstreamReason } from './codes.js';
+import { describeUpstreamFailure, type UpstreamFailure, type UpstreamTarget } from './upstreamFailure.js';
 
 /**
  * The one place where Deadline Cloud (SDK) failures become GraphQL errors. Messages say what happened and what to
- * do; they never carry stack traces, credentials or SDK internals. The AWS request ID goes into `extensions` so
- * support can trace the call.
+ * do; they never carry stack traces or credentials. The AWS request ID goes into `extensions` so support can trace
+ * the call. When Deadline did not answer, `extensions.reason` gives the cause's class (upstreamFailure.ts); the
+ * message names the endpoint and the fix only outside production.
  */
 
 export interface UpstreamCallInfo {
@@ -15,27 +17,32 @@ export interface UpstreamCallInfo {
   resumedFromCursor?: boolean;
 }
 
+/** Where the call went, and whether messages may name it (never in production: no internal addresses). */
+export interface UpstreamSite {
+  target: UpstreamTarget;
+  /** Messages may name the endpoint and hosts (outside production); default false. */
+  namesTarget?: boolean;
+}
+
 interface SdkErrorLike {
   name?: unknown;
   message?: unknown;
   $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
   $retryable?: { throttling?: boolean };
   retryAfterSeconds?: unknown;
-  code?: unknown;
 }
 
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+const CODE_OF_REASON: Partial<Record<UpstreamReason, ErrorCode>> = {
+  [UpstreamReason.CREDENTIALS_MISSING]: ErrorCode.UPSTREAM_CREDENTIALS_MISSING,
+  [UpstreamReason.CREDENTIALS_REFUSED]: ErrorCode.FORBIDDEN,
+  [UpstreamReason.ACCESS_DENIED]: ErrorCode.FORBIDDEN,
+};
 
-export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQLError {
+export function mapUpstreamError(
+  error: unknown,
+  call: UpstreamCallInfo,
+  site: UpstreamSite = { target: {} },
+): GraphQLError {
   if (error instanceof GraphQLError) return error;
   const e: SdkErrorLike = typeof error === 'object' && error !== null ? (error as SdkErrorLike) : {};
   const name = typeof e.name === 'string' ? e.name : 'Error';
@@ -50,6 +57,7 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
     // The operation's time budget ran out (waiting for a slot or for Deadline): the field fails, the rest of the
     // response goes out with what finished.
     extensions.timeBudgetMs = error.budgetMs;
+    extensions.reason = UpstreamReason.TIMEOUT;
     return fail(ErrorCode.UPSTREAM_UNAVAILABLE, error.message);
   }
   if (name === 'ResourceNotFoundException') {
@@ -58,18 +66,19 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
       `Deadline Cloud reports that the requested resource does not exist (${call.operation}). Check the IDs.`,
     );
   }
-  if (name === 'AccessDeniedException' || status === 403) {
-    return fail(
-      ErrorCode.FORBIDDEN,
-      `Deadline Cloud denied the gateway access (${call.operation}). Ask an administrator to grant the gateway's ` +
-        'role access to this resource.',
-    );
-  }
   if (name === 'ThrottlingException' || status === 429 || e.$retryable?.throttling === true) {
     if (typeof e.retryAfterSeconds === 'number') extensions.retryAfterSeconds = e.retryAfterSeconds;
     return fail(
       ErrorCode.UPSTREAM_THROTTLED,
       `Deadline Cloud is throttling requests (${call.operation}). Retry in a few seconds, or request fewer items.`,
+    );
+  }
+  const failure = describeUpstreamFailure(error, site.target);
+  if (failure) {
+    extensions.reason = failure.reason;
+    return fail(
+      CODE_OF_REASON[failure.reason] ?? ErrorCode.UPSTREAM_UNAVAILABLE,
+      failureMessage(failure, call, site),
     );
   }
   if (name === 'ValidationException' || status === 400) {
@@ -85,22 +94,7 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
       `Deadline Cloud rejected the request (${call.operation}): ${sanitize(e.message)}`,
     );
   }
-  if (status === 404 || status === 405 || status === 501) {
-    // Not a Deadline "resource not found" (that one is typed): the endpoint does not serve this operation.
-    return fail(
-      ErrorCode.UPSTREAM_UNAVAILABLE,
-      `The Deadline endpoint does not serve ${call.operation} (HTTP ${status}). Check that DEADLINE_ENDPOINT points ` +
-        'at a Deadline Cloud API.',
-    );
-  }
-  const networkCode = typeof e.code === 'string' ? e.code : undefined;
-  if (
-    name === 'InternalServerErrorException' ||
-    (status !== undefined && status >= 500) ||
-    name === 'TimeoutError' ||
-    name === 'AbortError' ||
-    (networkCode !== undefined && NETWORK_ERROR_CODES.has(networkCode))
-  ) {
+  if (name === 'AbortError') {
     return fail(
       ErrorCode.UPSTREAM_UNAVAILABLE,
       `Deadline Cloud is unavailable or failed to answer (${call.operation}). Retry later.`,
@@ -110,6 +104,40 @@ export function mapUpstreamError(error: unknown, call: UpstreamCallInfo): GraphQ
     ErrorCode.INTERNAL_SERVER_ERROR,
     `The gateway could not complete a Deadline Cloud call (${call.operation}).`,
   );
+}
+
+/**
+ * What a caller is told: in production, what happened without any address (the log has the rest); elsewhere the
+ * explanation too, with the endpoint and what to fix.
+ */
+function failureMessage(failure: UpstreamFailure, call: UpstreamCallInfo, site: UpstreamSite): string {
+  const op = call.operation;
+  const told = site.namesTarget === true ? failure.explanation : `${failure.summary}.`;
+  switch (failure.reason) {
+    case UpstreamReason.CREDENTIALS_MISSING:
+      return site.namesTarget === true
+        ? `The gateway has no AWS credentials for Deadline Cloud (${op}): ${told} This is a server configuration ` +
+            'error, not a problem with the request; retrying will not help until it is fixed.'
+        : `The gateway has no AWS credentials for Deadline Cloud (${op}). This is a server configuration error, ` +
+            "not a problem with the request: the gateway's operators must configure its AWS credentials (the " +
+            'default credential chain: environment variables, a shared config or SSO profile, web identity, or a ' +
+            'container or instance role); retrying will not help until then.';
+    case UpstreamReason.CREDENTIALS_REFUSED:
+      return site.namesTarget === true
+        ? `Deadline Cloud refused the gateway's credentials (${op}): ${told}`
+        : `Deadline Cloud refused the gateway's credentials (${op}). This is a server configuration error: the ` +
+            "gateway's operators must renew or replace its AWS credentials.";
+    case UpstreamReason.ACCESS_DENIED:
+      return (
+        `Deadline Cloud denied the gateway access (${op}). Ask an administrator to grant the gateway's role ` +
+        'access to this resource.'
+      );
+    default:
+      return site.namesTarget === true
+        ? `Deadline Cloud is unavailable (${op}): ${told}`
+        : `Deadline Cloud is unavailable (${op}): ${told} This is a problem between the gateway and Deadline ` +
+            'Cloud, not with the request: retry later.';
+  }
 }
 
 /** Upstream validation messages are safe to show, but keep them to one bounded line. */

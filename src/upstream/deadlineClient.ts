@@ -1,8 +1,10 @@
 import { DeadlineClient } from '@aws-sdk/client-deadline';
 import type { PageCache } from '../cache/pageCache.js';
 import type { GatewayConfig } from '../config.js';
-import { mapUpstreamError, type UpstreamCallInfo } from '../errors/mapUpstreamError.js';
+import { mapUpstreamError, type UpstreamCallInfo, type UpstreamSite } from '../errors/mapUpstreamError.js';
+import type { Logger } from '../logging.js';
 import { ConcurrencyLimiter } from './concurrencyLimit.js';
+import { installFailureLog } from './failureLog.js';
 import {
   DEFAULT_OPERATION_TIMEOUT_MS,
   type DeadlineStage,
@@ -39,52 +41,66 @@ export interface UpstreamLimits {
   retryTimings?: Partial<RetryTimings>;
 }
 
-interface ClientLimits {
+interface ClientSettings {
   limiter: ConcurrencyLimiter;
   operationTimeoutMs: number;
   /** Page cache and coalescing of this client's calls; none for a client built without them. */
   sharing?: UpstreamSharing;
+  /** Where the client sends its calls, and whether error messages may name it (upstreamFailure.ts). */
+  site: UpstreamSite;
 }
 
-/** The limits of each client, shared by every request that uses it. */
-const limitsByClient = new WeakMap<DeadlineClient, ClientLimits>();
+/** The limits and target of each client, shared by every request that uses it. */
+const settingsByClient = new WeakMap<DeadlineClient, ClientSettings>();
 
-function limitsOf(client: DeadlineClient): ClientLimits {
-  let limits = limitsByClient.get(client);
-  if (!limits) {
+function settingsOf(client: DeadlineClient): ClientSettings {
+  let settings = settingsByClient.get(client);
+  if (!settings) {
     // A client not built by createDeadlineClient (a test's own): the defaults.
-    limits = {
+    settings = {
       limiter: new ConcurrencyLimiter(DEFAULT_UPSTREAM_CONCURRENCY),
       operationTimeoutMs: DEFAULT_OPERATION_TIMEOUT_MS,
+      site: { target: {} },
     };
-    limitsByClient.set(client, limits);
+    settingsByClient.set(client, settings);
   }
-  return limits;
+  return settings;
 }
 
 /** The concurrency limiter of a client (read-only use: metrics, tests and diagnostics). */
 export function upstreamLimiterOf(client: DeadlineClient): ConcurrencyLimiter {
-  return limitsOf(client).limiter;
+  return settingsOf(client).limiter;
 }
 
 /** The page cache a client's calls go through, if any (read-only use: its figures in the metrics). */
 export function pageCacheOf(client: DeadlineClient): PageCache | undefined {
-  return limitsOf(client).sharing?.cache;
+  return settingsOf(client).sharing?.cache;
+}
+
+/** Where a client sends its calls, and whether messages to callers may name it (readiness, diagnostics). */
+export function upstreamSiteOf(client: DeadlineClient): UpstreamSite {
+  return settingsOf(client).site;
 }
 
 /**
  * The only place a DeadlineClient is built (besides `resolvedRegion`'s short-lived probe). One client per process,
  * shared by every request: it holds the connection pool, the credentials, the retry quota and the upstream
  * concurrency limit.
+ *
+ * `config.production: false` lets error messages to GraphQL callers and `/readyz` name the endpoint and hosts;
+ * unset or true, they never do (no internal addresses in production). `logger` gets one warning per failed call of
+ * an operation whose cause is not Deadline's answer (failureLog.ts).
  */
 export function createDeadlineClient(
   config: {
     upstream: Pick<GatewayConfig['upstream'], 'maxAttempts' | 'requestTimeoutMs'> &
       Partial<GatewayConfig['upstream']>;
+    production?: boolean;
   },
   target: { region: string | undefined; endpoint?: string },
   limits: UpstreamLimits = {},
   sharing?: UpstreamSharingOptions,
+  logger?: Logger,
 ): DeadlineClient {
   quietNodeVersionWarning();
   const maxConcurrency = limits.maxConcurrency ?? DEFAULT_UPSTREAM_CONCURRENCY;
@@ -119,10 +135,13 @@ export function createDeadlineClient(
         }),
   });
   installCallCounter(client);
-  limitsByClient.set(client, {
+  const upstreamTarget = { endpoint: target.endpoint, region: target.region };
+  if (logger) installFailureLog(client, upstreamTarget, logger);
+  settingsByClient.set(client, {
     limiter,
     operationTimeoutMs: limits.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
     ...(sharing ? { sharing: new UpstreamSharing(sharing) } : {}),
+    site: { target: upstreamTarget, namesTarget: config.production === false },
   });
   return client;
 }
@@ -144,7 +163,7 @@ export async function resolvedRegion(): Promise<string> {
 
 /**
  * The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
- * @aws-sdk/client-deadline 3.1107.0, which supports Node 20; the README says so. Keep start-up output readable.
+ * @aws-sdk/client-deadline 3.1107.0, which supports Node 20 (docs/development.md). Keep start-up output readable.
  */
 function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -165,7 +184,7 @@ export class DeadlineUpstream {
   private flushScheduled = false;
   private abandoned = false;
   private readonly controllers = new Set<AbortController>();
-  private readonly limits: ClientLimits;
+  private readonly settings: ClientSettings;
   /** The operation's time budget (ms), and the absolute time (epoch ms) when it runs out. */
   readonly budgetMs: number;
   readonly deadlineAt: number;
@@ -176,8 +195,8 @@ export class DeadlineUpstream {
     readonly tally: UpstreamCallTally,
     options: { operationTimeoutMs?: number } = {},
   ) {
-    this.limits = limitsOf(client);
-    this.budgetMs = options.operationTimeoutMs ?? this.limits.operationTimeoutMs;
+    this.settings = settingsOf(client);
+    this.budgetMs = options.operationTimeoutMs ?? this.settings.operationTimeoutMs;
     this.deadlineAt = Date.now() + this.budgetMs;
   }
 
@@ -214,13 +233,18 @@ export class DeadlineUpstream {
       );
       return await send(this.clientFor(info.operation, controller.signal, progress));
     } catch (error) {
-      if (error instanceof OperationDeadlineError) throw mapUpstreamError(error, info);
+      const site = this.settings.site;
+      if (error instanceof OperationDeadlineError) throw mapUpstreamError(error, info, site);
       if (controller.signal.aborted) {
         const reason: unknown = controller.signal.reason;
         const stageAtAbort = reason instanceof OperationDeadlineError ? reason.stage : progress.stage;
-        throw mapUpstreamError(new OperationDeadlineError(info.operation, stageAtAbort, budgetMs), info);
+        throw mapUpstreamError(
+          new OperationDeadlineError(info.operation, stageAtAbort, budgetMs),
+          info,
+          site,
+        );
       }
-      throw mapUpstreamError(error, info);
+      throw mapUpstreamError(error, info, site);
     } finally {
       clearTimeout(timer);
       this.controllers.delete(controller);
@@ -251,7 +275,7 @@ export class DeadlineUpstream {
     options: { abortSignal: AbortSignal },
     progress: { stage: DeadlineStage },
   ): Promise<unknown> {
-    const sharing = this.limits.sharing;
+    const sharing = this.settings.sharing;
     const request = sharing?.requestOf(command);
     if (!sharing || !request) return this.sendNow(operation, command, options, progress);
     // Waiting on the cache or on another request's call is waiting for Deadline's answer.
@@ -312,7 +336,7 @@ export class DeadlineUpstream {
     progress: { stage: DeadlineStage },
   ): Promise<unknown> {
     progress.stage = 'queue';
-    const release = await this.limits.limiter.acquire(options.abortSignal);
+    const release = await this.settings.limiter.acquire(options.abortSignal);
     try {
       // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
       if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(operation, 'queue', this.budgetMs);

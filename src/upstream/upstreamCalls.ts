@@ -61,7 +61,8 @@ export function bindCallContext(signal: AbortSignal, context: CallContext): void
 /** Where the SDK keeps the options a call was sent with (`SMITHY_CONTEXT_KEY` of @smithy/types). */
 const SMITHY_CONTEXT_KEY = '__smithy_context';
 
-function callContextOf(handlerContext: object): CallContext | undefined {
+/** The context of the call an SDK handler context belongs to; undefined for calls outside an operation (probes). */
+export function callContextOf(handlerContext: object): CallContext | undefined {
   const smithy = (handlerContext as { [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal } })[
     SMITHY_CONTEXT_KEY
   ];
