@@ -8,7 +8,7 @@ import { isValidId } from '../ids/keys.js';
  * request may only touch the farms its FarmAccess allows: an operation that names another farm anywhere in its
  * arguments (farmId arguments, global IDs, `_entities` representations) is refused as a whole by the static check
  * (HTTP 403, zero Deadline calls), and the loaders check every key again right before any Deadline call
- * (`FarmAccess.check`), so nothing reaches Deadline for another farm whatever path led there. `Query.farms` lists
+ * (`FarmAccess.allows`), so nothing reaches Deadline for another farm whatever path led there. `Query.farms` lists
  * only allowed farms.
  *
  * This is independent of Deadline's own authorization (AccessDenied, also `FORBIDDEN`, from the gateway's AWS
@@ -70,13 +70,9 @@ export class FarmAccess {
   allows(farmId: string): boolean {
     return this.allowed === undefined || this.allowed.has(farmId);
   }
-
-  /** Throws FORBIDDEN when `farmId` is not allowed; `wholeOperation` marks a static refusal (HTTP 403). */
-  check(farmId: string, options: { wholeOperation?: boolean } = {}): void {
-    if (!this.allows(farmId)) throw farmNotAllowed(farmId, options.wholeOperation ?? false);
-  }
 }
 
+/** FORBIDDEN for a farm the request may not touch; `wholeOperation` marks a static refusal (HTTP 403). */
 export function farmNotAllowed(farmId: string, wholeOperation: boolean): GraphQLError {
   return new GraphQLError(
     `Farm ${farmId} is not one of the farms this gateway serves to you (farm allow-list)` +

@@ -11,6 +11,7 @@ import {
 import type { GatewayContext } from '../context.js';
 import { parseGlobalId } from '../ids/globalId.js';
 import { isValidId } from '../ids/keys.js';
+import { atArgument, fieldSite, type ResponseSite, ROOT_SITE } from '../validation/errorLocation.js';
 import {
   argumentsOf,
   collectFields,
@@ -18,13 +19,14 @@ import {
   runtimeTypes,
   subSelections,
 } from '../validation/operationWalker.js';
-import type { FarmAccess } from './farmAccess.js';
+import { type FarmAccess, farmNotAllowed } from './farmAccess.js';
 
 /**
  * The static half of the farm allow-list: before execution, every argument of the operation that names a farm —
  * a `farmId` argument (`job(farmId:…)`), a global ID (`node(id:)`, `nodes(ids:)`), an `_entities` representation
  * (`{ farmId … }` or `{ id }`) — is checked against the request's FarmAccess. One farm that is not allowed refuses
- * the whole operation: FORBIDDEN, HTTP 403, zero Deadline calls.
+ * the whole operation: FORBIDDEN, HTTP 403, zero Deadline calls; the error points at the argument (the list item
+ * for `ids`/`representations` written in the document) and the field's path (src/validation/errorLocation.ts).
  *
  * Everything reached from those arguments (`job(…) { queue { farm } }`, `job(…) { sessions(after:) }`) is in the
  * same farm, and cursors are bound to their parent, so a cursor cannot move a connection to another farm. What
@@ -43,22 +45,35 @@ export function checkFarmAllowList(
   if (!access.restricted) return;
   const scope = operationScope(schema, document, operation, rawVariables);
   if (!scope) return; // variable errors are execution's to report
-  const visit = (objectType: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): void => {
+  const visit = (
+    objectType: GraphQLObjectType,
+    selectionSets: readonly SelectionSetNode[],
+    parentSite: ResponseSite,
+  ): void => {
     for (const collected of collectFields(scope, objectType, selectionSets)) {
+      const site = fieldSite(parentSite, collected.responseKey, collected.fieldDef.type);
       for (const node of collected.nodes) {
         const args = argumentsOf(scope, collected.fieldDef, node);
         if (!args) continue; // execution reports argument coercion errors
         for (const [name, value] of Object.entries(args)) {
-          for (const farmId of farmsNamedBy(name, value)) access.check(farmId, { wholeOperation: true });
+          // A list's items one by one, so the error can point at the item (`ids[1]`).
+          const list = Array.isArray(value);
+          (list ? value : [value]).forEach((item: unknown, index: number) => {
+            for (const farmId of farmsNamedBy(name, item, list ? 1 : 0)) {
+              if (access.allows(farmId)) continue;
+              const argumentName = list ? `${name}[${index}]` : name;
+              throw atArgument(farmNotAllowed(farmId, true), node, site, argumentName);
+            }
+          });
         }
       }
       const childType = getNamedType(collected.fieldDef.type);
       const selections = subSelections(collected);
       if (selections.length === 0 || !isCompositeType(childType)) continue;
-      for (const runtimeType of runtimeTypes(scope, childType)) visit(runtimeType, selections);
+      for (const runtimeType of runtimeTypes(scope, childType)) visit(runtimeType, selections, site);
     }
   };
-  visit(scope.rootType, [operation.selectionSet]);
+  visit(scope.rootType, [operation.selectionSet], ROOT_SITE);
 }
 
 /** Nesting levels of an argument value searched for farm references (`_entities` representations are at 2). */

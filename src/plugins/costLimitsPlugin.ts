@@ -7,7 +7,8 @@ import {
   type CostModelOptions,
   OperationTooLargeError,
 } from '../validation/costModel.js';
-import { measureOperation, shapeLimitError, tooManyTokens } from '../validation/operationLimits.js';
+import { located } from '../validation/errorLocation.js';
+import { shapeLimitError, tooManyTokens } from '../validation/operationLimits.js';
 
 export interface CostLimits {
   /** Most list items an operation may return (estimatedNodes). Default 10,000. */
@@ -41,7 +42,7 @@ export function costLimitsPlugin(
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const shapeError = shapeLimitError(measureOperation(schema, document, operation), limits);
+          const shapeError = shapeLimitError(schema, document, operation, limits);
           if (shapeError) throw shapeError;
           try {
             estimate = estimates.estimate(schema, document, operation, request.variables);
@@ -88,7 +89,7 @@ function tooCostly(estimate: CostEstimate, limits: CostLimits) {
   const costliest = costliestPath
     ? ` The costliest part is \`${costliestPath.path}\` (${costliestPath.upstreamCalls} calls, ${costliestPath.nodes} items).`
     : '';
-  return gatewayError(
+  const error = gatewayError(
     ErrorCode.QUERY_TOO_COSTLY,
     `This operation could cost ${over.join(' and ')}.${costliest} Reduce it: ask for smaller pages (a lower ` +
       '`first`: the costs multiply down nested lists), nest fewer lists inside lists, or split it into several ' +
@@ -101,4 +102,6 @@ function tooCostly(estimate: CostEstimate, limits: CostLimits) {
       http: { status: 400 },
     },
   );
+  // At the costliest field: its location, and its response path (errorLocation.ts).
+  return costliestPath ? located(error, costliestPath.field, costliestPath.responsePath) : error;
 }

@@ -7,7 +7,7 @@ import { preflightOperation } from '../validation/preflight.js';
 
 /**
  * Runs the argument preflight once the operation is parsed and validated, before any resolver (and so before any
- * Deadline call). A failure rejects the whole operation with HTTP 400 and the error's code.
+ * Deadline call). A failure rejects the whole operation with HTTP 400 and the error's code, path and locations.
  */
 export function preflightPlugin(
   cursors: CursorCodec,
@@ -23,6 +23,8 @@ export function preflightPlugin(
           } catch (error) {
             if (!(error instanceof GraphQLError)) throw error;
             throw new GraphQLError(error.message, {
+              ...(error.nodes ? { nodes: error.nodes } : {}),
+              ...(error.path ? { path: error.path } : {}),
               extensions: { ...error.extensions, http: { status: 400 } },
             });
           }

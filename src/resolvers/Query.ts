@@ -2,8 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { GatewayContext } from '../context.js';
 import { badUserInput } from '../errors/codes.js';
-import { parseGlobalId } from '../ids/globalId.js';
-import type { EntityKeys, EntityType } from '../ids/keys.js';
+import { notAGlobalIdMessage, parseGlobalId } from '../ids/globalId.js';
+import type { EntityKeys, EntityType, TypedKey } from '../ids/keys.js';
 import { resolveConnection } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
 import { checkIdArguments } from '../validation/idArguments.js';
@@ -23,14 +23,11 @@ export function checkNodesCount(ids: readonly unknown[]): void {
   }
 }
 
-function parseNodeId(id: string, argumentName: string) {
+/** The typed key of a `node`/`nodes` ID, or BAD_USER_INPUT naming the argument (checked by the preflight too). */
+export function parseNodeId(id: string, argumentName: string): TypedKey {
   const typed = parseGlobalId(id);
   if (!typed) {
-    throw badUserInput(
-      `\`${argumentName}\` is not an ID issued by this API (got ${JSON.stringify(id.slice(0, 100))}). Use the \`id\` ` +
-        'field of an object; native Deadline IDs go to the typed lookups such as `job(farmId:, queueId:, jobId:)`.',
-      argumentName,
-    );
+    throw badUserInput(notAGlobalIdMessage(`\`${argumentName}\``, id), argumentName);
   }
   return typed;
 }

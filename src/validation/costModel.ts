@@ -1,5 +1,6 @@
 import {
   type DocumentNode,
+  type FieldNode,
   type GraphQLObjectType,
   type GraphQLSchema,
   getNamedType,
@@ -11,6 +12,7 @@ import {
 import { parseGlobalId } from '../ids/globalId.js';
 import { type EntityType, KEY_PARTS } from '../ids/keys.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
+import { fieldSite, pathOf, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import {
   argumentsOf,
   type CollectedField,
@@ -63,8 +65,17 @@ import {
 export interface CostEstimate {
   estimatedNodes: number;
   estimatedUpstreamCalls: number;
-  /** The field path (Relay plumbing left out) that contributes most calls, with its share; for error messages. */
-  costliestPath?: { path: string; upstreamCalls: number; nodes: number };
+  /**
+   * The field path (Relay plumbing left out) that contributes most calls, with its share, for error messages; and
+   * where that field is: its first node in the document, and its response path (errorLocation.ts).
+   */
+  costliestPath?: {
+    path: string;
+    upstreamCalls: number;
+    nodes: number;
+    field: FieldNode;
+    responsePath: string[];
+  };
 }
 
 export interface CostModelOptions {
@@ -270,17 +281,38 @@ function walkCost(
   options: CostModelOptions,
 ): CostEstimate {
   const walk = new CostWalk(scope, options);
-  walk.visit(scope.rootType, [operation.selectionSet], root(), '');
+  walk.visit(scope.rootType, [operation.selectionSet], root(), ROOT_PLACE);
   return walk.result();
 }
 
 const root = (): Instances => ({ count: 1, distinct: 1, detail: true, ancestors: {} });
 
+/**
+ * Where the walk is. Costs add up per `path`, the field path with Relay plumbing left out (`farms.queues`), and
+ * are told against `field`, the (first) field that path names, at `fieldSite`; `site` is where the current
+ * selection is, plumbing included, for the response paths below it.
+ */
+interface Place {
+  path: string;
+  field: FieldNode | undefined;
+  fieldSite: ResponseSite;
+  site: ResponseSite;
+}
+
+const ROOT_PLACE: Place = { path: '', field: undefined, fieldSite: ROOT_SITE, site: ROOT_SITE };
+
+interface PathCost {
+  upstreamCalls: number;
+  nodes: number;
+  field: FieldNode | undefined;
+  site: ResponseSite;
+}
+
 class CostWalk {
   private nodes = 0;
   private calls = 0;
   private visits = 0;
-  private readonly byPath = new Map<string, { upstreamCalls: number; nodes: number }>();
+  private readonly byPath = new Map<string, PathCost>();
   private readonly chainPageSize: number;
   private readonly maxFleetsPerFarm: number;
   private readonly maxFieldVisits: number;
@@ -295,32 +327,36 @@ class CostWalk {
   }
 
   result(): CostEstimate {
-    let costliest: CostEstimate['costliestPath'];
+    let costliest: [string, PathCost] | undefined;
     for (const [path, cost] of this.byPath) {
-      if (!costliest || cost.upstreamCalls > costliest.upstreamCalls) costliest = { path, ...cost };
+      if (!costliest || cost.upstreamCalls > costliest[1].upstreamCalls) costliest = [path, cost];
     }
-    return {
-      estimatedNodes: this.nodes,
-      estimatedUpstreamCalls: this.calls,
-      ...(costliest ? { costliestPath: costliest } : {}),
-    };
+    const estimate = { estimatedNodes: this.nodes, estimatedUpstreamCalls: this.calls };
+    if (!costliest?.[1].field) return estimate;
+    const [path, { upstreamCalls, nodes, field, site }] = costliest;
+    return { ...estimate, costliestPath: { path, upstreamCalls, nodes, field, responsePath: pathOf(site) } };
   }
 
-  private add(path: string, calls: number, nodes: number): void {
+  private add(place: Place, calls: number, nodes: number): void {
     if (calls === 0 && nodes === 0) return;
     this.calls += calls;
     this.nodes += nodes;
-    const entry = this.byPath.get(path) ?? { upstreamCalls: 0, nodes: 0 };
+    const entry = this.byPath.get(place.path) ?? {
+      upstreamCalls: 0,
+      nodes: 0,
+      field: place.field,
+      site: place.fieldSite,
+    };
     entry.upstreamCalls += calls;
     entry.nodes += nodes;
-    this.byPath.set(path, entry);
+    this.byPath.set(place.path, entry);
   }
 
   visit(
     objectType: GraphQLObjectType,
     selectionSets: readonly SelectionSetNode[],
     at: Instances,
-    path: string,
+    place: Place,
   ): void {
     const fields = collectFields(this.scope, objectType, selectionSets);
     this.visits += fields.length;
@@ -328,16 +364,16 @@ class CostWalk {
     const type = objectType.name;
     const detailFields = DETAIL_FIELDS[type];
     if (!at.detail && detailFields && fields.some((field) => detailFields.has(field.fieldDef.name))) {
-      this.add(path, lookupCalls(type, at.distinct), 0);
+      this.add(place, lookupCalls(type, at.distinct), 0);
     }
-    for (const field of fields) this.visitField(objectType, field, at, path);
+    for (const field of fields) this.visitField(objectType, field, at, place);
   }
 
   private visitField(
     parentType: GraphQLObjectType,
     field: CollectedField,
     at: Instances,
-    parentPath: string,
+    parent: Place,
   ): void {
     const { fieldDef } = field;
     const node = field.nodes[0];
@@ -347,15 +383,19 @@ class CostWalk {
     const coordinate = `${parentType.name}.${fieldDef.name}`;
     const childType = getNamedType(fieldDef.type);
     const plumbing = /(Connection|Edge)$/.test(parentType.name);
-    const path = plumbing
-      ? parentPath
-      : parentPath
-        ? `${parentPath}.${field.responseKey}`
-        : field.responseKey;
+    const site = fieldSite(parent.site, field.responseKey, fieldDef.type);
+    const place: Place = plumbing
+      ? { ...parent, site }
+      : {
+          path: parent.path ? `${parent.path}.${field.responseKey}` : field.responseKey,
+          field: node,
+          fieldSite: site,
+          site,
+        };
     const selections = subSelections(field);
     const descend = (instances: Instances, runtimeType = childType): void => {
       if (selections.length > 0 && isObjectType(runtimeType))
-        this.visit(runtimeType, selections, instances, path);
+        this.visit(runtimeType, selections, instances, place);
     };
 
     // Connections: XConnection! with `first`.
@@ -381,7 +421,7 @@ class CostWalk {
           ? { ...at.ancestors, [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail } }
           : {},
       };
-      this.add(path, at.distinct * perParent, at.count * first);
+      this.add(place, at.distinct * perParent, at.count * first);
       descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {}, items });
       return;
     }
@@ -398,7 +438,7 @@ class CostWalk {
     if (ancestor) {
       const held = at.ancestors[ancestor];
       const distinct = Math.min(at.distinct, held?.distinct ?? at.distinct);
-      this.add(path, held?.known ? 0 : lookupCalls(ancestor, distinct), 0);
+      this.add(place, held?.known ? 0 : lookupCalls(ancestor, distinct), 0);
       descend({
         count: at.count,
         distinct,
@@ -410,7 +450,7 @@ class CostWalk {
     const child = CHILD_LOOKUPS[coordinate];
     if (child) {
       const parentEntity = parentType.name as EntityType;
-      this.add(path, lookupCalls(child, at.distinct), 0);
+      this.add(place, lookupCalls(child, at.distinct), 0);
       descend({
         count: at.count,
         distinct: at.distinct,
@@ -425,14 +465,14 @@ class CostWalk {
     if (coordinate === 'Session.fleet') {
       const farms = at.ancestors.Farm?.distinct ?? at.distinct;
       const distinct = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
-      this.add(path, lookupCalls('Fleet', distinct), 0);
+      this.add(place, lookupCalls('Fleet', distinct), 0);
       descend({ count: at.count, distinct, detail: true, ancestors: pick(at.ancestors, ['Farm']) });
       return;
     }
     if (coordinate === 'Session.worker') {
       const farms = at.ancestors.Farm?.distinct ?? at.distinct;
       const fleets = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
-      this.add(path, lookupCalls('Worker', at.distinct), 0);
+      this.add(place, lookupCalls('Worker', at.distinct), 0);
       descend({
         count: at.count,
         distinct: at.distinct,
@@ -454,7 +494,7 @@ class CostWalk {
             : 0;
         let calls = 0;
         for (const [type, { distinct }] of typed) calls += lookupCalls(type, distinct);
-        this.add(path, calls, listLength);
+        this.add(place, calls, listLength);
         for (const [type, { count, distinct }] of typed) {
           const runtimeType = this.scope.schema.getType(type);
           if (!isObjectType(runtimeType)) continue;

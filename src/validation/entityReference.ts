@@ -1,5 +1,5 @@
 import { badUserInput } from '../errors/codes.js';
-import { parseGlobalId } from '../ids/globalId.js';
+import { nativeIdMessage, parseGlobalId } from '../ids/globalId.js';
 import { type EntityKeys, type EntityType, type IdName, KEY_PARTS } from '../ids/keys.js';
 import { checkIdArgument } from './idArguments.js';
 
@@ -14,8 +14,10 @@ export function keyOfReference<T extends EntityType>(type: T, reference: object)
   if (typeof fields.id === 'string') {
     const typed = parseGlobalId(fields.id);
     if (!typed || typed.type !== type) {
+      const what = `\`id\` of this ${type} reference`;
       throw badUserInput(
-        `\`id\` of this ${type} reference is not a ${type} ID issued by this subgraph.`,
+        (!typed && nativeIdMessage(what, fields.id, 'reference')) ||
+          `${what} is not a ${type} ID issued by this subgraph.`,
         'id',
       );
     }

@@ -9,12 +9,12 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { invalidCursor } from '../errors/codes.js';
-import { parseGlobalId } from '../ids/globalId.js';
 import { type EntityKeys, type EntityType, keyPath, type TypedKey } from '../ids/keys.js';
 import { validateFirst } from '../pagination/connection.js';
 import { type CursorCodec, matches } from '../pagination/cursor.js';
-import { checkNodesCount } from '../resolvers/Query.js';
+import { checkNodesCount, parseNodeId } from '../resolvers/Query.js';
 import type { NodeFieldNames } from '../schema.js';
+import { atArgument, fieldSite, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import { checkIdArgument } from './idArguments.js';
 import {
   argumentsOf,
@@ -30,7 +30,8 @@ import {
  * from arguments alone, e.g. `job(farmId:…, queueId:…, jobId:…) { sessions(after:…) }` or `node(id:…)`). So a
  * bad cursor or argument fails with INVALID_CURSOR / BAD_USER_INPUT and zero upstream calls, even when its parent
  * would otherwise have been fetched first. Resolvers repeat the same checks against the real parent (a connection
- * under a list, whose parent is only known at run time).
+ * under a list, whose parent is only known at run time). Errors point at the argument and the field's path
+ * (errorLocation.ts).
  */
 export function preflightOperation(
   schema: GraphQLSchema,
@@ -48,17 +49,24 @@ export function preflightOperation(
     objectType: GraphQLObjectType,
     selectionSets: readonly SelectionSetNode[],
     parentKey: TypedKey | undefined,
+    parentSite: ResponseSite,
   ): void => {
     for (const collected of collectFields(scope, objectType, selectionSets)) {
       const { fieldDef } = collected;
       const field = `${objectType.name}.${fieldDef.name}`;
+      const site = fieldSite(parentSite, collected.responseKey, fieldDef.type);
       let childKey: TypedKey | undefined;
       let checked = false;
       for (const node of collected.nodes) {
         const args = argumentsOf(scope, fieldDef, node);
         if (!args) continue; // execution reports argument coercion errors
-        for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
-        const key = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
+        let key: TypedKey | undefined;
+        try {
+          for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
+          key = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
+        } catch (error) {
+          throw error instanceof GraphQLError ? atArgument(error, node, site) : error;
+        }
         if (!checked) childKey = key;
         checked = true;
       }
@@ -67,10 +75,11 @@ export function preflightOperation(
       if (!checked || selections.length === 0 || !isCompositeType(childType)) continue;
       // Under an abstract type (node, nodes, _entities), every possible type is checked; the key (when known) only
       // matches the fields of its own type.
-      for (const runtimeType of runtimeTypes(scope, childType)) visit(runtimeType, selections, childKey);
+      for (const runtimeType of runtimeTypes(scope, childType))
+        visit(runtimeType, selections, childKey, site);
     }
   };
-  visit(scope.rootType, [operation.selectionSet], undefined);
+  visit(scope.rootType, [operation.selectionSet], undefined, ROOT_SITE);
 }
 
 /** Checks one field's arguments and returns the key of the object it resolves to, when arguments alone tell it. */
@@ -104,17 +113,7 @@ function checkFieldArguments(
 }
 
 function globalIdArgument(value: unknown, argumentName: string): TypedKey | undefined {
-  if (typeof value !== 'string') return undefined;
-  const typed = parseGlobalId(value);
-  if (!typed) {
-    throw new GraphQLError(
-      `\`${argumentName}\` is not an ID issued by this API. Use the \`id\` field of an object.`,
-      {
-        extensions: { code: 'BAD_USER_INPUT', argumentName },
-      },
-    );
-  }
-  return typed;
+  return typeof value === 'string' ? parseNodeId(value, argumentName) : undefined;
 }
 
 /** The key path of the connection's parent, when the preflight knows the parent and it is of the field's type. */
