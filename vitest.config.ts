@@ -13,7 +13,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
-    // Tests build SDK clients directly too; the pinned SDK supports Node 20 (see README), so skip its notice.
+    // Tests build SDK clients directly too; the pinned SDK supports Node 20 (docs/development.md), so skip its notice.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 30_000,

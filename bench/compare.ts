@@ -3,7 +3,7 @@
  * default) served by gateways built from several checkouts of this repo (each with its own node_modules), against
  * one emulator, next to the raw SDK script. The load goes to each in turn in short slices, round after round, so
  * every arm sees the same machine: on a shared machine whose speed drifts by ±30 % between runs, this is how a
- * change is judged (README "Benchmark", before/after table). Reports CPU per request and throughput per arm.
+ * change is judged (bench/README.md). Reports CPU per request and throughput per arm.
  *
  * Settings (environment): CONCURRENCY (32), CACHE_MODE (caches-off | defaults), ROUNDS (6), SLICE_MS (1500).
  */

@@ -45,12 +45,12 @@ export interface GatewayConfig {
     maxAttempts: number;
     /** Per-attempt timeout of an upstream HTTP request. */
     requestTimeoutMs: number;
-    /** maxResults of every upstream token chain the gateway starts (1–100). See README "How cursors work". */
+    /** maxResults of every upstream token chain the gateway starts (1–100). See docs/cursors.md. */
     chainPageSize: number;
     /** Deadline calls in flight at once, for the whole process. */
     maxConcurrency: number;
   };
-  /** Cross-request sharing of Deadline's answers (src/upstream/upstreamSharing.ts, README "Page cache"). */
+  /** Cross-request sharing of Deadline's answers (src/upstream/upstreamSharing.ts, docs/caching.md). */
   cache: {
     /** UPSTREAM_CACHE=off turns the page cache off (coalescing has its own switch). */
     enabled: boolean;

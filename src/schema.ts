@@ -17,7 +17,7 @@ export const typeDefs = parse(schemaSource);
 /**
  * The names of the Relay root fields `node(id:)` and `nodes(ids:)`, or null to leave them out. In a supergraph
  * whose other subgraphs already define `Query.node`, rename them (RELAY_NODE_FIELD) or switch them off: see
- * README "Run as a subgraph".
+ * docs/federation.md.
  */
 export interface NodeFieldNames {
   node: string;

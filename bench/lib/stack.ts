@@ -10,7 +10,7 @@ import { setUpSharing } from '../../src/upstream/sharingSetup.js';
 import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
 
 /**
- * The SDK client settings of the benchmark: the gateway's production defaults (README "Configuration":
+ * The SDK client settings of the benchmark: the gateway's production defaults (docs/configuration.md:
  * UPSTREAM_MAX_ATTEMPTS 3, UPSTREAM_TIMEOUT_MS 5000, UPSTREAM_PAGE_SIZE 100, UPSTREAM_MAX_CONCURRENCY 64,
  * OPERATION_TIMEOUT_MS 10 s). The raw baseline of scenario 3 builds its client with the same call.
  */

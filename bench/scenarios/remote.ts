@@ -346,7 +346,7 @@ const EMPTY_OPERATION = '{ __typename }';
  * page cost nothing. At concurrency 1 the request and the SDK call happen one after the other, so the bound is
  * raw latency / (raw latency + empty-operation latency). At concurrency 32 the gateway's main thread is what runs
  * out, so the bound is the raw script's CPU per call / (that + the empty operation's CPU per request): a ceiling
- * that assumes the SDK call costs the gateway what it costs the raw script (measured: it costs more; README).
+ * that assumes the SDK call costs the gateway what it costs the raw script (measured: it costs more).
  */
 function emptyOperationRow(
   concurrency: number,

@@ -10,7 +10,7 @@ const GRAPHQL_URL = '/graphql';
 const SESSIONS_PAGE_SIZE = 100;
 
 /**
- * A GraphQL error with the gateway's stable `extensions.code` (see the README's "Errors"): `CURSOR_EXPIRED`,
+ * A GraphQL error with the gateway's stable `extensions.code` (docs/errors.md): `CURSOR_EXPIRED`,
  * `INVALID_CURSOR`, `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`, `QUERY_TOO_COSTLY`, …
  */
 class GraphQLRequestError extends Error {

@@ -47,7 +47,7 @@ import {
  * This walk does not use src/validation/operationWalker.ts on purpose: that one follows the request's coerced
  * variables (what will run); this one must hold for every variable value, to be cached per document.
  *
- * Headers (README "Response caching and persisted queries"): `Cache-Control: max-age=N, public|private` only for
+ * Headers (docs/caching.md, "Response caching and persisted queries"): `Cache-Control: max-age=N, public|private` only for
  * a GET of a query whose response has no errors and whose maxAge is above 0 (with `Vary: accept`, which picks the
  * response's content type); every other response of the GraphQL pipeline gets `no-store`, POSTs included (an
  * error response keeps a header Apollo already put on it, e.g. PersistedQueryNotFound's `private, no-cache,

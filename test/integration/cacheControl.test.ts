@@ -19,7 +19,7 @@ import {
 } from '../helpers/testStack.js';
 
 /**
- * Response caching through the real stack (src/plugins/cacheControlPlugin.ts, README "Response caching and
+ * Response caching through the real stack (src/plugins/cacheControlPlugin.ts, docs/caching.md, "Response caching and
  * persisted queries"): `Cache-Control` from the schema's hints on GET queries, `no-store` otherwise, `private`
  * behind JWT authentication, a farm allow-list or a router secret; automatic persisted queries over GET.
  */

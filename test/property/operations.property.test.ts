@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   type GraphQLCompositeType,
@@ -12,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../src/schema.js';
 import { type IndependentDeadline, startIndependentDeadline } from '../fixtures/independentDeadline.js';
+import { namesInFirstColumn } from '../helpers/docsTables.js';
 import { type GraphQLResponse, startTestStack, type TestStack } from '../helpers/testStack.js';
 
 /**
@@ -22,7 +22,7 @@ import { type GraphQLResponse, startTestStack, type TestStack } from '../helpers
  * @include/@skip, and now and then a field that does not exist or a truncated document.
  *
  * Every response is a well-formed GraphQL response with an HTTP status below 500; no error is
- * INTERNAL_SERVER_ERROR; every error carries an `extensions.code` from the README's error table or one of
+ * INTERNAL_SERVER_ERROR; every error carries an `extensions.code` from docs/errors.md's table or one of
  * GraphQL's own (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT). The upstream (the independent
  * Deadline implementation) is healthy, so the only upstream failure it can report is NOT_FOUND: any other error
  * that names an `upstreamOperation` means the gateway sent Deadline a request it should have refused itself.
@@ -32,17 +32,8 @@ import { type GraphQLResponse, startTestStack, type TestStack } from '../helpers
 const SEED = Number(process.env.FC_SEED ?? 7_654_321);
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 150);
 
-/** The `extensions.code` values of the README's error table (so the test follows the documented API). */
-function readmeCodes(): Set<string> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(
-    readme.indexOf('\n## Errors'),
-    readme.indexOf('\n## ', readme.indexOf('\n## Errors') + 1),
-  );
-  return new Set([...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1] as string));
-}
 const GRAPHQL_CODES = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT'];
-const ALLOWED = new Set([...readmeCodes(), ...GRAPHQL_CODES]);
+const ALLOWED = new Set([...namesInFirstColumn('errors.md'), ...GRAPHQL_CODES]);
 ALLOWED.delete('INTERNAL_SERVER_ERROR');
 
 const ROOT_FIELDS = ['farms', 'farm', 'queue', 'job', 'session', 'fleet', 'worker', 'node', 'nodes'];
