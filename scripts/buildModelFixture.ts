@@ -199,7 +199,7 @@ function buildFixture(model: JsonObject, commit: string): JsonObject {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { commit: { type: 'string', default: DEFAULT_COMMIT } },
+  options: { commit: { type: 'string' } },
 });
 const [input] = positionals;
 if (input === undefined || positionals.length > 1) {
@@ -207,6 +207,10 @@ if (input === undefined || positionals.length > 1) {
   process.exit(2);
 }
 const commit = values.commit ?? DEFAULT_COMMIT;
+if (values.commit === undefined) {
+  // The fixture records its source: a newer model read without --commit would claim the old snapshot.
+  console.warn(`No --commit given: recording botocore ${DEFAULT_COMMIT}, the committed fixture's source.`);
+}
 if (!/^[0-9a-f]{40}$/.test(commit)) {
   console.error(`--commit: expected a full 40-character commit hash, got ${commit}`);
   process.exit(2);

@@ -122,7 +122,8 @@ async function main(): Promise<void> {
       url: `${url}/graphql`,
       health: `${url}/healthz`,
       ready: `${url}/readyz`,
-      demo: `${url}/demo`,
+      // The demo is for whoever runs the gateway; the root page leaves it out in production too.
+      ...(config.production ? {} : { demo: `${url}/demo` }),
       // The playground is what a browser gets at GET /graphql.
       ...(config.landingPage === 'off' ? {} : { playground: `${url}/graphql` }),
     },

@@ -1,7 +1,12 @@
 import { GraphQLError } from 'graphql';
 import { OperationDeadlineError } from '../upstream/operationDeadline.js';
 import { ErrorCode, gatewayError, UpstreamReason } from './codes.js';
-import { describeUpstreamFailure, type UpstreamFailure, type UpstreamTarget } from './upstreamFailure.js';
+import {
+  describeUpstreamFailure,
+  toldOf,
+  type UpstreamFailure,
+  type UpstreamTarget,
+} from './upstreamFailure.js';
 
 /**
  * The one place where Deadline Cloud (SDK) failures become GraphQL errors. Messages say what happened and what to
@@ -112,7 +117,7 @@ export function mapUpstreamError(
  */
 function failureMessage(failure: UpstreamFailure, call: UpstreamCallInfo, site: UpstreamSite): string {
   const op = call.operation;
-  const told = site.namesTarget === true ? failure.explanation : `${failure.summary}.`;
+  const told = toldOf(failure, site.namesTarget);
   switch (failure.reason) {
     case UpstreamReason.CREDENTIALS_MISSING:
       return site.namesTarget === true

@@ -48,6 +48,13 @@ const REFUSED_CREDENTIALS = new Set([
   'ExpiredTokenException',
   'ExpiredToken',
   'RequestExpired',
+  // STS, raised unwrapped by the credential chain when a profile's or a web identity's role cannot be assumed.
+  'AccessDenied',
+  'RegionDisabledException',
+  'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
+  'IDPRejectedClaim',
+  'IDPRejectedClaimException',
 ]);
 
 const REFUSED = new Set(['ECONNREFUSED']);
@@ -109,7 +116,7 @@ export function describeUpstreamFailure(
       "Deadline Cloud refused the gateway's credentials",
       target.endpoint === undefined
         ? `AWS refused the gateway's credentials (${e.name}: ${firstLine(e.message)}): the keys are unknown, ` +
-            "invalid or expired, or the request signature is wrong. Check which identity the gateway's default " +
+            "invalid or expired, the role it assumes refuses it, or the request signature is wrong. Check which identity the gateway's default " +
             "credential chain resolves with `aws sts get-caller-identity` in the gateway's environment, and renew " +
             'or replace its credentials.'
         : `${at} refused the gateway's request signature (${e.name}). With DEADLINE_ENDPOINT the gateway signs ` +
@@ -118,7 +125,8 @@ export function describeUpstreamFailure(
       e,
     );
   }
-  if (e.name === 'AccessDeniedException' || e.status === 403) {
+  // An untyped 403 with a body that is not Deadline's (a proxy's page) is the endpoint's, not an access decision.
+  if (e.name === 'AccessDeniedException' || (e.status === 403 && !isUnreadableAnswer(e))) {
     return failure(
       UpstreamReason.ACCESS_DENIED,
       "Deadline Cloud denied the gateway's identity access",
@@ -266,6 +274,14 @@ function networkFailure(e: ErrorShape, target: UpstreamTarget): UpstreamFailure 
   return undefined;
 }
 
+/**
+ * What a caller (a GraphQL client, a /readyz probe) is told of a failure: the explanation, with the endpoint and the
+ * fix, where addresses may be shown (not production); else only the summary, which names no address.
+ */
+export function toldOf(failure: UpstreamFailure, namesTarget: boolean | undefined): string {
+  return namesTarget === true ? failure.explanation : `${failure.summary}.`;
+}
+
 /** How operators name a target: the endpoint URL, or AWS and the region. */
 export function where(target: UpstreamTarget): string {
   return target.endpoint ?? `AWS Deadline Cloud in ${target.region ?? 'the region of the AWS config'}`;
@@ -331,10 +347,11 @@ function startEmulatorHint(endpoint: string): string {
   } catch {
     return 'start the Deadline endpoint there, ';
   }
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  // The emulator serves plain HTTP on loopback: suggest it only for such an endpoint.
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
     return 'start the Deadline endpoint there, ';
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `start the Deadline endpoint there (the emulator: \`npm run emulator -- --port ${port}\`), `;
+  const host = url.hostname === '[::1]' ? ' --host ::1' : '';
+  return `start the Deadline endpoint there (the emulator: \`npm run emulator -- --port ${url.port || '80'}${host}\`), `;
 }
 
 function hostOf(endpoint: string | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import { ListFarmsCommand } from '@aws-sdk/client-deadline';
 import { UpstreamReason } from '../errors/codes.js';
-import { describeUpstreamFailure, type UpstreamFailure } from '../errors/upstreamFailure.js';
+import { describeUpstreamFailure, toldOf, type UpstreamFailure } from '../errors/upstreamFailure.js';
 import type { Logger } from '../logging.js';
 import { upstreamSiteOf } from './deadlineClient.js';
 
@@ -40,9 +40,8 @@ export function readinessProbe(client: DeadlineClient, cacheMs = 5000): () => Pr
         if (!failure) return { ready: true };
         if (failure.reason === UpstreamReason.ACCESS_DENIED) return { ready: true, failure };
         const told =
-          site.namesTarget === true
-            ? failure.explanation
-            : `${failure.summary}. The gateway's log names the cause and what to do.`;
+          toldOf(failure, site.namesTarget) +
+          (site.namesTarget === true ? '' : " The gateway's log names the cause and what to do.");
         return { ready: false, reason: `Deadline Cloud is unavailable: ${told}`, failure };
       });
     pending = value.finally(() => {

@@ -143,7 +143,7 @@ describe('describeUpstreamFailure: the cause of a failed Deadline call, by class
     ['404 with an HTML body', unreadable(404), UpstreamReason.OPERATION_NOT_SERVED],
     ['405 with an empty body', awsError('Unknown', 405, 'UnknownError'), UpstreamReason.OPERATION_NOT_SERVED],
     ['200 with an HTML body', unreadable(200), UpstreamReason.NOT_DEADLINE_API],
-    ['403 with an HTML body', unreadable(403), UpstreamReason.ACCESS_DENIED],
+    ['403 with an HTML body (a proxy)', unreadable(403), UpstreamReason.NOT_DEADLINE_API],
     ['AccessDeniedException', awsError('AccessDeniedException', 403), UpstreamReason.ACCESS_DENIED],
     [
       'UnrecognizedClientException',
@@ -156,6 +156,16 @@ describe('describeUpstreamFailure: the cause of a failed Deadline call, by class
       UpstreamReason.CREDENTIALS_REFUSED,
     ],
     ['ExpiredTokenException', awsError('ExpiredTokenException', 403), UpstreamReason.CREDENTIALS_REFUSED],
+    [
+      'STS AccessDenied (a role that cannot be assumed)',
+      awsError('AccessDenied', 403),
+      UpstreamReason.CREDENTIALS_REFUSED,
+    ],
+    [
+      'STS InvalidIdentityToken (web identity)',
+      awsError('InvalidIdentityToken', 400),
+      UpstreamReason.CREDENTIALS_REFUSED,
+    ],
     ['no credentials', shapes.credentialsMissing(), UpstreamReason.CREDENTIALS_MISSING],
   ])('%s → %s', (_label, error, reason) => {
     expect(describeUpstreamFailure(error, endpoint)?.reason).toBe(reason);
