@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { LoggedProcess } from '../helpers/loggedProcess.js';
 
 /**
  * `npm start` as a supervisor or a newcomer's `kill <pid>` sees it: the signal goes to npm, which forwards it to its
@@ -24,40 +21,18 @@ describe('npm start', () => {
       START_SCRIPT_TEST_MARK: mark,
     };
     for (const name of ['DEADLINE_ENDPOINT', 'DEADLINE_BACKEND', 'REDIS_URL', 'NODE_ENV']) delete env[name];
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const npmStart = new LoggedProcess(command, args, env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "ready" line within 25 s:\n${output}`)), 25_000);
-        const onData = () => {
-          const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)\/graphql"/.exec(output);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            child.stdout.off('data', onData);
-            resolve(match[1]);
-          }
-        };
-        child.stdout.on('data', onData);
-        void exited.then(() => reject(new Error(`npm start exited before it was ready:\n${output}`)));
-      });
+      const ready = await npmStart.line((line) => line.msg === 'deadline-graphql ready');
+      const url = String(ready.url).replace(/\/graphql$/, '');
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-      child.kill('SIGTERM');
-      await exited;
+      await npmStart.stop(); // SIGTERM to npm itself
       // npm has exited; the gateway must have drained and exited too, not kept the port.
-      await expect
-        .poll(() => output.includes('"msg":"stopped"'), { timeout: 15_000, interval: 50 })
-        .toBe(true);
+      await npmStart.line((line) => line.msg === 'stopped');
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {
-      child.kill('SIGKILL');
+      npmStart.child.kill('SIGKILL');
       killMarked(mark);
     }
   });

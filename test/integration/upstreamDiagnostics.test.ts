@@ -1,16 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateway } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
 import { CREDENTIAL_CHAIN_SOURCES } from '../helpers/credentialChain.js';
+import { LoggedProcess } from '../helpers/loggedProcess.js';
 import { type GraphQLErrorJson, type GraphQLResponse, postGraphQL } from '../helpers/testStack.js';
 
 /**
@@ -19,7 +19,6 @@ import { type GraphQLErrorJson, type GraphQLResponse, postGraphQL } from '../hel
  * production, no address), failed calls are logged with their cause, and `npm start` says at start-up what is
  * wrong and what to do. Nothing here reaches past loopback.
  */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FARMS = '{ farms { nodes { farmId } } }';
 
 interface ReadyzBody {
@@ -312,53 +311,16 @@ describe('an endpoint that misbehaves: each failure has its class, in /readyz an
 });
 
 /**
- * `node --import tsx src/index.ts` (what `npm start` runs) as a child process, its stdout read as JSON lines. A
- * preloaded guard refuses (and reports on stderr) any connection or name lookup that is not loopback, so nothing
- * can leave the machine whatever the gateway or the SDK tries.
+ * `node --import tsx src/index.ts` (what `npm start` runs) as a child process. A preloaded guard refuses (and reports
+ * on stderr) any connection or name lookup that is not loopback, so nothing can leave the machine whatever the
+ * gateway or the SDK tries.
  */
-class GatewayProcess {
-  readonly lines: Array<Record<string, unknown>> = [];
-  readonly child: ChildProcess;
-  private stdout = '';
-  stderr = '';
-  private readonly exited: Promise<void>;
-
-  constructor(env: NodeJS.ProcessEnv, guard: string) {
-    this.child = spawn(
-      process.execPath,
-      ['--import', pathToFileURL(guard).href, '--import', 'tsx', 'src/index.ts'],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    this.child.stdout?.on('data', (chunk: Buffer) => {
-      this.stdout += chunk.toString();
-      const complete = this.stdout.split('\n');
-      this.stdout = complete.pop() ?? '';
-      for (const line of complete) if (line.startsWith('{')) this.lines.push(JSON.parse(line));
-    });
-    this.child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr += chunk.toString();
-    });
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-  }
-
-  /** The first log line `match` accepts (the bound only guards a hung start; nothing asserts timings). */
-  async line(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    await expect.poll(() => this.lines.some(match), { timeout: 25_000, interval: 50 }).toBe(true);
-    return this.lines.find(match) as Record<string, unknown>;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGTERM');
-      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    }
-    await this.exited;
-  }
+function gatewayProcess(env: NodeJS.ProcessEnv, guard: string): LoggedProcess {
+  return new LoggedProcess(
+    process.execPath,
+    ['--import', pathToFileURL(guard).href, '--import', 'tsx', 'src/index.ts'],
+    env,
+  );
 }
 
 const GUARD = `
@@ -416,7 +378,7 @@ describe('npm start explains an unusable Deadline at start-up, and keeps serving
 
   it('a closed DEADLINE_ENDPOINT: the ready line lists the demo, then a warning names the endpoint, the cause and the fix', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const gateway = new GatewayProcess({ ...baseEnv(), DEADLINE_ENDPOINT: endpoint }, guard);
+    const gateway = gatewayProcess({ ...baseEnv(), DEADLINE_ENDPOINT: endpoint }, guard);
     try {
       const ready = await gateway.line((line) => line.msg === 'deadline-graphql ready');
       const url = String(ready.url).replace(/\/graphql$/, '');
@@ -444,7 +406,7 @@ describe('npm start explains an unusable Deadline at start-up, and keeps serving
   });
 
   it('the embedded emulator: "Deadline Cloud reachable"', async () => {
-    const gateway = new GatewayProcess(baseEnv(), guard);
+    const gateway = gatewayProcess(baseEnv(), guard);
     try {
       const reachable = await gateway.line((line) => line.msg === 'Deadline Cloud reachable');
       expect(String(reachable.endpoint)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -456,7 +418,7 @@ describe('npm start explains an unusable Deadline at start-up, and keeps serving
 
   it('DEADLINE_BACKEND=aws without credentials: the warning lists what the chain looked for; /readyz 503; UPSTREAM_CREDENTIALS_MISSING; nothing sent', async () => {
     const home = mkdtempSync(join(dir, 'home-'));
-    const gateway = new GatewayProcess(
+    const gateway = gatewayProcess(
       {
         ...baseEnv(),
         DEADLINE_BACKEND: 'aws',
