@@ -97,12 +97,24 @@ export function parseConnectionArgs(
   return { first, start: settings.cursors.decodeFor(binding, args.after), resumed: true };
 }
 
-export async function resolveConnection<T>(
-  args: ConnectionArgs,
-  binding: ConnectionBinding,
-  settings: ConnectionSettings,
-  fetchPage: FetchPage<T>,
-): Promise<Connection<T>> {
+/** What `resolveConnection` needs: the client's arguments, which connection it is, and how to fetch its pages. */
+export interface ConnectionRequest<T> {
+  /** The field's `first` and `after`, as the client sent them (validated here). */
+  args: ConnectionArgs;
+  /** The connection the cursors belong to: the field and its parent's key path. */
+  binding: ConnectionBinding;
+  /** The cursor codec and the page size of new chains. */
+  settings: ConnectionSettings;
+  /** Fetches one upstream page (a loader's `pagesOf`). */
+  fetchPage: FetchPage<T>;
+}
+
+export async function resolveConnection<T>({
+  args,
+  binding,
+  settings,
+  fetchPage,
+}: ConnectionRequest<T>): Promise<Connection<T>> {
   const { first, start, resumed } = parseConnectionArgs(args, binding, settings);
   const { pageSize } = start;
   const fetch = (token: string | null) =>

@@ -57,7 +57,12 @@ export const Query: QueryResolvers = {
     return ids.map(async (id, index) => loadEntity(ctx, parseNodeId(id, `ids[${index}]`)));
   },
   farms: (_, args, ctx) =>
-    resolveConnection(args, bindingOf('Query.farms', ''), ctx.connections, ctx.loaders.farms.pages()),
+    resolveConnection({
+      args,
+      binding: bindingOf('Query.farms', ''),
+      settings: ctx.connections,
+      fetchPage: ctx.loaders.farms.pages(),
+    }),
   farm: (_, args, ctx, info) =>
     rootLookup('Farm', checkIdArguments(args), info, ctx, (key) => ctx.loaders.farms.load(key)),
   queue: (_, args, ctx, info) =>

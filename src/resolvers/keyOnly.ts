@@ -185,12 +185,12 @@ export async function resolveProvingConnection<T extends EntityType, I>(
   load: (key: EntityKeys[T]) => Promise<unknown>,
 ): Promise<Connection<I>> {
   const pages = provingPages(type, parent, fetchPage, load);
-  const connection = await resolveConnection(
+  const connection = await resolveConnection({
     args,
-    bindingOf(field, keyPath(type, parent.key)),
+    binding: bindingOf(field, keyPath(type, parent.key)),
     settings,
-    pages.fetchPage,
-  );
+    fetchPage: pages.fetchPage,
+  });
   await pages.settle();
   return connection;
 }
