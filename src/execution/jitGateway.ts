@@ -98,6 +98,9 @@ function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     if (request.request.http?.headers.get('apollo-federation-include-trace') === 'ftv1') {
       return runWithGraphqlJs(schema, request);
     }
+    // No operation resolved (several without an operationName, or an unknown name): graphql-js's error, which
+    // Apollo answers as OPERATION_RESOLUTION_FAILURE with HTTP 400.
+    if (!request.operation) return runWithGraphqlJs(schema, request);
     const coerced = getVariableValues(
       schema,
       request.operation.variableDefinitions ?? [],

@@ -47,11 +47,12 @@ async function send(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  operationName?: string,
 ): Promise<Sent> {
   const response = await fetch(`${stack.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, operationName }),
   });
   // What differs between two calls anyway: AWS request IDs, and cursors (they hold the emulator's timestamped token).
   const text = (await response.text())
@@ -76,12 +77,12 @@ async function send(
 async function both(
   query: string,
   variables: Record<string, unknown> = {},
-  options: { headers?: Record<string, string>; before?: () => void } = {},
+  options: { headers?: Record<string, string>; before?: () => void; operationName?: string } = {},
 ): Promise<Sent> {
   options.before?.();
-  const fromJit = await send(jit, query, variables, options.headers);
+  const fromJit = await send(jit, query, variables, options.headers, options.operationName);
   options.before?.();
-  const fromPlain = await send(plain, query, variables, options.headers);
+  const fromPlain = await send(plain, query, variables, options.headers, options.operationName);
   expect(fromJit).toEqual(fromPlain);
   return fromJit;
 }
@@ -188,6 +189,20 @@ describe('graphql-jit and graphql-js executors', () => {
     const page = `query P($farmId: ID!, $queueId: ID!, $jobId: ID!, $after: String) {
       job(farmId: $farmId, queueId: $queueId, jobId: $jobId) { sessions(first: 1, after: $after) { nodes { id } } } }`;
     expect((await both(page, { ...jobWith(99), after: 'garbage' })).status).toBe(400);
+  });
+
+  it('refuse a document whose operation cannot be resolved with 400 OPERATION_RESOLUTION_FAILURE', async () => {
+    const twoOperations =
+      'query A { farms(first: 1) { nodes { id } } } query B { farms(first: 2) { nodes { id } } }';
+    for (const operationName of [undefined, 'C']) {
+      const sent = await both(twoOperations, {}, { operationName });
+      expect(sent.status).toBe(400);
+      expect(sent.errors).toEqual([expect.stringContaining('"code":"OPERATION_RESOLUTION_FAILURE"')]);
+      expect(sent.upstream).toMatchObject({ calls: 0 });
+    }
+    expect((await both(twoOperations, {}, { operationName: 'B' })).data).toMatchObject({
+      farms: { nodes: [{ id: expect.any(String) }, { id: expect.any(String) }] },
+    });
   });
 
   it('answer introspection alike', async () => {
