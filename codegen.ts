@@ -1,11 +1,15 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { ENTITIES } from './src/model/entities.js';
 
 /**
  * schema/*.graphql is the source of truth; this generates the resolver types and the typed example operations
  * (examples/). Run `npm run codegen` after a schema or operation change and commit the output (`npm test` fails
  * when it is stale).
  */
-const records = '../upstream/records.js';
+/** Every entity type of the registry resolves from its record (src/model/records.ts). */
+const entityMappers = Object.fromEntries(
+  Object.keys(ENTITIES).map((type) => [type, `../model/records.js#EntityRecord<'${type}'>`]),
+);
 
 const config: CodegenConfig = {
   // The subgraph SDL, plus declarations of the federation directives it imports (codegen does not read @link).
@@ -21,12 +25,7 @@ const config: CodegenConfig = {
         federation: true,
         contextType: '../context.js#GatewayContext',
         mappers: {
-          Farm: `${records}#FarmRecord`,
-          Queue: `${records}#QueueRecord`,
-          Job: `${records}#JobRecord`,
-          Session: `${records}#SessionRecord`,
-          Fleet: `${records}#FleetRecord`,
-          Worker: `${records}#WorkerRecord`,
+          ...entityMappers,
           PageInfo: '../pagination/connection.js#LazyPageInfo',
         },
         scalars: { DateTime: { input: 'string', output: 'Date | string' }, _FieldSet: 'string' },

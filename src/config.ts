@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthConfig, readAuthConfig } from './auth/config.js';
-import { DEFAULT_UPSTREAM_CONCURRENCY } from './upstream/deadlineClient.js';
-import { type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSharing.js';
+import { DEFAULT_UPSTREAM_CONCURRENCY } from './upstream/concurrencyLimit.js';
+import { DEFAULT_OPERATION_TIMEOUT_MS } from './upstream/operationDeadline.js';
+import { CACHED_RESOURCES, type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSharing.js';
 
 /**
  * All configuration, read from the environment and validated once at start-up. Every problem is reported at once
@@ -15,6 +16,25 @@ import { type CachedResource, DEFAULT_CACHE_TTL_MS } from './upstream/upstreamSh
  * idle connection, and that request fails (a load balancer answers 502; a Node client sees "socket hang up").
  */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** maxResults of the upstream token chains the gateway starts (UPSTREAM_PAGE_SIZE): Deadline's largest page. */
+export const DEFAULT_CHAIN_PAGE_SIZE = 100;
+
+/** How long a shutdown lets in-flight requests finish before closing their connections (SHUTDOWN_DRAIN_MS). */
+export const DEFAULT_DRAIN_MS = 10_000;
+
+/** Cost and shape limits checked before execution (QUERY_MAX_*). */
+export const DEFAULT_QUERY_LIMITS: Readonly<GatewayConfig['limits']> = {
+  maxNodes: 10_000,
+  maxUpstreamCalls: 200,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 5000,
+};
+
+/** What a browser gets at GET /graphql: offline GraphiQL, Apollo Sandbox, or nothing. */
+export type LandingPage = 'graphiql' | 'sandbox' | 'off';
 
 export type Backend =
   /** No DEADLINE_ENDPOINT: start the embedded emulator on loopback and use it (region us-west-2, dummy credentials). */
@@ -86,8 +106,8 @@ export interface GatewayConfig {
   /** NODE_ENV=production: introspection off (unless GRAPHQL_INTROSPECTION=true), no schema suggestions in errors. */
   production: boolean;
   introspection: boolean;
-  /** What a browser gets at GET /graphql (LANDING_PAGE): offline GraphiQL, Apollo Sandbox, or nothing. */
-  landingPage: 'graphiql' | 'sandbox' | 'off';
+  /** What a browser gets at GET /graphql (LANDING_PAGE). */
+  landingPage: LandingPage;
   /** pino level (LOG_LEVEL). */
   logLevel: string;
   /** How long SIGTERM lets in-flight requests finish (SHUTDOWN_DRAIN_MS). */
@@ -210,7 +230,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   }
   const introspection = introspectionValue ? introspectionValue === 'true' : !production;
   const landingPageValue = env.LANDING_PAGE || (production ? 'off' : 'graphiql');
-  let landingPage: GatewayConfig['landingPage'] = production ? 'off' : 'graphiql';
+  let landingPage: LandingPage = production ? 'off' : 'graphiql';
   if (landingPageValue === 'graphiql' || landingPageValue === 'sandbox' || landingPageValue === 'off') {
     landingPage = landingPageValue;
   } else {
@@ -252,14 +272,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     int(`CACHE_TTL_${resource.toUpperCase()}_MS`, DEFAULT_CACHE_TTL_MS[resource], 0, 86_400_000);
   const cache: GatewayConfig['cache'] = {
     enabled: onOff('UPSTREAM_CACHE', true),
-    ttlMs: {
-      farm: ttl('farm'),
-      queue: ttl('queue'),
-      fleet: ttl('fleet'),
-      job: ttl('job'),
-      session: ttl('session'),
-      worker: ttl('worker'),
-    },
+    ttlMs: Object.fromEntries(CACHED_RESOURCES.map((resource) => [resource, ttl(resource)])) as Record<
+      CachedResource,
+      number
+    >,
     maxBytes: int('CACHE_MAX_BYTES', 64 * 2 ** 20, 0, 2 ** 40),
     coalesce: onOff('UPSTREAM_COALESCE', true),
     redisUrl,
@@ -279,18 +295,18 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     upstream: {
       maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 3, 1, 10),
       requestTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
-      chainPageSize: int('UPSTREAM_PAGE_SIZE', 100, 1, 100),
+      chainPageSize: int('UPSTREAM_PAGE_SIZE', DEFAULT_CHAIN_PAGE_SIZE, 1, 100),
       maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', DEFAULT_UPSTREAM_CONCURRENCY, 1, 1000),
     },
     cache,
-    operationTimeoutMs: int('OPERATION_TIMEOUT_MS', 10_000, 100, 300_000),
+    operationTimeoutMs: int('OPERATION_TIMEOUT_MS', DEFAULT_OPERATION_TIMEOUT_MS, 100, 300_000),
     limits: {
-      maxNodes: int('QUERY_MAX_NODES', 10_000, 1, 10_000_000),
-      maxUpstreamCalls: int('QUERY_MAX_UPSTREAM_CALLS', 200, 1, 100_000),
-      maxDepth: int('QUERY_MAX_DEPTH', 12, 1, 100),
-      maxAliases: int('QUERY_MAX_ALIASES', 30, 0, 10_000),
-      maxDirectives: int('QUERY_MAX_DIRECTIVES', 50, 0, 10_000),
-      maxTokens: int('QUERY_MAX_TOKENS', 5000, 100, 1_000_000),
+      maxNodes: int('QUERY_MAX_NODES', DEFAULT_QUERY_LIMITS.maxNodes, 1, 10_000_000),
+      maxUpstreamCalls: int('QUERY_MAX_UPSTREAM_CALLS', DEFAULT_QUERY_LIMITS.maxUpstreamCalls, 1, 100_000),
+      maxDepth: int('QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxAliases: int('QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+      maxDirectives: int('QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 10_000),
+      maxTokens: int('QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
     },
     auth,
     emulator: {
@@ -306,7 +322,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     introspection,
     landingPage,
     logLevel,
-    drainMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
+    drainMs: int('SHUTDOWN_DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
     // At least 2 s: Node's own HTTP client stops reusing a connection 1 s before the announced `Keep-Alive: timeout`
     // (whole seconds). At most 10 min: past that an idle connection is a leak, not a pool.
     keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 2000, 600_000),

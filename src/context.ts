@@ -2,7 +2,7 @@ import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import { FarmAccess } from './auth/farmAccess.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { ConnectionSettings } from './pagination/connection.js';
-import { DeadlineUpstream } from './upstream/deadlineClient.js';
+import { DeadlineUpstream } from './upstream/deadlineUpstream.js';
 import { UpstreamCallTally } from './upstream/upstreamCalls.js';
 
 /** What every resolver receives. Built fresh for each GraphQL request. */
@@ -11,8 +11,8 @@ export interface GatewayContext {
   loaders: Loaders;
   /** The Deadline calls this request made, by operation. */
   upstreamCalls: UpstreamCallTally;
-  /** Cursor codec and chain page size for connections. */
-  connections: ConnectionSettings;
+  /** How connections page: the cursor codec and the page size of the token chains the gateway starts. */
+  paging: ConnectionSettings;
   /** The request's access to Deadline (the loaders' too): its deadline, and `abandon()` once the response is sent. */
   upstream: DeadlineUpstream;
   /** Absolute time (epoch ms) when the operation's time budget runs out: waiting fields then fail. */
@@ -30,7 +30,7 @@ export interface ContextOptions {
 
 export function createContext(
   client: DeadlineClient,
-  connections: ConnectionSettings,
+  paging: ConnectionSettings,
   options: ContextOptions = {},
 ): GatewayContext {
   const upstreamCalls = new UpstreamCallTally();
@@ -42,7 +42,7 @@ export function createContext(
   return {
     loaders,
     upstreamCalls,
-    connections,
+    paging,
     upstream,
     deadlineAt: upstream.deadlineAt,
     farmAccess,

@@ -1,12 +1,13 @@
+/** The gateway process (`npm start`): reads the configuration, starts what it needs, serves until a signal. */
 import './execution/graphqlProductionMode.js';
 import { persistedQueryCache } from './cache/persistedQueryCache.js';
 import { ConfigError, type GatewayConfig, loadConfig } from './config.js';
 import { type EmulatorHandle, startEmulator } from './emulator/index.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
+import { setUpSharedState } from './sharedState.js';
 import { createDeadlineClient, resolvedRegion } from './upstream/deadlineClient.js';
 import { logStartupReadiness } from './upstream/readiness.js';
-import { setUpSharing } from './upstream/sharingSetup.js';
 
 /**
  * `npm start`: configuration → (embedded emulator when no DEADLINE_ENDPOINT) → DeadlineClient → gateway → listen.
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   // AWS_REGION the region is the one the SDK resolves (shared config, instance metadata), so two regions sharing
   // one Redis never share keys.
   const scope = target.endpoint ?? `aws:${target.region ?? (await resolvedRegion())}`;
-  const shared = await setUpSharing(config, scope, logger);
+  const shared = await setUpSharedState(config, scope, logger);
   if (shared.cursorKeySource === 'ephemeral') {
     logger.warn(
       'CURSOR_SECRET is not set: cursors are signed with a random key of this process, so they stop working after a ' +

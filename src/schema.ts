@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { type DocumentNode, type GraphQLSchema, isEnumType, Kind, parse, visit } from 'graphql';
+import { DEFAULT_NODE_FIELDS, type NodeFieldNames } from './relayNodeFields.js';
 import { resolversWith } from './resolvers/index.js';
 
 /** The schema is the SDL in schema/*.graphql (the source of truth, also read by codegen), merged in name order. */
@@ -13,18 +14,6 @@ export const schemaSource = readdirSync(schemaDir)
   .join('\n');
 
 export const typeDefs = parse(schemaSource);
-
-/**
- * The names of the Relay root fields `node(id:)` and `nodes(ids:)`, or null to leave them out. In a supergraph
- * whose other subgraphs already define `Query.node`, rename them (RELAY_NODE_FIELD) or switch them off: see
- * docs/federation.md.
- */
-export interface NodeFieldNames {
-  node: string;
-  nodes: string;
-}
-
-export const DEFAULT_NODE_FIELDS: NodeFieldNames = { node: 'node', nodes: 'nodes' };
 
 /** The SDL with the Relay root fields renamed or removed. */
 export function typeDefsWith(nodeFields: NodeFieldNames | null): DocumentNode {

@@ -1,3 +1,7 @@
+/**
+ * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
+ * Server) and `/healthz`, over a DeadlineClient the caller built (so the caller decides the backend).
+ */
 import './execution/graphqlProductionMode.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,7 +21,13 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { FarmAccess, type FarmAllowListOptions } from './auth/farmAccess.js';
 import { farmAllowListPlugin } from './auth/farmAllowList.js';
 import { type JwtAuthenticationOptions, jwtAuthentication, jwtClaimsOf, type Refusal } from './auth/jwt.js';
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from './config.js';
+import {
+  DEFAULT_CHAIN_PAGE_SIZE,
+  DEFAULT_DRAIN_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_QUERY_LIMITS,
+  type LandingPage,
+} from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { demoRouter } from './demo/index.js';
 import { ErrorCode } from './errors/codes.js';
@@ -35,20 +45,18 @@ import { operationDeadlinePlugin } from './plugins/operationDeadlinePlugin.js';
 import { operationLogPlugin } from './plugins/operationLogPlugin.js';
 import { preflightPlugin } from './plugins/preflightPlugin.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCallsPlugin.js';
-import { buildGatewaySchema, DEFAULT_NODE_FIELDS, type NodeFieldNames } from './schema.js';
+import { DEFAULT_NODE_FIELDS, type NodeFieldNames } from './relayNodeFields.js';
+import { buildGatewaySchema } from './schema.js';
 import { pageCacheOf, upstreamLimiterOf } from './upstream/deadlineClient.js';
 import { readinessProbe } from './upstream/readiness.js';
 import { hiddenServiceSdl } from './validation/hiddenServiceSdl.js';
 
-/**
- * The one server factory, shared by `npm start`, the tests and the benchmark: Express with `/graphql` (Apollo
- * Server) and `/healthz`, over a DeadlineClient the caller built (so the caller decides the backend).
- */
+/** What `createGateway` builds the server from; everything but the client and the cursor key has a default. */
 export interface GatewayOptions {
   client: DeadlineClient;
   /** Signs cursors: a fixed key, or a ring whose signing key follows the one shared in Redis (cursorKeys.ts). */
   cursorSecret: Buffer | CursorKeyRing;
-  /** maxResults of the upstream token chains the gateway starts (1–100, default 100). */
+  /** maxResults of the upstream token chains the gateway starts (1–100, default DEFAULT_CHAIN_PAGE_SIZE). */
   chainPageSize?: number;
   /** Names of the Relay root fields `node`/`nodes`, or null to leave them out (default: node, nodes). */
   nodeFields?: NodeFieldNames | null;
@@ -63,7 +71,7 @@ export interface GatewayOptions {
   production?: boolean;
   /** Introspection; default: on, off in production. */
   introspection?: boolean;
-  /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
+  /** How long `stop()` lets in-flight requests finish before closing their connections (DEFAULT_DRAIN_MS). */
   drainMs?: number;
   /** How long an idle keep-alive connection stays open (default 65 s, DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs?: number;
@@ -75,10 +83,7 @@ export interface GatewayOptions {
   logger?: Logger;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
   readinessCacheMs?: number;
-  /**
-   * Cost and shape limits, checked before execution (defaults: 10,000 nodes, 200 Deadline calls, depth 12,
-   * 30 aliases, 50 directives, 5,000 tokens).
-   */
+  /** Cost and shape limits, checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
   limits?: Partial<CostLimits & { maxTokens: number }>;
   /** The operation's time budget; default: the client's (`createDeadlineClient`, 10 s). */
   operationTimeoutMs?: number;
@@ -104,17 +109,6 @@ export interface GatewayOptions {
   executor?: ExecutorKind;
 }
 
-export type LandingPage = 'graphiql' | 'sandbox' | 'off';
-
-export const DEFAULT_LIMITS = {
-  maxNodes: 10_000,
-  maxUpstreamCalls: 200,
-  maxDepth: 12,
-  maxAliases: 30,
-  maxDirectives: 50,
-  maxTokens: 5000,
-};
-
 export interface Gateway {
   app: express.Express;
   apollo: ApolloServer<GatewayContext>;
@@ -126,7 +120,7 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const cursors = new CursorCodec(options.cursorSecret);
-  const connections = { cursors, chainPageSize: options.chainPageSize ?? 100 };
+  const connections = { cursors, chainPageSize: options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE };
   const logger = options.logger ?? silentLogger;
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   const production = options.production ?? false;
@@ -147,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const landingPage = options.landingPage ?? (production ? 'off' : 'graphiql');
 
   const nodeFields = options.nodeFields === undefined ? DEFAULT_NODE_FIELDS : options.nodeFields;
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const introspection = options.introspection ?? !production;
   if (options.farmAllowList?.claim !== undefined && !options.jwt) {
     throw new Error('A farm allow-list taken from a JWT claim needs JWT authentication.');
@@ -176,7 +170,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Shutdown is the caller's (index.ts drains on SIGTERM, then stops the emulator and exits 0).
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: options.drainMs ?? DEFAULT_DRAIN_MS,
+      }),
       // Checks before execution, in order: farm allow-list (FORBIDDEN), cost and shape limits, argument preflight.
       farmAllowListPlugin(),
       costLimitsPlugin(limits, { chainPageSize: connections.chainPageSize }),
@@ -294,7 +291,7 @@ const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number
         message: tooLarge
           ? `The request body is larger than ${MAX_BODY}. Send a smaller operation.`
           : 'The request body is not valid JSON. Send {"query": "...", "variables": {...}} with content-type application/json.',
-        extensions: { code: 'BAD_REQUEST' },
+        extensions: { code: ErrorCode.BAD_REQUEST },
       },
     ],
   });
@@ -314,8 +311,8 @@ function requireRouterSecret(
   return (req, res, next) => {
     if (matches(req.get(name))) return next();
     const message = `This subgraph only answers its router: send the shared secret in the \`${name}\` header.`;
-    onRefused({ status: 401, code: 'UNAUTHENTICATED', reason: message });
-    res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    onRefused({ status: 401, code: ErrorCode.UNAUTHENTICATED, reason: message });
+    res.status(401).json({ errors: [{ message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
   };
 }
 
@@ -364,7 +361,7 @@ function maskUnexpected(
       ? (error.extensions.http as { status?: number } | undefined)?.status
       : undefined;
   if (status !== undefined && status >= 400 && status < 500 && !formatted.path) {
-    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
   }
   const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   logError('Unexpected error while resolving a GraphQL operation', cause);

@@ -1,12 +1,13 @@
 import '../../src/execution/graphqlProductionMode.js';
 import { randomBytes } from 'node:crypto';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
-import { loadConfig } from '../../src/config.js';
+import { DEFAULT_CHAIN_PAGE_SIZE, loadConfig } from '../../src/config.js';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { silentLogger } from '../../src/logging.js';
 import { createGateway, type Gateway } from '../../src/server.js';
+import { setUpSharedState } from '../../src/sharedState.js';
+import { DEFAULT_UPSTREAM_CONCURRENCY } from '../../src/upstream/concurrencyLimit.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
-import { setUpSharing } from '../../src/upstream/sharingSetup.js';
 import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.js';
 
 /**
@@ -14,8 +15,8 @@ import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.
  * UPSTREAM_MAX_ATTEMPTS 3, UPSTREAM_TIMEOUT_MS 5000, UPSTREAM_PAGE_SIZE 100, UPSTREAM_MAX_CONCURRENCY 64,
  * OPERATION_TIMEOUT_MS 10 s). The raw baseline of scenario 3 builds its client with the same call.
  */
-export const CHAIN_PAGE_SIZE = 100;
-export const UPSTREAM_MAX_CONCURRENCY = 64;
+export const CHAIN_PAGE_SIZE = DEFAULT_CHAIN_PAGE_SIZE;
+export const UPSTREAM_MAX_CONCURRENCY = DEFAULT_UPSTREAM_CONCURRENCY;
 
 export function benchDeadlineClient(endpoint: string, sharing?: UpstreamSharingOptions): DeadlineClient {
   return createDeadlineClient(
@@ -45,7 +46,8 @@ export interface GatewayStack {
  * factory) → listen on an ephemeral loopback port. Default gateway options (limits, plugins, no auth).
  */
 export async function startGateway(endpoint: string, mode: CacheMode): Promise<GatewayStack> {
-  const shared = mode === 'defaults' ? await setUpSharing(loadConfig({}), endpoint, silentLogger) : undefined;
+  const shared =
+    mode === 'defaults' ? await setUpSharedState(loadConfig({}), endpoint, silentLogger) : undefined;
   const client = benchDeadlineClient(endpoint, shared?.sharing);
   const gateway = await createGateway({
     client,

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { ErrorCode } from '../errors/codes.js';
 
 /**
  * Optional bearer-token authentication of `/graphql` (JWT_* variables): every request must carry
@@ -123,7 +124,9 @@ export class AuthenticationError extends Error {
   constructor(
     message: string,
     readonly status: 401 | 503 = 401,
-    readonly code: 'UNAUTHENTICATED' | 'AUTHENTICATION_UNAVAILABLE' = 'UNAUTHENTICATED',
+    readonly code:
+      | typeof ErrorCode.UNAUTHENTICATED
+      | typeof ErrorCode.AUTHENTICATION_UNAVAILABLE = ErrorCode.UNAUTHENTICATED,
     readonly bearerError: 'invalid_request' | 'invalid_token' | null = 'invalid_token',
     options?: { cause?: unknown },
   ) {
@@ -142,7 +145,7 @@ export async function verifyBearer(
     throw new AuthenticationError(
       'Authentication required: send `Authorization: Bearer <token>` with a JWT from your identity provider.',
       401,
-      'UNAUTHENTICATED',
+      ErrorCode.UNAUTHENTICATED,
       null,
     );
   }
@@ -151,7 +154,7 @@ export async function verifyBearer(
     throw new AuthenticationError(
       'The `Authorization` header must be `Bearer <token>` (one JWT, nothing else).',
       401,
-      'UNAUTHENTICATED',
+      ErrorCode.UNAUTHENTICATED,
       'invalid_request',
     );
   }
@@ -219,7 +222,7 @@ function describeFailure(error: unknown, verifier: Verifier): AuthenticationErro
     return new AuthenticationError(
       'The identity provider’s signing keys (JWKS) could not be fetched, so the token cannot be checked. Retry later.',
       503,
-      'AUTHENTICATION_UNAVAILABLE',
+      ErrorCode.AUTHENTICATION_UNAVAILABLE,
       null,
       { cause: error },
     );
@@ -232,9 +235,15 @@ function describeFailure(error: unknown, verifier: Verifier): AuthenticationErro
   ) {
     return new AuthenticationError('The bearer token is malformed or uses an unsupported format.');
   }
-  return new AuthenticationError('The bearer token is not valid.', 401, 'UNAUTHENTICATED', 'invalid_token', {
-    cause: error,
-  });
+  return new AuthenticationError(
+    'The bearer token is not valid.',
+    401,
+    ErrorCode.UNAUTHENTICATED,
+    'invalid_token',
+    {
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -256,7 +265,7 @@ export function jwtAuthentication(options: JwtAuthenticationOptions): RequestHan
           : new AuthenticationError(
               'The bearer token is not valid.',
               401,
-              'UNAUTHENTICATED',
+              ErrorCode.UNAUTHENTICATED,
               'invalid_token',
               {
                 cause: error,

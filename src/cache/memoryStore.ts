@@ -1,4 +1,8 @@
-import type { PageCache } from './pageCache.js';
+/**
+ * The page cache store of a single process (an LRU bounded in bytes), and that LRU, which the Redis store also
+ * uses as its L1.
+ */
+import type { PageCache } from './types.js';
 
 interface Entry {
   value: object;

@@ -1,46 +1,45 @@
 /**
- * The cross-request page cache: upstream command outputs (AWS SDK v3: plain data, `Date` timestamps, `$metadata`)
- * kept for a short time, keyed by the exact upstream request. Two stores implement it:
+ * The cross-request page cache the gateway runs with, picked from its settings. Two stores implement `PageCache`
+ * (types.ts):
  *
  * - `createMemoryPageCache`: one process, an LRU bounded in bytes (memoryStore.ts);
  * - `createRedisPageCache`: shared by every replica through Redis, with a small in-process L1 in front
  *   (redisStore.ts). Redis trouble makes it a cache that misses, never an error.
- *
- * Callers treat cached values as immutable: the memory store hands out the stored object itself.
  */
-export interface PageCacheStats {
-  /** `get`s answered with a value (for Redis: from the L1 or from Redis). */
-  hits: number;
-  /** `get`s answered undefined: absent, expired, store down or failed. */
-  misses: number;
-  /** `set`s accepted (for Redis: stored in the L1 and sent to Redis, if it was up). */
-  sets: number;
-  /** Entries dropped to stay within the byte bound (least recently used first). */
-  evictions: number;
-  /** Estimated bytes held in this process (for Redis: its L1). */
-  bytes: number;
-  /** Entries held in this process (for Redis: its L1). */
-  entries: number;
-  /** Store failures: Redis commands that failed or timed out, values that could not be encoded or decoded. */
-  errors: number;
+import type { Logger } from '../logging.js';
+import { createMemoryPageCache } from './memoryStore.js';
+import { createRedisPageCache, DEFAULT_L1_MAX_BYTES } from './redisStore.js';
+import type { PageCache } from './types.js';
+
+/** The page cache part of the configuration (GatewayConfig['cache']). */
+export interface PageCacheSettings {
+  /** UPSTREAM_CACHE: off, no page cache at all. */
+  enabled: boolean;
+  /** CACHE_MAX_BYTES: bound of the in-memory LRU (the whole cache, or at most that of the L1 in front of Redis). */
+  maxBytes: number;
+  /** REDIS_URL: the page cache lives in Redis. */
+  redisUrl: string | undefined;
 }
 
-export interface PageCache {
-  readonly kind: 'memory' | 'redis';
-  /** The cached value or undefined (miss, expired, or the store failed: a failure is a miss). Never rejects. */
-  get(key: string): Promise<object | undefined>;
-  /** Stores `value` for `ttlMs` (> 0). Never throws; never makes the caller wait on a slow store. */
-  set(key: string, value: object, ttlMs: number): void;
-  /** Figures for logs/tests: hits, misses, sets, evictions, bytes held in memory, store errors. */
-  stats(): PageCacheStats;
-  close(): Promise<void>;
+/**
+ * The page cache for `settings`: Redis with a URL, else an in-memory LRU bounded by `maxBytes`; none when the
+ * cache is off, or in memory with `maxBytes` 0. Redis's comings and goings are logged.
+ */
+export function createPageCache(settings: PageCacheSettings, logger: Logger): PageCache | undefined {
+  if (!settings.enabled) return undefined;
+  if (settings.redisUrl) {
+    return createRedisPageCache({
+      url: settings.redisUrl,
+      l1MaxBytes: Math.min(settings.maxBytes, DEFAULT_L1_MAX_BYTES),
+      onStateChange: (state, error) => {
+        if (state === 'up') logger.info('page cache: Redis connected; replicas share upstream answers');
+        else
+          logger.warn(
+            { err: error?.message },
+            'page cache: Redis unreachable; serving without the shared cache until it is back',
+          );
+      },
+    });
+  }
+  return settings.maxBytes > 0 ? createMemoryPageCache({ maxBytes: settings.maxBytes }) : undefined;
 }
-
-export { createMemoryPageCache, type MemoryPageCacheOptions } from './memoryStore.js';
-export {
-  type CursorKeyWatch,
-  createRedisPageCache,
-  type RedisPageCacheOptions,
-  sharedCursorKey,
-  watchSharedCursorKey,
-} from './redisStore.js';

@@ -1,5 +1,5 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { PageCache } from './pageCache.js';
+import type { PageCache } from './types.js';
 
 /** How long a registered persisted query is kept when Apollo gives no TTL (it gives none by default). */
 export const PERSISTED_QUERY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,16 +1,10 @@
 /**
  * Projections of the dataset's Get* records onto the other output shapes of the model: the List* *Summary
- * shapes (the members of src/upstream/summaryMembers.ts, which the loaders build their records from too) and the
- * BatchGet* items (Get* fields plus the parent IDs).
+ * shapes (the registry's list-item members, src/model/entities.ts, which the loaders build their records from too)
+ * and the BatchGet* items (Get* fields plus the parent IDs).
  */
 
-import {
-  FARM_SUMMARY_MEMBERS,
-  FLEET_SUMMARY_MEMBERS,
-  JOB_SUMMARY_MEMBERS,
-  QUEUE_SUMMARY_MEMBERS,
-  SESSION_SUMMARY_MEMBERS,
-} from '../upstream/summaryMembers.js';
+import { ENTITIES } from '../model/entities.js';
 import type {
   FarmRecord,
   FleetRecord,
@@ -33,11 +27,12 @@ function pickMembers<T extends object, K extends string>(
   return out as Pick<T, K & keyof T>;
 }
 
-export const farmSummary = (farm: FarmRecord) => pickMembers(farm, FARM_SUMMARY_MEMBERS);
-export const queueSummary = (queue: QueueRecord) => pickMembers(queue, QUEUE_SUMMARY_MEMBERS);
-export const jobSummary = (job: JobRecord) => pickMembers(job, JOB_SUMMARY_MEMBERS);
-export const sessionSummary = (session: SessionRecord) => pickMembers(session, SESSION_SUMMARY_MEMBERS);
-export const fleetSummary = (fleet: FleetRecord) => pickMembers(fleet, FLEET_SUMMARY_MEMBERS);
+export const farmSummary = (farm: FarmRecord) => pickMembers(farm, ENTITIES.Farm.members.summary);
+export const queueSummary = (queue: QueueRecord) => pickMembers(queue, ENTITIES.Queue.members.summary);
+export const jobSummary = (job: JobRecord) => pickMembers(job, ENTITIES.Job.members.summary);
+export const sessionSummary = (session: SessionRecord) =>
+  pickMembers(session, ENTITIES.Session.members.summary);
+export const fleetSummary = (fleet: FleetRecord) => pickMembers(fleet, ENTITIES.Fleet.members.summary);
 /** WorkerSummary has the same members as GetWorkerResponse. */
 export const workerSummary = (worker: WorkerRecord): WorkerRecord => worker;
 

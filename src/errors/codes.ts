@@ -2,8 +2,22 @@ import { GraphQLError } from 'graphql';
 
 /**
  * The `extensions.code` values this API returns. They are public API: clients branch on them, so never rename one.
+ * Every code the gateway sets is here (tested: no bare code string elsewhere in src/); the codes only Apollo Server
+ * sets are in ApolloErrorCode. docs/errors.md lists both, and nothing else (tested).
  */
 export const ErrorCode = {
+  /**
+   * The request was refused before GraphQL ran: JWT authentication is on and the bearer token is missing or not
+   * valid (the message says which check failed), or a router secret is required and the request does not carry it.
+   * HTTP 401, with `WWW-Authenticate: Bearer …` for JWT. Send a valid token (or the secret); retrying unchanged does
+   * not help.
+   */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /**
+   * JWT authentication is on and the identity provider's signing keys (JWKS) could not be fetched, so no token can
+   * be checked. HTTP 503, before GraphQL ran; retry later.
+   */
+  AUTHENTICATION_UNAVAILABLE: 'AUTHENTICATION_UNAVAILABLE',
   /** The object does not exist (any more). The field is null; its siblings still resolve. */
   NOT_FOUND: 'NOT_FOUND',
   /** Deadline Cloud refused the gateway's credentials for this resource. */
@@ -21,7 +35,10 @@ export const ErrorCode = {
   INVALID_CURSOR: 'INVALID_CURSOR',
   /** The cursor's upstream pagination token is no longer accepted (expired after 24 h); restart from page one. */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
-  /** An argument is out of range or malformed. */
+  /**
+   * An argument is out of range or malformed. Apollo Server produces it too, for variables that do not match their
+   * declared types.
+   */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /**
    * The operation's worst case exceeds the configured cost limits (list items it can return, or Deadline calls it
@@ -36,11 +53,55 @@ export const ErrorCode = {
   TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
   /** The operation text has more tokens than the parser accepts. Rejected with HTTP 400 before it is parsed in full. */
   TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  /**
+   * The HTTP request is not a GraphQL request this server accepts: a body that is not JSON or is larger than the
+   * limit (HTTP 413), or a request Apollo Server refuses (a batch, a content type that could be a cross-site request,
+   * a GET mutation, a persisted-query hash that does not match its query). HTTP 400 (413 for a body over the limit,
+   * 405 or 415 for a method or content type Apollo Server does not take); the message says what to fix. Retrying
+   * unchanged does not help. Apollo Server produces it too.
+   */
+  BAD_REQUEST: 'BAD_REQUEST',
   /** A bug in the gateway; the message is masked. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The `extensions.code` values that only Apollo Server sets and that reach clients of this gateway. The gateway
+ * never throws them; it recognises them (to rewrite a parse error, to count persisted-query misses) through these
+ * names. They are listed in the registry because a client can receive them, so docs/errors.md documents them beside
+ * the gateway's own codes. Apollo's codes that this gateway also sets (BAD_USER_INPUT, BAD_REQUEST,
+ * INTERNAL_SERVER_ERROR) are in ErrorCode. PERSISTED_QUERY_NOT_SUPPORTED is not listed: persisted queries are always
+ * on here. Each value is one of Apollo's `ApolloServerErrorCode` (tested).
+ */
+export const ApolloErrorCode = {
+  /** The operation text is not valid GraphQL syntax. HTTP 400; fix the operation. */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /**
+   * The operation does not validate against the schema (an unknown field, a missing required argument), or asks for
+   * introspection or `_service` where they are off. HTTP 400; fix the operation.
+   */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** An automatic persisted query's hash is not known yet (HTTP 200): send the query text with the hash once. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /**
+   * The document has several operations and `operationName` is missing or names none of them. HTTP 400; send the
+   * name of the operation to run.
+   */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+} as const;
+
+export type ApolloErrorCode = (typeof ApolloErrorCode)[keyof typeof ApolloErrorCode];
+
+/** True when `error` (a GraphQLError, or a formatted error) carries `extensions.code` `code`. */
+export function hasCode(error: unknown, code: ErrorCode | ApolloErrorCode): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { extensions?: { code?: unknown } }).extensions?.code === code
+  );
+}
 
 /**
  * Why a Deadline call failed without an answer from Deadline itself (or with a refusal of the gateway's identity):

@@ -1,6 +1,7 @@
+/** `GET /`: the page that says what this server is and which paths it serves. */
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { LandingPage } from '../server.js';
+import type { LandingPage } from '../config.js';
 
 /** What is mounted next to `/graphql`, as `createGateway` decided it. */
 export interface RootPageOptions {

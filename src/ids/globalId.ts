@@ -2,10 +2,7 @@ import { fromGlobalId } from 'graphql-relay';
 import {
   type EntityKeys,
   type EntityType,
-  ID_PATTERNS,
-  type IdName,
   isEntityType,
-  KEY_PARTS,
   keyPath,
   parseKeyPath,
   type TypedKey,
@@ -37,39 +34,4 @@ export function parseGlobalId(id: string): TypedKey | undefined {
   const key = parseKeyPath(type, path);
   if (key === undefined || encodeGlobalId(type, path) !== id) return undefined;
   return { type, key } as TypedKey;
-}
-
-/** The BAD_USER_INPUT message for `value`, given as `what` (e.g. `` `ids[2]` ``), which is not a global ID. */
-export function notAGlobalIdMessage(what: string, value: string): string {
-  return (
-    nativeIdMessage(what, value, 'lookup') ??
-    `${what} is not an ID issued by this API (got ${JSON.stringify(value.slice(0, 100))}). Use the \`id\` field of ` +
-      'an object; native Deadline IDs go to the typed lookups such as `job(farmId:, queueId:, jobId:)`.'
-  );
-}
-
-/**
- * When `value` is a native Deadline ID (`farm-…`, `job-…`: it matches an ID_PATTERNS entry) given where a global ID
- * belongs, a message that says so and names what takes it: the root lookup of the entity whose key ends with that
- * ID, with that key's parts as arguments (`job(farmId:, queueId:, jobId: "job-…")`); for a federation `reference`,
- * the key fields to send instead. Undefined for any other value.
- */
-export function nativeIdMessage(
-  what: string,
-  value: string,
-  use: 'lookup' | 'reference',
-): string | undefined {
-  const idName = (Object.keys(ID_PATTERNS) as IdName[]).find((name) => ID_PATTERNS[name].test(value));
-  const type = (Object.keys(KEY_PARTS) as EntityType[]).find((t) => KEY_PARTS[t].at(-1) === idName);
-  if (!idName || !type) return undefined;
-  const kind = idName.slice(0, -'Id'.length);
-  const parts: readonly IdName[] = KEY_PARTS[type];
-  const instead =
-    use === 'reference'
-      ? `Send its key fields instead (\`${parts.join(' ')}\`)`
-      : `Use \`${kind}(${parts.map((part) => (part === idName ? `${part}: "${value}"` : `${part}:`)).join(', ')})\``;
-  return (
-    `${what}: "${value}" is a native Deadline ${kind} ID, not a global ID. ${instead}, or the ${kind}'s \`id\` ` +
-    'field as returned by this API.'
-  );
 }

@@ -1,97 +1,107 @@
 /**
- * Native Deadline Cloud identifiers and the composite keys that locate each resource.
+ * Native Deadline Cloud identifiers and the composite keys that locate each entity, derived from the registry
+ * (src/model/entities.ts).
  *
  * Deadline's list and get responses often omit parent IDs (a JobSummary has no farmId/queueId), so every record
  * the gateway handles carries its full key. Keys are also what loaders cache by and what global IDs encode.
  */
+import { ENTITIES } from '../model/entities.js';
 
-/** Anchored ID patterns from the Deadline Cloud model (service-2.json). */
-export const ID_PATTERNS = {
-  farmId: /^farm-[0-9a-f]{32}$/,
-  queueId: /^queue-[0-9a-f]{32}$/,
-  jobId: /^job-[0-9a-f]{32}$/,
-  sessionId: /^session-[0-9a-f]{32}$/,
-  fleetId: /^fleet-[0-9a-f]{32}$/,
-  workerId: /^worker-[0-9a-f]{32}$/,
-} as const;
+export type EntityType = keyof typeof ENTITIES;
 
-export type IdName = keyof typeof ID_PATTERNS;
+/** The key parts of `T`, outermost first. */
+type KeyPartsOf<T extends EntityType> = (typeof ENTITIES)[T]['key'];
+type Last<K> = K extends readonly [...unknown[], infer L] ? L : never;
 
-export interface FarmKey {
-  farmId: string;
-}
-export interface QueueKey extends FarmKey {
-  queueId: string;
-}
-export interface JobKey extends QueueKey {
-  jobId: string;
-}
-export interface SessionKey extends JobKey {
-  sessionId: string;
-}
-export interface FleetKey extends FarmKey {
-  fleetId: string;
-}
-export interface WorkerKey extends FleetKey {
-  workerId: string;
-}
+/** A native ID's name: the last key part of some entity (`farmId`, `jobId`, …). */
+export type IdName = { [T in EntityType]: Last<KeyPartsOf<T>> }[EntityType];
 
-/** The parts of each entity's key, outermost first. The order defines key paths and global IDs. */
-export const KEY_PARTS = {
-  Farm: ['farmId'],
-  Queue: ['farmId', 'queueId'],
-  Job: ['farmId', 'queueId', 'jobId'],
-  Session: ['farmId', 'queueId', 'jobId', 'sessionId'],
-  Fleet: ['farmId', 'fleetId'],
-  Worker: ['farmId', 'fleetId', 'workerId'],
-} as const satisfies Record<string, readonly IdName[]>;
+/** Each entity's key: its key parts as string members. */
+export type EntityKeys = { [T in EntityType]: { [P in KeyPartsOf<T>[number]]: string } };
 
-export type EntityType = keyof typeof KEY_PARTS;
+type Init<K> = K extends readonly [...infer I, unknown] ? I : never;
 
-export interface EntityKeys {
-  Farm: FarmKey;
-  Queue: QueueKey;
-  Job: JobKey;
-  Session: SessionKey;
-  Fleet: FleetKey;
-  Worker: WorkerKey;
-}
+/** The key of `T`'s parent: `T`'s key without its own ID (`{}` for a root type, listed under `Query`). */
+export type ParentKey<T extends EntityType> = { [P in Init<KeyPartsOf<T>>[number] & string]: string };
 
 /** A key tagged with its entity type. */
 export type TypedKey = { [T in EntityType]: { type: T; key: EntityKeys[T] } }[EntityType];
 
+export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
+
+/** The parts of each entity's key, outermost first. The order defines key paths and global IDs. */
+export const KEY_PARTS = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [type, ENTITIES[type].key]),
+) as unknown as { readonly [T in EntityType]: KeyPartsOf<T> };
+
+/** Anchored ID patterns from the Deadline Cloud model, by ID name. */
+export const ID_PATTERNS = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [ENTITIES[type].key.at(-1), ENTITIES[type].idPattern]),
+) as Readonly<Record<IdName, RegExp>>;
+
+const partsOf = (type: EntityType): readonly IdName[] => KEY_PARTS[type] as readonly IdName[];
+
 export function isEntityType(value: string): value is EntityType {
-  return Object.hasOwn(KEY_PARTS, value);
+  return Object.hasOwn(ENTITIES, value);
+}
+
+export function isIdName(value: string): value is IdName {
+  return Object.hasOwn(ID_PATTERNS, value);
 }
 
 export function isValidId(name: IdName, value: string): boolean {
   return ID_PATTERNS[name].test(value);
 }
 
-/**
- * `farm-…/queue-…/job-…`: a key as one string, used as cache key and inside cursors and global IDs. The parts and
- * their order are KEY_PARTS's (a unit test holds the two together); spelled out per type because every record,
- * cache lookup and global ID costs one of these.
- */
-export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
-  // A missing part prints as '' (as Array#join did), never as "undefined".
-  const k = key as unknown as Partial<Record<IdName, string>>;
-  switch (type) {
-    case 'Farm':
-      return `${k.farmId ?? ''}`;
-    case 'Queue':
-      return `${k.farmId ?? ''}/${k.queueId ?? ''}`;
-    case 'Job':
-      return `${k.farmId ?? ''}/${k.queueId ?? ''}/${k.jobId ?? ''}`;
-    case 'Session':
-      return `${k.farmId ?? ''}/${k.queueId ?? ''}/${k.jobId ?? ''}/${k.sessionId ?? ''}`;
-    case 'Fleet':
-      return `${k.farmId ?? ''}/${k.fleetId ?? ''}`;
-    case 'Worker':
-      return `${k.farmId ?? ''}/${k.fleetId ?? ''}/${k.workerId ?? ''}`;
-    default:
-      throw new TypeError(`keyPath: unknown entity type ${String(type)}`);
+/** The entity whose key is `type`'s key without its last part; undefined for a root type. */
+export function parentTypeOf(type: EntityType): EntityType | undefined {
+  const parts = partsOf(type);
+  return ENTITY_TYPES.find(
+    (other) =>
+      partsOf(other).length === parts.length - 1 && partsOf(other).every((part, i) => parts[i] === part),
+  );
+}
+
+/** The entities `type`'s key contains (its key ancestors), outermost first. */
+export function keyAncestorsOf(type: EntityType): EntityType[] {
+  const ancestors: EntityType[] = [];
+  for (let parent = parentTypeOf(type); parent !== undefined; parent = parentTypeOf(parent)) {
+    ancestors.unshift(parent);
   }
+  return ancestors;
+}
+
+/** The key of `type` read from any object holding its parts (a wider key, a record, arguments): exactly its parts. */
+export function keyOf<T extends EntityType>(type: T, source: object): EntityKeys[T] {
+  const from = source as Partial<Record<string, unknown>>;
+  const key: Record<string, string> = {};
+  for (const part of partsOf(type)) {
+    const value = from[part];
+    key[part] = typeof value === 'string' ? value : '';
+  }
+  return key as EntityKeys[T];
+}
+
+/**
+ * `farm-…/queue-…/job-…`: a key as one string, used as cache key and inside cursors and global IDs. Compiled per
+ * type to a string concatenation (every record, cache lookup and global ID costs one); a missing part prints as ''.
+ */
+const KEY_PATH_OF = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [
+    type,
+    new Function(
+      'k',
+      `return ${partsOf(type)
+        .map((part) => `(k.${part} ?? '')`)
+        .join(" + '/' + ")};`,
+    ),
+  ]),
+) as Record<EntityType, (key: object) => string>;
+
+export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
+  const path = KEY_PATH_OF[type];
+  if (path === undefined) throw new TypeError(`keyPath: unknown entity type ${String(type)}`);
+  return path(key);
 }
 
 /**
@@ -99,7 +109,7 @@ export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): stri
  * part does not match its ID pattern.
  */
 export function parseKeyPath<T extends EntityType>(type: T, path: string): EntityKeys[T] | undefined {
-  const parts: readonly IdName[] = KEY_PARTS[type];
+  const parts = partsOf(type);
   const values = path.split('/');
   if (values.length !== parts.length) return undefined;
   const key: Partial<Record<IdName, string>> = {};
@@ -111,12 +121,12 @@ export function parseKeyPath<T extends EntityType>(type: T, path: string): Entit
   return key as unknown as EntityKeys[T];
 }
 
-/** The entity type a key belongs to, told by which IDs it has (every type's set of key parts is distinct). */
+/** Entity types, longest key first: the first whose parts a key has all of is the key's type. */
+const BY_KEY_LENGTH = [...ENTITY_TYPES].sort((a, b) => partsOf(b).length - partsOf(a).length);
+
+/** The entity type a key belongs to, told by which IDs it has. */
 export function entityTypeOf(key: object): EntityType {
-  if ('sessionId' in key) return 'Session';
-  if ('workerId' in key) return 'Worker';
-  if ('jobId' in key) return 'Job';
-  if ('fleetId' in key) return 'Fleet';
-  if ('queueId' in key) return 'Queue';
-  return 'Farm';
+  const type = BY_KEY_LENGTH.find((candidate) => partsOf(candidate).every((part) => part in key));
+  if (type === undefined) throw new TypeError('entityTypeOf: not an entity key');
+  return type;
 }

@@ -1,6 +1,9 @@
 import { GraphQLError } from 'graphql';
-import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import type { BatchResult } from './entityLoader.js';
+import { ErrorCode, hasCode } from '../errors/codes.js';
+import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
+
+/** A batch result per key: the record, or an Error (a missing key becomes NOT_FOUND). */
+export type BatchResult<R> = R | Error | undefined;
 
 /**
  * BatchGetJob/Session/Worker are recent additions to the Deadline API: an older Deadline-compatible endpoint (a
@@ -31,5 +34,5 @@ function isUnsupported(error: unknown): boolean {
   if (!(error instanceof GraphQLError)) return false;
   const status = error.extensions.upstreamStatus;
   // A typed ResourceNotFoundException (NOT_FOUND) is a Deadline answer, not a missing operation.
-  return (status === 404 || status === 405 || status === 501) && error.extensions.code !== 'NOT_FOUND';
+  return (status === 404 || status === 405 || status === 501) && !hasCode(error, ErrorCode.NOT_FOUND);
 }

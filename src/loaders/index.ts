@@ -1,21 +1,11 @@
-import type { DeadlineUpstream } from '../upstream/deadlineClient.js';
-import { FarmLoader } from './farmLoader.js';
-import { FleetLoader } from './fleetLoader.js';
-import { JobLoader } from './jobLoader.js';
-import { QueueLoader } from './queueLoader.js';
-import { SessionLoader } from './sessionLoader.js';
-import { WorkerLoader } from './workerLoader.js';
+import { ENTITY_TYPES, type EntityType } from '../ids/keys.js';
+import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
+import { EntityLoader } from './entityLoader.js';
+
+/** One loader per entity type, keyed by type name (`loaders.Job`). */
+export type Loaders = { readonly [T in EntityType]: EntityLoader<T> };
 
 /** A fresh set per GraphQL request: caches never outlive the request nor cross users. */
-export function createLoaders(upstream: DeadlineUpstream) {
-  return {
-    farms: new FarmLoader(upstream),
-    queues: new QueueLoader(upstream),
-    jobs: new JobLoader(upstream),
-    sessions: new SessionLoader(upstream),
-    fleets: new FleetLoader(upstream),
-    workers: new WorkerLoader(upstream),
-  };
+export function createLoaders(upstream: DeadlineUpstream): Loaders {
+  return Object.fromEntries(ENTITY_TYPES.map((type) => [type, new EntityLoader(type, upstream)])) as Loaders;
 }
-
-export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Refusal } from '../auth/jwt.js';
-import type { PageCache } from '../cache/pageCache.js';
+import type { PageCache } from '../cache/types.js';
+import { ApolloErrorCode } from '../errors/codes.js';
 import type { ConcurrencyLimiter } from '../upstream/concurrencyLimit.js';
 import type { UpstreamCallTally } from '../upstream/upstreamCalls.js';
 
@@ -131,7 +132,7 @@ export class GatewayMetrics {
         ? 'ok'
         : answer.hasData
           ? 'partial'
-          : answer.errorCodes.every((code) => code === 'PERSISTED_QUERY_NOT_FOUND')
+          : answer.errorCodes.every((code) => code === ApolloErrorCode.PERSISTED_QUERY_NOT_FOUND)
             ? 'persisted_query_miss'
             : 'error';
     this.operations.inc({ type, outcome });

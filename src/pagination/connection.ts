@@ -3,15 +3,11 @@ import { badUserInput, ErrorCode, gatewayError } from '../errors/codes.js';
 import type { ConnectionBinding, CursorCodec, ResumePoint } from './cursor.js';
 
 /**
- * The one connection helper: turns Deadline's `nextToken` chains into Relay connections (forward paging with
- * `first`/`after`). Every connection of the schema goes through `resolveConnection`.
- *
- * Cost, for a client walking a list of N items with a constant `first` = k over a chain of page size P (100 by
- * default): one call per GraphQL page, plus one per upstream page boundary (crossed or looked past), so at most
- * ⌈N/k⌉ + ⌊N/P⌋ + 1 calls. `hasNextPage` is exact: when a page ends where an upstream page ends and the upstream
- * still returned a token, the helper looks at the next upstream page before answering (Deadline may return a
- * token whose page is empty), and only when the client selected `hasNextPage`. The cursor of an item that ends an upstream page points at the start of the next
- * upstream page, so resuming there costs no replay of the finished page.
+ * The one connection helper: `resolveConnection` serves every connection of the schema (forward paging with
+ * `first`/`after`) from a Deadline `nextToken` chain, one upstream page at a time through a `FetchPage`. Each edge's
+ * cursor is the resume point after its item (the start of the next upstream page when the item ends one).
+ * `hasNextPage` is exact and lazy: when a page ends where an upstream page ends, it costs one more fetch, made only
+ * when read. Cost bound and reasoning: docs/design/cursors.md.
  */
 
 export const DEFAULT_FIRST = 25;
@@ -37,7 +33,7 @@ export interface PageRequest {
   /**
    * Make the call only once the request has no call in flight (with the DataLoader batches, `whenIdle`), but hold
    * the page from now on, so that a connection asking for it meanwhile joins it instead of calling at once (a call
-   * in flight would hold every batch of the request back until it ends). For pages started ahead (prefetch.ts).
+   * in flight would hold every batch of the request back until it ends). For pages started ahead (rootLookup.ts).
    */
   whenIdle?: boolean;
 }

@@ -3,17 +3,20 @@ import { invalidCursor } from '../errors/codes.js';
 import { CursorKeyRing } from './cursorKeys.js';
 
 /**
- * Opaque, versioned, integrity-protected cursors over Deadline's `nextToken` chains.
+ * Cursors: opaque, versioned, signed resume points over Deadline's `nextToken` chains, each bound to one connection
+ * (a field under one parent). A cursor reads "fetch the page of `token` (null: the chain's first page) with
+ * `maxResults` = `pageSize`, and skip its first `skip` items".
  *
- * A cursor is a resume point: "fetch the page of token `t` (none = the chain's first page) with `maxResults` `p`,
- * and skip its first `s` items". Replaying a token with unchanged arguments returns the same page, so every edge's
- * cursor works as `after`, not only `endCursor`. The page size `p` is fixed when a chain starts and travels in the
- * cursor, because Deadline rejects a token sent with a different `maxResults`.
+ * Wire format v1: body "." base64url(HMAC-SHA256(key, "v1." + body)[0..16)), where body = base64url(JSON payload);
+ * at most MAX_CURSOR_LENGTH characters. The payload's one-letter keys are part of the format (renaming one would void every
+ * outstanding cursor); only `PayloadV1`, `toPayload`, `fromPayload` and `isPayloadV1` spell them:
  *
- * Wire format (v1): base64url(JSON payload) "." base64url(HMAC-SHA256(secret, payload)[0..16)). The payload names
- * the connection it belongs to (field + a hash of the parent's key path) so a cursor of another job, or of another
- * field, is refused before any upstream call. The secret is the key ring's signing key; a cursor signed with a key
- * the ring retired not long ago still verifies (cursorKeys.ts).
+ *   v version (1) · f field (`Job.sessions`) · o parent hash (of the parent's key path) · t token · s skip ·
+ *   p page size
+ *
+ * Keys come from the key ring (cursorKeys.ts): signed with its signing key, verified with it or a retired one.
+ * `peekPageSize` reads a cursor's page size without a key, for the cost model. Why cursors are built this way:
+ * docs/design/cursors.md.
  */
 
 export interface ResumePoint {
@@ -36,8 +39,10 @@ export function bindingOf(field: string, parentPath: string): ConnectionBinding 
   return { field, parentPath };
 }
 
+/** A verified cursor: its resume point and the connection it was issued for. */
 export interface DecodedCursor extends ResumePoint {
   field: string;
+  /** `parentHash(parentPath)` of the parent it was issued under. */
   parentHash: string;
 }
 
@@ -45,16 +50,90 @@ const VERSION = 1;
 const MAC_BYTES = 16;
 /** Deadline tokens are at most 4096 characters; a cursor cannot be much longer. */
 const MAX_CURSOR_LENGTH = 6000;
+const MAX_TOKEN_LENGTH = 4096;
+/** Bounds of `skip` and `pageSize` (a Deadline page holds at most 100 items). */
+const MAX_PAGE_SIZE = 100;
 
+/** The v1 JSON payload, key by key (see the summary above). */
 interface PayloadV1 {
+  /** Version: 1. */
   v: 1;
+  /** Field: the connection's field, `Type.field`. */
   f: string;
+  /** Parent hash ("owner"): `parentHash` of the parent's key path. */
   o: string;
+  /** Token: the upstream `nextToken`, null for the chain's first page. */
   t: string | null;
+  /** Skip: items of that page before the resume point. */
   s: number;
+  /** Page size: the chain's `maxResults`. */
   p: number;
 }
 
+function toPayload(field: string, parentHash: string, point: ResumePoint): PayloadV1 {
+  return { v: VERSION, f: field, o: parentHash, t: point.token, s: point.skip, p: point.pageSize };
+}
+
+function fromPayload(payload: PayloadV1): DecodedCursor {
+  return {
+    field: payload.f,
+    parentHash: payload.o,
+    token: payload.t,
+    skip: payload.s,
+    pageSize: payload.p,
+  };
+}
+
+function isPayloadV1(value: unknown): value is PayloadV1 {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    p.v === VERSION &&
+    typeof p.f === 'string' &&
+    typeof p.o === 'string' &&
+    (p.t === null || (typeof p.t === 'string' && p.t.length > 0 && p.t.length <= MAX_TOKEN_LENGTH)) &&
+    Number.isSafeInteger(p.s) &&
+    (p.s as number) >= 0 &&
+    (p.s as number) <= MAX_PAGE_SIZE &&
+    Number.isSafeInteger(p.p) &&
+    (p.p as number) >= 1 &&
+    (p.p as number) <= MAX_PAGE_SIZE
+  );
+}
+
+/** A cursor's two parts, when it has the wire format's shape (length, one dot, base64url on both sides). */
+function splitCursor(cursor: string): { body: string; mac: string } | undefined {
+  if (cursor.length > MAX_CURSOR_LENGTH) return undefined;
+  const dot = cursor.indexOf('.');
+  if (dot <= 0 || dot !== cursor.lastIndexOf('.')) return undefined;
+  const body = cursor.slice(0, dot);
+  const mac = cursor.slice(dot + 1);
+  if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(mac)) return undefined;
+  return { body, mac };
+}
+
+/** The v1 payload a cursor body holds, or undefined. */
+function payloadOf(body: string): PayloadV1 | undefined {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  return isPayloadV1(payload) ? payload : undefined;
+}
+
+/**
+ * The page size a cursor carries, read without verifying its MAC (no key needed), with the codec's own format
+ * checks; undefined for anything that is not a v1 cursor. Only for estimates: whether the cursor may be used is
+ * `CursorCodec.verify`'s to say.
+ */
+export function peekPageSize(cursor: string): number | undefined {
+  const parts = splitCursor(cursor);
+  return parts && payloadOf(parts.body)?.p;
+}
+
+/** What a cursor carries of its parent's key path: a short hash (the path itself would be longer, and readable). */
 export function parentHash(parentPath: string): string {
   return createHash('sha256').update(parentPath).digest('base64url').slice(0, 16);
 }
@@ -79,53 +158,55 @@ export class CursorCodec {
   }
 
   encode(binding: ConnectionBinding, point: ResumePoint): string {
-    const payload: PayloadV1 = {
-      v: VERSION,
-      f: binding.field,
-      o: parentHashOf(binding),
-      t: point.token,
-      s: point.skip,
-      p: point.pageSize,
-    };
+    const payload = toPayload(binding.field, parentHashOf(binding), point);
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body, this.keys.signing).toString('base64url')}`;
   }
 
   /**
-   * Checks encoding, version and integrity. Returns undefined for anything this gateway did not issue. The
-   * caller still checks that the cursor belongs to the connection at hand (`matches`).
+   * Checks format, version and integrity: undefined for anything this gateway did not issue. Says nothing about
+   * which connection the cursor may be used on (`decodeFor`, `decodeForField`).
    */
   verify(cursor: string): DecodedCursor | undefined {
-    if (cursor.length > MAX_CURSOR_LENGTH) return undefined;
-    const dot = cursor.indexOf('.');
-    if (dot <= 0 || dot !== cursor.lastIndexOf('.')) return undefined;
-    const body = cursor.slice(0, dot);
-    const mac = cursor.slice(dot + 1);
-    if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(mac)) return undefined;
-    const given = Buffer.from(mac, 'base64url');
+    const parts = splitCursor(cursor);
+    if (!parts) return undefined;
+    const given = Buffer.from(parts.mac, 'base64url');
     // Refuse non-canonical spellings of the same bytes (base64's unused bits).
-    if (given.length !== MAC_BYTES || given.toString('base64url') !== mac) return undefined;
-    if (!this.signedByRing(body, given)) return undefined;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    if (!isPayloadV1(payload)) return undefined;
-    return {
-      field: payload.f,
-      parentHash: payload.o,
-      token: payload.t,
-      skip: payload.s,
-      pageSize: payload.p,
-    };
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== parts.mac) return undefined;
+    if (!this.signedByRing(parts.body, given)) return undefined;
+    const payload = payloadOf(parts.body);
+    return payload && fromPayload(payload);
   }
 
-  /** Decodes a cursor for one connection, or throws INVALID_CURSOR. */
+  /** The resume point of a cursor issued for connection `binding`, or throws INVALID_CURSOR. */
   decodeFor(binding: ConnectionBinding, cursor: string, argumentName = 'after'): ResumePoint {
+    return this.decodeChecked(cursor, binding.field, parentHashOf(binding), argumentName);
+  }
+
+  /**
+   * The resume point of a cursor issued for field `field` (`Job.sessions`) under the parent with key path
+   * `parentPath`, or under any parent when `parentPath` is undefined (not known yet); or throws INVALID_CURSOR
+   * naming `argumentName`.
+   */
+  decodeForField(
+    field: string,
+    parentPath: string | undefined,
+    cursor: string,
+    argumentName = 'after',
+  ): ResumePoint {
+    const hash = parentPath === undefined ? undefined : parentHash(parentPath);
+    return this.decodeChecked(cursor, field, hash, argumentName);
+  }
+
+  private decodeChecked(
+    cursor: string,
+    field: string,
+    hash: string | undefined,
+    argumentName: string,
+  ): ResumePoint {
     const decoded = this.verify(cursor);
-    if (!decoded || !matches(decoded, binding)) throw invalidCursor(argumentName);
+    if (!decoded || decoded.field !== field || (hash !== undefined && decoded.parentHash !== hash))
+      throw invalidCursor(argumentName);
     return { token: decoded.token, skip: decoded.skip, pageSize: decoded.pageSize };
   }
 
@@ -139,25 +220,4 @@ export class CursorCodec {
   private mac(body: string, key: Buffer): Buffer {
     return createHmac('sha256', key).update(`v${VERSION}.`).update(body).digest().subarray(0, MAC_BYTES);
   }
-}
-
-export function matches(decoded: DecodedCursor, binding: ConnectionBinding): boolean {
-  return decoded.field === binding.field && decoded.parentHash === parentHashOf(binding);
-}
-
-function isPayloadV1(value: unknown): value is PayloadV1 {
-  if (typeof value !== 'object' || value === null) return false;
-  const p = value as Record<string, unknown>;
-  return (
-    p.v === VERSION &&
-    typeof p.f === 'string' &&
-    typeof p.o === 'string' &&
-    (p.t === null || (typeof p.t === 'string' && p.t.length > 0 && p.t.length <= 4096)) &&
-    Number.isSafeInteger(p.s) &&
-    (p.s as number) >= 0 &&
-    (p.s as number) <= 100 &&
-    Number.isSafeInteger(p.p) &&
-    (p.p as number) >= 1 &&
-    (p.p as number) <= 100
-  );
 }

@@ -3,12 +3,14 @@
  *
  * A fixed CURSOR_SECRET never changes. A key shared through Redis can: when Redis loses it (a restart without
  * persistence, an `allkeys-*` eviction) and a replica stores another one, every replica adopts the key Redis holds
- * (src/cache/redisStore.ts `watchSharedCursorKey`). A cursor a client holds was signed with the old key; it stays
+ * (sharedCursorKey.ts `watchSharedCursorKey`). A cursor a client holds was signed with the old key; it stays
  * valid here for `retainMs` after the switch (default 25 h: a cursor carries a Deadline `nextToken`, which expires
  * after 24 h anyway), so a page in a user's hands does not turn into INVALID_CURSOR because Redis restarted.
  * Replicas also publish the keys they sign or signed with (`own`), and learn the others' (`learn`; learned keys are
  * not passed on), so a replica that never held a key still accepts the cursors another replica signed with it.
  */
+
+/** How long, and how many, replaced and learned keys a ring keeps. */
 export interface CursorKeyRingOptions {
   /** How long a replaced key still verifies cursors, default 25 h; also the longest a learned key is kept. */
   retainMs?: number;
@@ -24,7 +26,10 @@ export interface CursorKeyRingOptions {
 
 const DEFAULT_RETIRED_KEY_RETAIN_MS = 25 * 60 * 60 * 1000;
 const DEFAULT_MAX_RETIRED = 8;
-/** Also how many keys a replica reads back from those the others publish (src/cache/redisStore.ts). */
+/**
+ * Most learned keys a ring keeps unless `maxLearned` says otherwise; also how many keys a replica reads back from
+ * those the others publish (sharedCursorKey.ts).
+ */
 export const DEFAULT_MAX_LEARNED = 32;
 
 export interface RetiredKey {

@@ -1,3 +1,4 @@
+/** The cost and shape limits of an operation, checked once it is validated and before it runs. */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, gatewayError } from '../errors/codes.js';
@@ -10,16 +11,17 @@ import {
 import { located } from '../validation/errorLocation.js';
 import { shapeLimitError, tooManyTokens } from '../validation/operationLimits.js';
 
+/** The limits an operation is checked against; the gateway's defaults are DEFAULT_QUERY_LIMITS (src/config.ts). */
 export interface CostLimits {
-  /** Most list items an operation may return (estimatedNodes). Default 10,000. */
+  /** Most list items an operation may return (estimatedNodes). */
   maxNodes: number;
-  /** Most Deadline calls an operation may make (estimatedUpstreamCalls). Default 200. */
+  /** Most Deadline calls an operation may make (estimatedUpstreamCalls). */
   maxUpstreamCalls: number;
-  /** Deepest field nesting (Relay plumbing not counted). Default 12. */
+  /** Deepest field nesting (Relay plumbing not counted). */
   maxDepth: number;
-  /** Most aliases. Default 30. */
+  /** Most aliases. */
   maxAliases: number;
-  /** Most directives. Default 50. */
+  /** Most directives. */
   maxDirectives: number;
 }
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { CursorCodec } from '../pagination/cursor.js';
-import type { NodeFieldNames } from '../schema.js';
+import type { NodeFieldNames } from '../relayNodeFields.js';
 import { preflightOperation } from '../validation/preflight.js';
 
 /**

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from '../errors/codes.js';
 
 /** ISO-8601 UTC with milliseconds, as Deadline sends it (the SDK parses it to a Date; we print it back). */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -54,11 +55,8 @@ export function isoString(time: number, date: Date): string {
 
 function parse(value: unknown): string {
   if (typeof value !== 'string' || !ISO_UTC_MS.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError(
+    throw badUserInput(
       'DateTime must be an ISO-8601 UTC string with milliseconds, e.g. 2026-11-27T09:15:02.123Z.',
-      {
-        extensions: { code: 'BAD_USER_INPUT' },
-      },
     );
   }
   return value;

@@ -1,10 +1,9 @@
+/** Host properties and log configurations appear on sessions and workers alike: their DTOs mapped once. */
 import type {
   HostPropertiesResponse,
   LogConfiguration as LogConfigurationDto,
 } from '@aws-sdk/client-deadline';
 import type { HostProperties, KeyValue, LogConfiguration } from '../__generated__/resolvers-types.js';
-
-/** Host properties and log configurations appear on sessions and workers alike; these map their DTOs once. */
 
 export function hostProperties(dto: HostPropertiesResponse | undefined): HostProperties | null {
   if (!dto) return null;

@@ -1,33 +1,36 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import type { NodeFieldNames } from '../schema.js';
+import { ENTITY_TYPES } from '../ids/keys.js';
+import type { NodeFieldNames } from '../relayNodeFields.js';
 import { DateTime } from './DateTime.js';
-import { Farm } from './Farm.js';
+import { entityResolvers, queryResolvers } from './entityResolvers.js';
 import { Fleet } from './Fleet.js';
 import { Job } from './Job.js';
 import { Node } from './Node.js';
 import { PageInfo } from './PageInfo.js';
 import { Query } from './Query.js';
-import { Queue } from './Queue.js';
 import { Session } from './Session.js';
 import { Worker } from './Worker.js';
 
-/** The resolver map, keyed by type name. Fields not listed here are served by the upstream DTO's same-named member. */
-export const resolvers: Resolvers = {
-  Query,
+/** Resolvers of a type's own file, added to (or overriding) those its registry entry gives it. */
+const ownResolvers: Resolvers = { Job, Session, Fleet, Worker };
+
+/**
+ * The resolver map, keyed by type name: every entity type's derived resolvers (entityResolvers.ts) with its own file
+ * on top. Fields not listed here are served by the upstream DTO's same-named member.
+ */
+export const resolvers = {
+  Query: { ...queryResolvers(), ...Query },
   Node,
   PageInfo,
-  Farm,
-  Queue,
-  Job,
-  Session,
-  Fleet,
-  Worker,
   DateTime,
-};
+  ...Object.fromEntries(
+    ENTITY_TYPES.map((type) => [type, { ...entityResolvers(type), ...ownResolvers[type] }]),
+  ),
+} as Resolvers;
 
 /** The resolver map with the Relay root fields renamed or removed, to match `typeDefsWith`. */
 export function resolversWith(nodeFields: NodeFieldNames | null): Resolvers {
-  const { node, nodes, ...rest } = Query;
+  const { node, nodes, ...rest } = resolvers.Query as Record<string, unknown>;
   const query = nodeFields === null ? rest : { ...rest, [nodeFields.node]: node, [nodeFields.nodes]: nodes };
-  return { ...resolvers, Query: query };
+  return { ...resolvers, Query: query } as Resolvers;
 }

@@ -1,3 +1,14 @@
+/** The process-wide limit on Deadline calls in flight: its default, and the semaphore that enforces it. */
+
+/**
+ * Deadline calls in flight at once for the whole process, unless UPSTREAM_MAX_CONCURRENCY says otherwise. One
+ * dependent round of a typical dashboard (50 jobs' session pages plus their details, 51 calls) fits in one wave, so
+ * its wall time is one upstream latency, not two. Deadline's per-API rate quotas are not published; throttling is
+ * retried with backoff (retryStrategy.ts), and the page cache keeps steady polling far below this. Lower it when an
+ * account's quotas are tight.
+ */
+export const DEFAULT_UPSTREAM_CONCURRENCY = 64;
+
 /**
  * A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. The one instance
  * per DeadlineClient bounds the Deadline calls of the whole process, so one large query cannot start hundreds of

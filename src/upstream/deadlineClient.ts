@@ -1,35 +1,19 @@
-import { DeadlineClient } from '@aws-sdk/client-deadline';
-import type { PageCache } from '../cache/pageCache.js';
-import type { GatewayConfig } from '../config.js';
-import { mapUpstreamError, type UpstreamCallInfo, type UpstreamSite } from '../errors/mapUpstreamError.js';
-import type { Logger } from '../logging.js';
-import { ConcurrencyLimiter } from './concurrencyLimit.js';
-import { installFailureLog } from './failureLog.js';
-import {
-  DEFAULT_OPERATION_TIMEOUT_MS,
-  type DeadlineStage,
-  OperationDeadlineError,
-} from './operationDeadline.js';
-import { DEFAULT_RETRY_TIMINGS, DeadlineRetryStrategy, type RetryTimings } from './retryStrategy.js';
-import { bindCallContext, installCallCounter, type UpstreamCallTally } from './upstreamCalls.js';
-import {
-  isCacheable,
-  type SharedCall,
-  type SharedRequest,
-  UpstreamSharing,
-  type UpstreamSharingOptions,
-} from './upstreamSharing.js';
-
-/** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
-const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
-
 /**
- * 64: one dependent round of a typical dashboard (50 jobs' session pages plus their details, 51 calls) fits in one
- * wave, so its wall time is one upstream latency, not two (bench scenario 2). Deadline's per-API rate quotas are
- * not published; throttling is retried with backoff (retryStrategy.ts), and the page cache keeps steady polling
- * far below this. Lower it with UPSTREAM_MAX_CONCURRENCY when an account's quotas are tight.
+ * The one DeadlineClient of the process and its settings: `createDeadlineClient` builds it (retries, timeouts,
+ * concurrency limit, page cache and coalescing, call counting, failure log), and the settings it was built with are
+ * looked up per client by `DeadlineUpstream` (deadlineUpstream.ts), readiness and metrics.
  */
-export const DEFAULT_UPSTREAM_CONCURRENCY = 64;
+import { DeadlineClient } from '@aws-sdk/client-deadline';
+import type { PageCache } from '../cache/types.js';
+import type { GatewayConfig } from '../config.js';
+import type { UpstreamSite } from '../errors/mapUpstreamError.js';
+import type { Logger } from '../logging.js';
+import { ConcurrencyLimiter, DEFAULT_UPSTREAM_CONCURRENCY } from './concurrencyLimit.js';
+import { installFailureLog } from './failureLog.js';
+import { DEFAULT_OPERATION_TIMEOUT_MS } from './operationDeadline.js';
+import { DEFAULT_RETRY_TIMINGS, DeadlineRetryStrategy, type RetryTimings } from './retryStrategy.js';
+import { installCallCounter } from './upstreamCalls.js';
+import { UpstreamSharing, type UpstreamSharingOptions } from './upstreamSharing.js';
 
 /** How the gateway protects Deadline and itself; every field has a default. */
 export interface UpstreamLimits {
@@ -41,7 +25,8 @@ export interface UpstreamLimits {
   retryTimings?: Partial<RetryTimings>;
 }
 
-interface ClientSettings {
+/** What a client was built with, shared by every request that uses it. */
+export interface ClientSettings {
   limiter: ConcurrencyLimiter;
   operationTimeoutMs: number;
   /** Page cache and coalescing of this client's calls; none for a client built without them. */
@@ -50,13 +35,13 @@ interface ClientSettings {
   site: UpstreamSite;
 }
 
-/** The limits and target of each client, shared by every request that uses it. */
+/** The settings of each client built by `createDeadlineClient`. */
 const settingsByClient = new WeakMap<DeadlineClient, ClientSettings>();
 
-function settingsOf(client: DeadlineClient): ClientSettings {
+/** The settings of `client`; the defaults for a client not built by `createDeadlineClient` (a test's own). */
+export function settingsOf(client: DeadlineClient): ClientSettings {
   let settings = settingsByClient.get(client);
   if (!settings) {
-    // A client not built by createDeadlineClient (a test's own): the defaults.
     settings = {
       limiter: new ConcurrencyLimiter(DEFAULT_UPSTREAM_CONCURRENCY),
       operationTimeoutMs: DEFAULT_OPERATION_TIMEOUT_MS,
@@ -118,7 +103,7 @@ export function createDeadlineClient(
     requestHandler: {
       connectionTimeout: Math.min(config.upstream.requestTimeoutMs, 3000),
       requestTimeout: config.upstream.requestTimeoutMs,
-      // Without this the SDK (3.1107) only logs a warning when an attempt exceeds requestTimeout, and a hung
+      // Without this the SDK only logs a warning when an attempt exceeds requestTimeout, and a hung
       // attempt waits forever. With it, the attempt fails with TimeoutError and is retried like a 5xx.
       throwOnRequestTimeout: true,
       httpAgent: agent,
@@ -162,264 +147,9 @@ export async function resolvedRegion(): Promise<string> {
 }
 
 /**
- * The SDK warns (multi-line, on every start) that its releases after January 2027 need Node 22. This project pins
- * @aws-sdk/client-deadline 3.1107.0, which supports Node 20 (docs/development.md). Keep start-up output readable.
+ * Silences the SDK's multi-line notice, on every start, that its later releases need Node 22: the pinned SDK
+ * supports Node 20 (docs/development.md), and start-up output stays readable.
  */
 function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
-
-/**
- * What loaders use to reach Deadline in one GraphQL request: counts the calls in the request's tally, maps
- * failures to GraphQL errors in one place, and schedules the request's batches.
- *
- * Batch scheduling: a DataLoader batch is dispatched when none of the request's upstream calls is in flight
- * (`whenIdle`), not at the next tick. Calls answered at different times (the sessions of two jobs) then feed one
- * batch (one BatchGetWorker for the workers of both) instead of one batch each: the request's dependent rounds stay
- * the same, and the number of calls drops to what Deadline's 100-item batches allow.
- */
-export class DeadlineUpstream {
-  private inFlight = 0;
-  private waiting: Array<() => void> = [];
-  private flushScheduled = false;
-  private abandoned = false;
-  private readonly controllers = new Set<AbortController>();
-  private readonly settings: ClientSettings;
-  /** The operation's time budget (ms), and the absolute time (epoch ms) when it runs out. */
-  readonly budgetMs: number;
-  readonly deadlineAt: number;
-
-  /** `operationTimeoutMs`: the operation's budget, counted from now; default: the client's (10 s). */
-  constructor(
-    readonly client: DeadlineClient,
-    readonly tally: UpstreamCallTally,
-    options: { operationTimeoutMs?: number } = {},
-  ) {
-    this.settings = settingsOf(client);
-    this.budgetMs = options.operationTimeoutMs ?? this.settings.operationTimeoutMs;
-    this.deadlineAt = Date.now() + this.budgetMs;
-  }
-
-  /** Operations this client's endpoint does not support; shared by every request of the client. */
-  get unsupportedOperations(): Set<string> {
-    let set = unsupportedByClient.get(this.client);
-    if (!set) {
-      set = new Set();
-      unsupportedByClient.set(this.client, set);
-    }
-    return set;
-  }
-
-  /**
-   * One Deadline call: `send` receives the client to send its command with. The command is answered from the page
-   * cache when it holds it; joins an identical call in flight (coalescing); otherwise waits for a slot of the
-   * process-wide concurrency limit, then sends, with retries, all bounded by the operation's deadline. A call
-   * waiting for a slot counts as in flight (for `whenIdle`).
-   */
-  async call<T>(info: UpstreamCallInfo, send: (client: DeadlineClient) => Promise<T>): Promise<T> {
-    this.inFlight += 1;
-    const budgetMs = this.budgetMs;
-    const controller = new AbortController();
-    const progress: { stage: DeadlineStage } = { stage: 'before' };
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const remaining = this.deadlineAt - Date.now();
-      if (this.abandoned) throw new OperationDeadlineError(info.operation, 'abandoned', budgetMs);
-      if (remaining <= 0) throw new OperationDeadlineError(info.operation, 'before', budgetMs);
-      this.controllers.add(controller);
-      timer = setTimeout(
-        () => controller.abort(new OperationDeadlineError(info.operation, progress.stage, budgetMs)),
-        remaining,
-      );
-      return await send(this.clientFor(info.operation, controller.signal, progress));
-    } catch (error) {
-      const site = this.settings.site;
-      if (error instanceof OperationDeadlineError) throw mapUpstreamError(error, info, site);
-      if (controller.signal.aborted) {
-        const reason: unknown = controller.signal.reason;
-        const stageAtAbort = reason instanceof OperationDeadlineError ? reason.stage : progress.stage;
-        throw mapUpstreamError(
-          new OperationDeadlineError(info.operation, stageAtAbort, budgetMs),
-          info,
-          site,
-        );
-      }
-      throw mapUpstreamError(error, info, site);
-    } finally {
-      clearTimeout(timer);
-      this.controllers.delete(controller);
-      this.inFlight -= 1;
-      if (this.inFlight === 0) this.scheduleFlush();
-    }
-  }
-
-  /** The client a `send` callback receives: the shared client, whose `send` goes through `sendShared`. */
-  private clientFor(
-    operation: string,
-    signal: AbortSignal,
-    progress: { stage: DeadlineStage },
-  ): DeadlineClient {
-    const send = ((command: SdkCommand, options?: object) =>
-      this.sendShared(
-        operation,
-        command,
-        { ...options, abortSignal: signal },
-        progress,
-      )) as DeadlineClient['send'];
-    return Object.create(this.client, { send: { value: send } }) as DeadlineClient;
-  }
-
-  private async sendShared(
-    operation: string,
-    command: SdkCommand,
-    options: { abortSignal: AbortSignal },
-    progress: { stage: DeadlineStage },
-  ): Promise<unknown> {
-    const sharing = this.settings.sharing;
-    const request = sharing?.requestOf(command);
-    if (!sharing || !request) return this.sendNow(operation, command, options, progress);
-    // Waiting on the cache or on another request's call is waiting for Deadline's answer.
-    progress.stage = 'call';
-    if (request.ttlMs > 0 && sharing.cache) {
-      const cached = await raceAbort(sharing.cache.get(request.key), options.abortSignal);
-      if (cached !== undefined) {
-        this.tally.cacheHits += 1;
-        return cached;
-      }
-    }
-    // Join an identical call in flight. When it fails for a reason of its owner's (cancelled, or cut short by a
-    // time budget shorter than ours), make the call again — joining whichever request makes it first, so the
-    // followers of a cut call still share one call — a bounded number of times.
-    for (let joined = 0; sharing.coalesce && joined < MAX_JOINS; joined++) {
-      const leader = sharing.inFlight.get(request.key);
-      if (!leader) break;
-      this.tally.coalesced += 1;
-      try {
-        return await raceAbort(leader.promise, options.abortSignal);
-      } catch (error) {
-        if (options.abortSignal.aborted || !failedForItsOwner(leader, error, this.deadlineAt)) throw error;
-        this.tally.coalesced -= 1;
-      }
-    }
-    return this.sendAndShare(sharing, request, operation, command, options, progress);
-  }
-
-  private sendAndShare(
-    sharing: UpstreamSharing,
-    request: SharedRequest,
-    operation: string,
-    command: SdkCommand,
-    options: { abortSignal: AbortSignal },
-    progress: { stage: DeadlineStage },
-  ): Promise<unknown> {
-    const promise = this.sendNow(operation, command, options, progress).then((output) => {
-      if (request.ttlMs > 0 && isCacheable(output))
-        sharing.cache?.set(request.key, output as object, request.ttlMs);
-      return output;
-    });
-    if (sharing.coalesce) {
-      const entry: SharedCall = { promise, signal: options.abortSignal, deadlineAt: this.deadlineAt };
-      sharing.inFlight.set(request.key, entry);
-      const forget = () => {
-        if (sharing.inFlight.get(request.key) === entry) sharing.inFlight.delete(request.key);
-      };
-      promise.then(forget, forget);
-    }
-    return promise;
-  }
-
-  /** The Deadline call itself: a slot of the concurrency limit, then the SDK (retries inside), counted. */
-  private async sendNow(
-    operation: string,
-    command: SdkCommand,
-    options: { abortSignal: AbortSignal },
-    progress: { stage: DeadlineStage },
-  ): Promise<unknown> {
-    progress.stage = 'queue';
-    const release = await this.settings.limiter.acquire(options.abortSignal);
-    try {
-      // A slot freed by a call the deadline just cut goes to the next waiter before that waiter's own timer fires.
-      if (Date.now() >= this.deadlineAt) throw new OperationDeadlineError(operation, 'queue', this.budgetMs);
-      progress.stage = 'call';
-      bindCallContext(options.abortSignal, { tally: this.tally, deadlineAt: this.deadlineAt });
-      return await this.client.send(command, options);
-    } finally {
-      release();
-    }
-  }
-
-  /**
-   * The operation's response has been sent: cancel the calls still in flight or queued (left behind by a sibling
-   * that failed early) so they free their slots, and refuse new ones.
-   */
-  abandon(): void {
-    this.abandoned = true;
-    for (const controller of this.controllers) {
-      controller.abort(new OperationDeadlineError('the call', 'abandoned', this.budgetMs));
-    }
-    this.controllers.clear();
-  }
-
-  /** DataLoader `batchScheduleFn`: runs `dispatch` once the request has no upstream call in flight. */
-  readonly whenIdle = (dispatch: () => void): void => {
-    this.waiting.push(dispatch);
-    this.scheduleFlush();
-  };
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.waiting.length === 0) return;
-    this.flushScheduled = true;
-    // setImmediate runs after the promise jobs of answered calls, so the resolvers they unblock have queued their
-    // loads by then.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      if (this.inFlight > 0) return; // the last call in flight schedules the flush when it ends
-      const batches = this.waiting;
-      this.waiting = [];
-      for (const dispatch of batches) dispatch();
-    });
-  }
-}
-
-/** How many failed calls of others a request joins before it makes the call itself. */
-const MAX_JOINS = 3;
-
-/**
- * Whether a joined call failed for a reason of its owner's, not Deadline's answer to the request: its owner
- * cancelled it, or it ran into its owner's time budget (a deadline, or a retry the budget refused after throttling
- * or a server error) while this request's budget runs longer.
- */
-function failedForItsOwner(leader: SharedCall, error: unknown, deadlineAt: number): boolean {
-  if (leader.signal.aborted) return true;
-  if (deadlineAt <= leader.deadlineAt) return false;
-  if (error instanceof OperationDeadlineError) return true;
-  const { $retryable, $metadata, name } = (error ?? {}) as {
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    name?: string;
-  };
-  const status = $metadata?.httpStatusCode ?? 0;
-  return $retryable !== undefined || status === 429 || status >= 500 || name === 'TimeoutError';
-}
-
-/** A Deadline command as `DeadlineClient.send` takes it. */
-type SdkCommand = Parameters<DeadlineClient['send']>[0];
-
-/** `promise`, or the signal's reason as soon as `signal` aborts (the promise itself runs on). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,4 +1,6 @@
-import type { PageCache } from '../cache/pageCache.js';
+import type { PageCache } from '../cache/types.js';
+import type { EntityType } from '../ids/keys.js';
+import { ENTITIES, type EntityDefinition } from '../model/entities.js';
 
 /**
  * What requests share of the upstream, across requests: the page cache (answers of Deadline kept for a short TTL)
@@ -15,40 +17,32 @@ import type { PageCache } from '../cache/pageCache.js';
  * Freshness: a cached answer is at most its resource's TTL old. Only successful answers are kept; errors (throttling,
  * not found, deadlines) never are.
  */
-export type CachedResource = 'farm' | 'queue' | 'fleet' | 'job' | 'session' | 'worker';
+
+/** A resource whose answers are cached for a TTL of their own (CACHE_TTL_<RESOURCE>_MS). */
+export type CachedResource = (typeof ENTITIES)[EntityType]['cache']['resource'];
+
+const ENTRIES = Object.values(ENTITIES) as readonly EntityDefinition[];
 
 /**
- * Default TTLs: metadata that changes on human time scales (farms, queues, fleets) for a minute; jobs and workers,
- * whose status moves while they run, 5 s; session lists, the fastest-moving and most polled, 2 s. The schema's
- * @cacheControl hints agree (response caches must not outlive the data they were built from).
+ * Default TTLs, per resource, from the registry (src/model/entities.ts): a minute for metadata that changes on human
+ * time scales (farms, queues, fleets), seconds for what moves while jobs run. The schema's @cacheControl hints agree
+ * (response caches must not outlive the data they were built from; test/unit/entityRegistry.test.ts).
  */
-export const DEFAULT_CACHE_TTL_MS: Readonly<Record<CachedResource, number>> = {
-  farm: 60_000,
-  queue: 60_000,
-  fleet: 60_000,
-  job: 5_000,
-  session: 2_000,
-  worker: 5_000,
-};
+export const DEFAULT_CACHE_TTL_MS = Object.fromEntries(
+  ENTRIES.map(({ cache }) => [cache.resource, cache.ttlMs]),
+) as Readonly<Record<CachedResource, number>>;
+
+export const CACHED_RESOURCES = Object.keys(DEFAULT_CACHE_TTL_MS) as CachedResource[];
 
 /** The read operations the gateway makes, by the resource whose TTL applies. Anything else is never shared. */
-const RESOURCE_OF_OPERATION: Readonly<Record<string, CachedResource>> = {
-  ListFarms: 'farm',
-  GetFarm: 'farm',
-  ListQueues: 'queue',
-  GetQueue: 'queue',
-  ListFleets: 'fleet',
-  GetFleet: 'fleet',
-  ListJobs: 'job',
-  GetJob: 'job',
-  BatchGetJob: 'job',
-  ListSessions: 'session',
-  GetSession: 'session',
-  BatchGetSession: 'session',
-  ListWorkers: 'worker',
-  GetWorker: 'worker',
-  BatchGetWorker: 'worker',
-};
+const RESOURCE_OF_OPERATION: Readonly<Record<string, CachedResource>> = Object.fromEntries(
+  ENTRIES.flatMap(({ list, get, batchGet, cache }) =>
+    [list.operation, get, ...(batchGet ? [batchGet.operation] : [])].map((operation) => [
+      operation,
+      cache.resource as CachedResource,
+    ]),
+  ),
+);
 
 export interface UpstreamSharingOptions {
   /** The cross-request page cache (memory LRU or Redis, src/cache/); unset: no cache. */
@@ -71,7 +65,7 @@ export interface SharedRequest {
 
 /**
  * A call in flight that others may join. `signal` and `deadlineAt` are its owner's: a cancellation there, or a
- * failure caused by the owner's shorter time budget, is not the others' answer (deadlineClient.ts).
+ * failure caused by the owner's shorter time budget, is not the others' answer (deadlineUpstream.ts).
  */
 export interface SharedCall {
   promise: Promise<unknown>;

@@ -1,3 +1,10 @@
+/**
+ * The static cost of an operation, computed before execution from the validated document and the coerced
+ * variables: **estimatedNodes** (list items it can return: `first` per connection, multiplied down each path) and
+ * **estimatedUpstreamCalls** (the Deadline calls its resolvers and loaders can make), both worst cases. What lists,
+ * looks up or batches which entity comes from the registry (src/model/). The rules and their reasons:
+ * docs/design/cost-model.md.
+ */
 import {
   type DocumentNode,
   type FieldNode,
@@ -9,9 +16,13 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { DEFAULT_CHAIN_PAGE_SIZE } from '../config.js';
 import { parseGlobalId } from '../ids/globalId.js';
-import { type EntityType, KEY_PARTS } from '../ids/keys.js';
+import { ENTITY_TYPES, type EntityType, isEntityType, keyAncestorsOf } from '../ids/keys.js';
+import { ENTITIES } from '../model/entities.js';
+import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
+import { peekPageSize } from '../pagination/cursor.js';
 import { fieldSite, pathOf, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import {
   argumentsOf,
@@ -23,45 +34,7 @@ import {
   subSelections,
 } from './operationWalker.js';
 
-/**
- * The static cost of an operation, computed before execution from the validated document and the coerced
- * variables (with the shared operation walker: fragments, `@skip`/`@include`, fields merged as execution merges
- * them). Two numbers, both worst cases:
- *
- * **estimatedNodes** (GitHub style): every connection field adds `first` (25 when absent, the schema's default)
- * items per parent instance, so nodes multiply down each path: `farms(first: 5) { nodes { queues(first: 5) } }` is
- * 5 + 5·5 = 30. Plain lists add their length: `nodes(ids:)` its IDs, `_entities(representations:)` its
- * representations. Single objects (lookups) add nothing.
- *
- * **estimatedUpstreamCalls**: the Deadline calls the resolvers and loaders (src/resolvers, src/loaders) can make.
- * Counts are per field occurrence (after merging); equal lookups under different occurrences are counted again
- * (the request's loaders would deduplicate them: an over-estimate). "Distinct parents" below is an upper bound on
- * the distinct Deadline objects a field runs on (list pages are cached per parent and arguments, lookups per key).
- *
- * - Connection (`farms`, `queues`, `fleets`, `jobs`, `sessions`, `workers`) with `first` = k, per distinct parent,
- *   chain page size p (UPSTREAM_PAGE_SIZE; with `after`, the page size carried by the cursor):
- *   without `after`: ⌈k/p⌉ List calls, + 1 look-ahead when `hasNextPage` is selected and k is a multiple of p
- *   (k = 0 included); with `after` (a resume point inside a page): ⌈k/p⌉ + 1 (k > 0), or 1 for k = 0 with
- *   `hasNextPage`. Assumes, as the connection helper's own cost bound does, that a page carrying a `nextToken` is
- *   full (Deadline's behaviour, and the emulator's).
- * - Lookup of an entity by key (`farm(…)`, `Farm.queue(queueId:)`, `node(id:)`, `nodes(ids:)`, `_entities`,
- *   `Session.worker`, …): farms, queues and fleets cost one Get per distinct key (no batch API); jobs, sessions and
- *   workers ⌈n/100⌉ BatchGet calls for n distinct keys (Deadline's 100-item batches).
- * - Lookup of a key ancestor (`Queue.farm`, `Fleet.farm`, `Job.queue`, `Session.job`, `Worker.fleet`): free when
- *   the ancestor was itself resolved on the path (listed or looked up: the request's loaders already hold it),
- *   otherwise as a lookup of min(distinct parents, distinct ancestors) keys.
- * - `Session.fleet` (GetFleet, no batch API): min(distinct sessions, distinct farms × `maxFleetsPerFarm`) — the
- *   distinct fleets sessions can run on. `maxFleetsPerFarm` (default 10) is this model's one assumption about a
- *   deployment; raise it if a farm has more fleets.
- * - Detail-only fields (`Farm.description`/`costScaleFactor`, `Queue.description`, `Fleet.description`/`roleArn`,
- *   `Job.description`/`storageProfileId`/`parameters`, `Session.log`/`workerLog`/`hostProperties`) on objects read
- *   from a list page: one detail load per distinct object (batched as above), once per selection however many detail
- *   fields it asks for. Objects that came from a lookup are already details: free. Worker list items are details.
- * - Everything else (scalars, `pageInfo`, cursors, value objects, `_service`) is free.
- *
- * Not covered: an endpoint without BatchGetJob/Session/Worker (the loaders then fall back to one Get per key), and
- * SDK retries (counted in `extensions.upstream.attempts`, not calls).
- */
+/** An operation's worst-case cost: list items and Deadline calls, and the path that costs most. */
 export interface CostEstimate {
   estimatedNodes: number;
   estimatedUpstreamCalls: number;
@@ -98,50 +71,14 @@ const BATCH_SIZE = 100;
 const DEFAULT_MAX_FLEETS_PER_FARM = 10;
 const DEFAULT_MAX_FIELD_VISITS = 50_000;
 
-/** Types whose lookups go through BatchGet* (100 keys a call); the others have one Get per key. */
-const BATCHED: ReadonlySet<string> = new Set(['Job', 'Session', 'Worker']);
-const ENTITY_TYPES: ReadonlySet<string> = new Set(Object.keys(KEY_PARTS));
-const DETAIL_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  Farm: new Set(['description', 'costScaleFactor']),
-  Queue: new Set(['description']),
-  Fleet: new Set(['description', 'roleArn']),
-  Job: new Set(['description', 'storageProfileId', 'parameters']),
-  Session: new Set(['log', 'workerLog', 'hostProperties']),
-};
-/** The entities each entity's key contains (its key ancestors), from KEY_PARTS. */
-const KEY_ANCESTORS: Readonly<Record<string, readonly EntityType[]>> = {
-  Farm: [],
-  Queue: ['Farm'],
-  Job: ['Farm', 'Queue'],
-  Session: ['Farm', 'Queue', 'Job'],
-  Fleet: ['Farm'],
-  Worker: ['Farm', 'Fleet'],
-};
-/** Fields that return a key ancestor of their parent. */
-const ANCESTOR_FIELDS: Readonly<Record<string, EntityType>> = {
-  'Queue.farm': 'Farm',
-  'Fleet.farm': 'Farm',
-  'Job.queue': 'Queue',
-  'Session.job': 'Job',
-  'Worker.fleet': 'Fleet',
-};
-/** Fields that look a child up by an argument (`Farm.queue(queueId:)`). */
-const CHILD_LOOKUPS: Readonly<Record<string, EntityType>> = {
-  'Farm.queue': 'Queue',
-  'Farm.fleet': 'Fleet',
-  'Queue.job': 'Job',
-  'Job.session': 'Session',
-  'Fleet.worker': 'Worker',
-};
-/** Root lookups by native IDs. */
-const ROOT_LOOKUPS: Readonly<Record<string, EntityType>> = {
-  farm: 'Farm',
-  queue: 'Queue',
-  job: 'Job',
-  session: 'Session',
-  fleet: 'Fleet',
-  worker: 'Worker',
-};
+const isEntity = (name: string): name is EntityType => isEntityType(name);
+/** Whether lookups of `type` go through a BatchGet (100 keys a call) rather than one Get per key. */
+const isBatched = (type: EntityType): boolean => ENTITIES[type].batchGet !== null;
+const DETAIL_FIELDS = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [type, new Set<string>(ENTITIES[type].detailFields)]),
+) as unknown as Readonly<Record<EntityType, ReadonlySet<string>>>;
+/** Whether a list's items are details (ListWorkers items carry every member GetWorker has). */
+const listItemsAreDetails = (type: EntityType): boolean => ENTITIES[type].members.summary === null;
 
 /** What the walk knows about a key ancestor of a set of objects. */
 interface Ancestor {
@@ -167,7 +104,7 @@ interface Instances {
 }
 
 /** Entity lookups of a plain list or a root lookup, per type: how many results, how many distinct keys. */
-type TypedCounts = Map<string, { count: number; distinct: number }>;
+type TypedCounts = Map<EntityType, { count: number; distinct: number }>;
 
 export function estimateCost(
   schema: GraphQLSchema,
@@ -321,7 +258,7 @@ class CostWalk {
     private readonly scope: OperationScope,
     options: CostModelOptions,
   ) {
-    this.chainPageSize = options.chainPageSize ?? MAX_FIRST;
+    this.chainPageSize = options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE;
     this.maxFleetsPerFarm = options.maxFleetsPerFarm ?? DEFAULT_MAX_FLEETS_PER_FARM;
     this.maxFieldVisits = options.maxFieldVisits ?? DEFAULT_MAX_FIELD_VISITS;
   }
@@ -362,9 +299,9 @@ class CostWalk {
     this.visits += fields.length;
     if (this.visits > this.maxFieldVisits) throw new OperationTooLargeError(this.maxFieldVisits);
     const type = objectType.name;
-    const detailFields = DETAIL_FIELDS[type];
+    const detailFields = isEntity(type) ? DETAIL_FIELDS[type] : undefined;
     if (!at.detail && detailFields && fields.some((field) => detailFields.has(field.fieldDef.name))) {
-      this.add(place, lookupCalls(type, at.distinct), 0);
+      this.add(place, lookupCalls(type as EntityType, at.distinct), 0);
     }
     for (const field of fields) this.visitField(objectType, field, at, place);
   }
@@ -404,7 +341,7 @@ class CostWalk {
       // An invalid `first` is the preflight's to reject (BAD_USER_INPUT); nothing runs.
       if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) return;
       const after = typeof args.after === 'string' ? args.after : undefined;
-      const pageSize = (after && cursorPageSize(after)) || this.chainPageSize;
+      const pageSize = (after && peekPageSize(after)) || this.chainPageSize;
       const perParent = listCalls(
         first,
         pageSize,
@@ -412,11 +349,11 @@ class CostWalk {
         this.selectsHasNextPage(childType, selections),
       );
       const itemType = childType.name.slice(0, -'Connection'.length);
-      const parentEntity = ENTITY_TYPES.has(parentType.name) ? (parentType.name as EntityType) : undefined;
+      const parentEntity = isEntity(parentType.name) ? parentType.name : undefined;
       const items: Instances = {
         count: at.count * first,
         distinct: at.distinct * first,
-        detail: itemType === 'Worker', // ListWorkers items carry every member GetWorker has
+        detail: isEntity(itemType) && listItemsAreDetails(itemType),
         ancestors: parentEntity
           ? { ...at.ancestors, [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail } }
           : {},
@@ -434,8 +371,9 @@ class CostWalk {
     }
 
     const typeName = childType.name;
-    const ancestor = ANCESTOR_FIELDS[coordinate];
-    if (ancestor) {
+    const role = FIELD_ROLES.get(coordinate);
+    if (role?.kind === 'parent') {
+      const ancestor = role.type;
       const held = at.ancestors[ancestor];
       const distinct = Math.min(at.distinct, held?.distinct ?? at.distinct);
       this.add(place, held?.known ? 0 : lookupCalls(ancestor, distinct), 0);
@@ -443,14 +381,13 @@ class CostWalk {
         count: at.count,
         distinct,
         detail: held?.known ? held.detail : true,
-        ancestors: pick(at.ancestors, KEY_ANCESTORS[ancestor] ?? []),
+        ancestors: pick(at.ancestors, keyAncestorsOf(ancestor)),
       });
       return;
     }
-    const child = CHILD_LOOKUPS[coordinate];
-    if (child) {
+    if (role?.kind === 'childLookup') {
       const parentEntity = parentType.name as EntityType;
-      this.add(place, lookupCalls(child, at.distinct), 0);
+      this.add(place, lookupCalls(role.type, at.distinct), 0);
       descend({
         count: at.count,
         distinct: at.distinct,
@@ -462,26 +399,9 @@ class CostWalk {
       });
       return;
     }
-    if (coordinate === 'Session.fleet') {
-      const farms = at.ancestors.Farm?.distinct ?? at.distinct;
-      const distinct = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
-      this.add(place, lookupCalls('Fleet', distinct), 0);
-      descend({ count: at.count, distinct, detail: true, ancestors: pick(at.ancestors, ['Farm']) });
-      return;
-    }
-    if (coordinate === 'Session.worker') {
-      const farms = at.ancestors.Farm?.distinct ?? at.distinct;
-      const fleets = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
-      this.add(place, lookupCalls('Worker', at.distinct), 0);
-      descend({
-        count: at.count,
-        distinct: at.distinct,
-        detail: true,
-        ancestors: {
-          ...pick(at.ancestors, ['Farm']),
-          Fleet: { distinct: fleets, known: false, detail: false },
-        },
-      });
+    // A reference to another entity by IDs the object carries (`Session.fleet`, `Session.worker`).
+    if (isEntity(parentType.name) && isEntity(typeName) && Object.keys(args).length === 0) {
+      this.visitReference(parentType.name, typeName, at, descend, place);
       return;
     }
     if (parentType === this.scope.rootType) {
@@ -499,7 +419,7 @@ class CostWalk {
           const runtimeType = this.scope.schema.getType(type);
           if (!isObjectType(runtimeType)) continue;
           const ancestors: Partial<Record<EntityType, Ancestor>> = {};
-          for (const a of KEY_ANCESTORS[type] ?? []) ancestors[a] = { distinct, known: false, detail: false };
+          for (const a of keyAncestorsOf(type)) ancestors[a] = { distinct, known: false, detail: false };
           descend({ count, distinct, detail: true, ancestors }, runtimeType);
         }
         return;
@@ -513,13 +433,45 @@ class CostWalk {
     }
   }
 
+  /**
+   * A reference from one object to an entity of `type` it is not keyed under: one lookup per distinct object, fewer
+   * for fleets (at most `maxFleetsPerFarm` per farm, GetFleet having no batch API). Key ancestors the two share are
+   * passed on as known to the walk; the referenced entity's other key ancestors are unknown.
+   */
+  private visitReference(
+    from: EntityType,
+    type: EntityType,
+    at: Instances,
+    descend: (instances: Instances) => void,
+    place: Place,
+  ): void {
+    const farms = at.ancestors.Farm?.distinct ?? at.distinct;
+    const fleets = Math.min(at.distinct, farms * this.maxFleetsPerFarm);
+    const distinct = type === 'Fleet' ? fleets : at.distinct;
+    this.add(place, lookupCalls(type, distinct), 0);
+    const ancestors: Partial<Record<EntityType, Ancestor>> = {};
+    const shared = keyAncestorsOf(from);
+    for (const ancestor of keyAncestorsOf(type)) {
+      const held = at.ancestors[ancestor];
+      if (held) ancestors[ancestor] = held;
+      else if (!shared.includes(ancestor)) {
+        ancestors[ancestor] = {
+          distinct: ancestor === 'Fleet' ? fleets : at.distinct,
+          known: false,
+          detail: false,
+        };
+      }
+    }
+    descend({ count: at.count, distinct, detail: true, ancestors });
+  }
+
   /** Root lookups (native IDs, `node`/`nodes` under any name, `_entities`): results per entity type. */
   private rootLookup(name: string, typeName: string, args: Record<string, unknown>): TypedCounts | undefined {
     const counts: TypedCounts = new Map();
     const addKeys = (entries: Array<{ type: string; key: string }>) => {
-      const seen = new Map<string, Set<string>>();
+      const seen = new Map<EntityType, Set<string>>();
       for (const { type, key } of entries) {
-        if (!ENTITY_TYPES.has(type)) continue;
+        if (!isEntity(type)) continue;
         const keys = seen.get(type) ?? new Set<string>();
         keys.add(key);
         seen.set(type, keys);
@@ -532,7 +484,8 @@ class CostWalk {
         if (entry) entry.distinct = keys.size;
       }
     };
-    const lookup = ROOT_LOOKUPS[name];
+    const role = FIELD_ROLES.get(`Query.${name}`);
+    const lookup = role?.kind === 'rootLookup' ? role.type : undefined;
     if (lookup && typeName === lookup) {
       counts.set(lookup, { count: 1, distinct: 1 });
       return counts;
@@ -594,9 +547,9 @@ export function listCalls(first: number, pageSize: number, resumed: boolean, has
 }
 
 /** Calls to look up `distinct` keys of `type`: one Get each, or 100-key BatchGets. */
-export function lookupCalls(type: string, distinct: number): number {
+export function lookupCalls(type: EntityType, distinct: number): number {
   if (distinct <= 0) return 0;
-  return BATCHED.has(type) ? Math.ceil(distinct / BATCH_SIZE) : distinct;
+  return isBatched(type) ? Math.ceil(distinct / BATCH_SIZE) : distinct;
 }
 
 function pick(
@@ -617,20 +570,4 @@ function stableKey(value: Record<string, unknown>): string {
       .sort()
       .map((key) => [key, value[key]]),
   );
-}
-
-/**
- * The chain page size a cursor carries (pagination/cursor.ts, v1: base64url(JSON {p: pageSize, …}) "." MAC), read
- * without verifying it: the preflight rejects cursors this gateway did not issue, before any call.
- */
-function cursorPageSize(cursor: string): number | undefined {
-  const body = cursor.split('.')[0];
-  if (!body || body.length > 8000) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { p?: unknown };
-    const p = payload.p;
-    return typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= MAX_FIRST ? p : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,5 @@
-import { badUserInput } from '../errors/codes.js';
-import { nativeIdMessage, parseGlobalId } from '../ids/globalId.js';
 import { type EntityKeys, type EntityType, type IdName, KEY_PARTS } from '../ids/keys.js';
+import { parseGlobalIdArgument } from './globalIdArguments.js';
 import { checkIdArgument } from './idArguments.js';
 
 /**
@@ -12,16 +11,7 @@ import { checkIdArgument } from './idArguments.js';
 export function keyOfReference<T extends EntityType>(type: T, reference: object): EntityKeys[T] {
   const fields = reference as Record<string, unknown>;
   if (typeof fields.id === 'string') {
-    const typed = parseGlobalId(fields.id);
-    if (!typed || typed.type !== type) {
-      const what = `\`id\` of this ${type} reference`;
-      throw badUserInput(
-        (!typed && nativeIdMessage(what, fields.id, 'reference')) ||
-          `${what} is not a ${type} ID issued by this subgraph.`,
-        'id',
-      );
-    }
-    return typed.key as EntityKeys[T];
+    return parseGlobalIdArgument(fields.id, 'id', { type, inReference: true }).key;
   }
   const parts: readonly IdName[] = KEY_PARTS[type];
   const key: Partial<Record<IdName, string>> = {};

@@ -16,7 +16,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ErrorCode, gatewayError } from '../errors/codes.js';
+import { ApolloErrorCode, ErrorCode, gatewayError, hasCode } from '../errors/codes.js';
 import { fieldSite, located, pathOf, ROOT_SITE } from './errorLocation.js';
 
 /**
@@ -316,7 +316,7 @@ export function shapeLimitError(
  * says what to do (other parse errors are returned unchanged).
  */
 export function tooManyTokens(error: GraphQLFormattedError): GraphQLFormattedError {
-  if (error.extensions?.code !== 'GRAPHQL_PARSE_FAILED') return error;
+  if (!hasCode(error, ApolloErrorCode.GRAPHQL_PARSE_FAILED)) return error;
   // graphql 16 spells it "more that"; accept the corrected spelling too.
   const match = /Document contains more tha[nt] (\d+) tokens/.exec(error.message);
   if (!match) return error;

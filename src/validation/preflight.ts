@@ -8,13 +8,13 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { invalidCursor } from '../errors/codes.js';
-import { type EntityKeys, type EntityType, keyPath, type TypedKey } from '../ids/keys.js';
+import { keyOf, keyPath, type TypedKey } from '../ids/keys.js';
+import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { validateFirst } from '../pagination/connection.js';
-import { type CursorCodec, matches } from '../pagination/cursor.js';
-import { checkNodesCount, parseNodeId } from '../resolvers/Query.js';
-import type { NodeFieldNames } from '../schema.js';
+import type { CursorCodec } from '../pagination/cursor.js';
+import type { NodeFieldNames } from '../relayNodeFields.js';
 import { atArgument, fieldSite, type ResponseSite, ROOT_SITE } from './errorLocation.js';
+import { checkNodesCount, parseGlobalIdArgument } from './globalIdArguments.js';
 import { checkIdArgument } from './idArguments.js';
 import {
   argumentsOf,
@@ -102,10 +102,8 @@ function checkFieldArguments(
   if ('first' in args || 'after' in args) {
     validateFirst(args.first as number | null | undefined);
     if (typeof args.after === 'string') {
-      const decoded = cursors.verify(args.after);
-      if (!decoded || decoded.field !== field) throw invalidCursor();
-      const parentPath = field === 'Query.farms' ? '' : knownPathOf(field, parentKey);
-      if (parentPath !== undefined && !matches(decoded, { field, parentPath })) throw invalidCursor();
+      const parentPath = field.startsWith('Query.') ? '' : knownPathOf(field, parentKey);
+      cursors.decodeForField(field, parentPath, args.after);
     }
     return undefined;
   }
@@ -113,7 +111,7 @@ function checkFieldArguments(
 }
 
 function globalIdArgument(value: unknown, argumentName: string): TypedKey | undefined {
-  return typeof value === 'string' ? parseNodeId(value, argumentName) : undefined;
+  return typeof value === 'string' ? parseGlobalIdArgument(value, argumentName) : undefined;
 }
 
 /** The key path of the connection's parent, when the preflight knows the parent and it is of the field's type. */
@@ -122,66 +120,18 @@ function knownPathOf(field: string, parentKey: TypedKey | undefined): string | u
   return keyPath(parentKey.type, parentKey.key as never);
 }
 
-const typed = <T extends EntityType>(type: T, key: EntityKeys[T]) => ({ type, key }) as TypedKey;
-
 /** The key of the object a field returns, derived from its arguments and its parent's key only. */
 function childKeyOf(
   field: string,
   args: Record<string, unknown>,
   parent: TypedKey | undefined,
 ): TypedKey | undefined {
-  const a = args as Record<string, string>;
-  switch (field) {
-    case 'Query.farm':
-      return typed('Farm', { farmId: a.farmId ?? '' });
-    case 'Query.queue':
-      return typed('Queue', { farmId: a.farmId ?? '', queueId: a.queueId ?? '' });
-    case 'Query.job':
-      return typed('Job', { farmId: a.farmId ?? '', queueId: a.queueId ?? '', jobId: a.jobId ?? '' });
-    case 'Query.fleet':
-      return typed('Fleet', { farmId: a.farmId ?? '', fleetId: a.fleetId ?? '' });
-    case 'Query.session':
-      return typed('Session', {
-        farmId: a.farmId ?? '',
-        queueId: a.queueId ?? '',
-        jobId: a.jobId ?? '',
-        sessionId: a.sessionId ?? '',
-      });
-    case 'Query.worker':
-      return typed('Worker', {
-        farmId: a.farmId ?? '',
-        fleetId: a.fleetId ?? '',
-        workerId: a.workerId ?? '',
-      });
+  const role = FIELD_ROLES.get(field);
+  if (role?.kind === 'rootLookup') return { type: role.type, key: keyOf(role.type, args) } as TypedKey;
+  if (!role || !parent || !field.startsWith(`${parent.type}.`)) return undefined;
+  if (role.kind === 'childLookup') {
+    return { type: role.type, key: keyOf(role.type, { ...parent.key, ...args }) } as TypedKey;
   }
-  if (!parent || !field.startsWith(`${parent.type}.`)) return undefined;
-  const p = parent.key as unknown as Partial<Record<string, string>>;
-  const farmId = p.farmId ?? '';
-  switch (field) {
-    case 'Farm.queue':
-      return typed('Queue', { farmId, queueId: a.queueId ?? '' });
-    case 'Farm.fleet':
-      return typed('Fleet', { farmId, fleetId: a.fleetId ?? '' });
-    case 'Queue.job':
-      return typed('Job', { farmId, queueId: p.queueId ?? '', jobId: a.jobId ?? '' });
-    case 'Queue.farm':
-    case 'Fleet.farm':
-      return typed('Farm', { farmId });
-    case 'Job.session':
-      return typed('Session', {
-        farmId,
-        queueId: p.queueId ?? '',
-        jobId: p.jobId ?? '',
-        sessionId: a.sessionId ?? '',
-      });
-    case 'Fleet.worker':
-      return typed('Worker', { farmId, fleetId: p.fleetId ?? '', workerId: a.workerId ?? '' });
-    case 'Job.queue':
-      return typed('Queue', { farmId, queueId: p.queueId ?? '' });
-    case 'Session.job':
-      return typed('Job', { farmId, queueId: p.queueId ?? '', jobId: p.jobId ?? '' });
-    case 'Worker.fleet':
-      return typed('Fleet', { farmId, fleetId: p.fleetId ?? '' });
-  }
+  if (role.kind === 'parent') return { type: role.type, key: keyOf(role.type, parent.key) } as TypedKey;
   return undefined;
 }

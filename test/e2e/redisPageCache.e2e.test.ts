@@ -1,20 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type CursorKeyWatch,
-  createRedisPageCache,
-  type PageCache,
-  sharedCursorKey,
-  watchSharedCursorKey,
-} from '../../src/cache/pageCache.js';
+import { createRedisPageCache } from '../../src/cache/redisStore.js';
+import type { PageCache } from '../../src/cache/types.js';
 import { bindingOf, CursorCodec } from '../../src/pagination/cursor.js';
 import { CursorKeyRing } from '../../src/pagination/cursorKeys.js';
+import {
+  type CursorKeyWatch,
+  sharedCursorKey,
+  watchSharedCursorKey,
+} from '../../src/pagination/sharedCursorKey.js';
 import { type RedisServer, startRedisServer } from './processes.js';
 
 /**
- * The Redis page cache store (src/cache/redisStore.ts) against a real redis-server: sharing between two store
- * instances (two replicas), expiry, and degradation when Redis crashes, hangs, and comes back on the same port.
+ * The Redis page cache store (src/cache/redisStore.ts) and the shared cursor key (src/pagination/sharedCursorKey.ts)
+ * against a real redis-server: sharing between two store instances (two replicas), expiry, and degradation when
+ * Redis crashes, hangs, and comes back on the same port.
  */
 const COMMAND_TIMEOUT_MS = 100;
 /** What "fast" means below: well above the command timeout, far below anything that waits on Redis. */

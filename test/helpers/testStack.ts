@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_CHAIN_PAGE_SIZE } from '../../src/config.js';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient, type UpstreamLimits } from '../../src/upstream/deadlineClient.js';
@@ -63,7 +64,7 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const emulator = options.endpoint ? undefined : await startEmulator(options.emulator);
   const endpoint = options.endpoint ?? (emulator as EmulatorHandle).endpoint;
-  const chainPageSize = options.chainPageSize ?? 100;
+  const chainPageSize = options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE;
   const client = createDeadlineClient(
     {
       upstream: {

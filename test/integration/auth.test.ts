@@ -596,12 +596,12 @@ describe('farm allow-list (FARM_ALLOW_LIST)', () => {
       );
       const before = stack.emulator?.totalCalls();
       const attempts = [
-        ctx.loaders.farms.load({ farmId: forbidden.farmId }),
-        ctx.loaders.jobs.load(forbidden),
-        ctx.loaders.sessions.loadDetail(forbidden),
-        ctx.loaders.workers.load(forbidden),
-        ctx.loaders.queues.pagesOf(forbidden)({ maxResults: 2, resumedFromCursor: false }),
-        ctx.loaders.sessions.pagesOf(forbidden)({ maxResults: 2, resumedFromCursor: false }),
+        ctx.loaders.Farm.load({ farmId: forbidden.farmId }),
+        ctx.loaders.Job.load(forbidden),
+        ctx.loaders.Session.loadDetail(forbidden),
+        ctx.loaders.Worker.load(forbidden),
+        ctx.loaders.Queue.pagesOf(forbidden)({ maxResults: 2, resumedFromCursor: false }),
+        ctx.loaders.Session.pagesOf(forbidden)({ maxResults: 2, resumedFromCursor: false }),
       ];
       for (const attempt of attempts) {
         await expect(attempt).rejects.toMatchObject({
@@ -610,7 +610,7 @@ describe('farm allow-list (FARM_ALLOW_LIST)', () => {
       }
       expect(ctx.upstreamCalls.toJSON().calls).toBe(0);
       expect(stack.emulator?.totalCalls()).toBe(before);
-      await expect(ctx.loaders.jobs.load(allowed)).resolves.toMatchObject({ key: { jobId: allowed.jobId } });
+      await expect(ctx.loaders.Job.load(allowed)).resolves.toMatchObject({ key: { jobId: allowed.jobId } });
     } finally {
       client.destroy();
     }

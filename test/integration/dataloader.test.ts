@@ -40,7 +40,7 @@ describe('the section 6 example', () => {
     const { data, calls } = await run<{
       job: { sessions: { nodes: Array<{ fleet: { displayName: string }; worker: { hostName: string } }> } };
     }>(DATALOADER_EXAMPLE, { ...job });
-    // No BatchGetJob: the job is selected for its sessions only, which ListSessions proves (src/resolvers/keyOnly.ts).
+    // No BatchGetJob: the job is selected for its sessions only, which ListSessions proves (src/resolvers/rootLookup.ts).
     expect(calls).toEqual({
       ListSessions: 1,
       GetFleet: fleets.size,

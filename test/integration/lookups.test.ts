@@ -783,7 +783,7 @@ describe('scalars and enums come out as Deadline sent them', () => {
   });
 });
 
-describe('a lookup and the lists under it go out together (src/resolvers/prefetch.ts)', () => {
+describe('a lookup and the lists under it go out together (src/resolvers/rootLookup.ts)', () => {
   const FARM_AND_QUEUES = /* GraphQL */ `
     query FarmAndQueues($farmId: ID!, $first: Int, $after: String) {
       farm(farmId: $farmId) { displayName queues(first: $first, after: $after) { nodes { queueId } } }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryPageCache } from '../../src/cache/pageCache.js';
+import { createMemoryPageCache } from '../../src/cache/memoryStore.js';
 import type { JobRef } from '../../src/emulator/index.js';
 import { metricValue as sample, scrapeMetrics as scrape } from '../helpers/metrics.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryPageCache, type PageCache } from '../../src/cache/pageCache.js';
+import { createMemoryPageCache } from '../../src/cache/memoryStore.js';
+import type { PageCache } from '../../src/cache/types.js';
 import { type Dataset, type EmulatorHandle, startEmulator } from '../../src/emulator/index.js';
 import { createGateway, type GatewayOptions } from '../../src/server.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
@@ -229,7 +230,7 @@ describe('request coalescing', () => {
     const [cut, ...served] = await Promise.all([first, ...others]);
     expect(cut.errors?.[0]?.message).toMatch(/time budget \(150 ms\) ran out/);
     for (const { ids } of served) expect(ids).toEqual(sessionIdsOf(job()).slice(0, 4));
-    // They joined the hurried request's BatchGetJob and its first sessions page (started alongside, prefetch.ts);
+    // They joined the hurried request's BatchGetJob and its first sessions page (started alongside, src/resolvers/rootLookup.ts);
     // when those were cut, one of them called again and the rest joined: 2 calls each, whatever the 20.
     expect(emulator.calls()).toEqual({ BatchGetJob: 2, ListSessions: 2 });
   });

@@ -230,7 +230,7 @@ describe('the estimate is never below the calls actually made', () => {
       .sessions.pageInfo.endCursor;
     const { cost } = await expectAccepted(page, { ...edge250, after });
     // ListSessions for sessions 30–99 and 100–129: 2 calls (no BatchGetJob: ListSessions proves the job, see
-    // src/resolvers/keyOnly.ts), estimated 1 + (1 + 1): the model still counts the lookup, an upper bound.
+    // src/resolvers/rootLookup.ts), estimated 1 + (1 + 1): the model still counts the lookup, an upper bound.
     expect(cost).toEqual({ estimatedNodes: 100, estimatedUpstreamCalls: 3, actualUpstreamCalls: 2 });
   });
 });

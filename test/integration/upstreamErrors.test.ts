@@ -150,7 +150,7 @@ describe('upstream failures map to stable codes on the failing field only', () =
     expect(response.errors?.[0]?.path).toEqual(['job']);
     expect(response.data?.job).toBeNull();
     expect(response.data?.farms.nodes).toHaveLength(dataset.farms.length);
-    // The job's first sessions page was asked for alongside the job (src/resolvers/prefetch.ts); the job failed,
+    // The job's first sessions page was asked for alongside the job (src/resolvers/rootLookup.ts); the job failed,
     // so the page is not shown and its error not reported.
     expect(response.extensions?.upstream?.byOperation).toEqual({
       BatchGetJob: 1,
@@ -270,7 +270,7 @@ describe('SDK retries (maxAttempts: 3)', () => {
     expect(response.errors).toBeUndefined();
     expect(response.data?.job?.sessions.nodes).toHaveLength(3);
     const upstream = response.extensions?.upstream;
-    // The page selects only key fields and sessions: ListSessions alone proves the job (src/resolvers/keyOnly.ts).
+    // The page selects only key fields and sessions: ListSessions alone proves the job (src/resolvers/rootLookup.ts).
     expect(upstream?.byOperation).toEqual({ ListSessions: 1 });
     expect(upstream?.calls).toBe(1);
     expect(upstream?.attempts).toBe(2);

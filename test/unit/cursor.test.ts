@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { bindingOf, CursorCodec } from '../../src/pagination/cursor.js';
+import { bindingOf, CursorCodec, parentHash, peekPageSize } from '../../src/pagination/cursor.js';
 
 const codec = new CursorCodec(randomBytes(32));
 const sessionsOfA = bindingOf('Job.sessions', 'farm-a/queue-a/job-a');
@@ -85,6 +85,58 @@ describe('CursorCodec', () => {
     }
     for (const garbage of ['', '.', 'a.', '.a', 'a.b.c', '%%%.%%%', 'x'.repeat(7000)]) {
       expect(local.verify(garbage)).toBeUndefined();
+    }
+  });
+
+  it('writes the v1 payload with its one-letter keys, in order (outstanding cursors stay valid)', () => {
+    const cursor = codec.encode(sessionsOfA, { token: 'tok', skip: 3, pageSize: 50 });
+    const body = cursor.split('.')[0] as string;
+    expect(Buffer.from(body, 'base64url').toString('utf8')).toBe(
+      `{"v":1,"f":"Job.sessions","o":"${parentHash('farm-a/queue-a/job-a')}","t":"tok","s":3,"p":50}`,
+    );
+  });
+
+  it('decodeForField checks the field always, and the parent when it is given', () => {
+    const point = { token: 't', skip: 1, pageSize: 100 };
+    const cursor = codec.encode(sessionsOfA, point);
+    expect(codec.decodeForField('Job.sessions', 'farm-a/queue-a/job-a', cursor)).toEqual(point);
+    expect(codec.decodeForField('Job.sessions', undefined, cursor)).toEqual(point);
+    expect(codeOf(() => codec.decodeForField('Job.sessions', 'farm-a/queue-a/job-b', cursor))).toBe(
+      'INVALID_CURSOR',
+    );
+    expect(codeOf(() => codec.decodeForField('Queue.jobs', undefined, cursor))).toBe('INVALID_CURSOR');
+    expect(codeOf(() => codec.decodeForField('Job.sessions', undefined, `${cursor}x`))).toBe(
+      'INVALID_CURSOR',
+    );
+    let thrown: unknown;
+    try {
+      codec.decodeForField('Queue.jobs', undefined, cursor, 'since');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GraphQLError);
+    expect((thrown as GraphQLError).extensions.argumentName).toBe('since');
+  });
+
+  it("peekPageSize reads the page size without a key, within the codec's format checks", () => {
+    const cursor = codec.encode(sessionsOfA, { token: 'tok', skip: 3, pageSize: 7 });
+    expect(peekPageSize(cursor)).toBe(7);
+    const [body] = cursor.split('.');
+    // A MAC of another key, or of the right length but wrong: not verified here.
+    expect(peekPageSize(`${body}.AAAA`)).toBe(7);
+    const unsigned = (payload: object) =>
+      `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.AAAA`;
+    const good = { v: 1, f: 'Job.sessions', o: 'x', t: 'tok', s: 0, p: 100 };
+    expect(peekPageSize(unsigned(good))).toBe(100);
+    for (const bad of [{ ...good, p: 0 }, { ...good, p: 101 }, { ...good, v: 2 }, { p: 5 }]) {
+      expect(peekPageSize(unsigned(bad)), JSON.stringify(bad)).toBeUndefined();
+    }
+    const long = unsigned({ ...good, t: 'x'.repeat(4096) });
+    expect(long.length).toBeLessThanOrEqual(6000);
+    expect(peekPageSize(long)).toBe(100);
+    expect(peekPageSize(`${long}${'A'.repeat(6001 - long.length)}`)).toBeUndefined();
+    for (const garbage of ['', '.', 'a.', `${body}`, `${body}.a.b`, '%%%.%%%']) {
+      expect(peekPageSize(garbage), garbage).toBeUndefined();
     }
   });
 });

@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { farmDetailRecord, farmSummaryRecord } from '../../src/loaders/farmLoader.js';
-import { fleetDetailRecord, fleetSummaryRecord } from '../../src/loaders/fleetLoader.js';
-import { jobDetailRecord, jobSummaryRecord } from '../../src/loaders/jobLoader.js';
-import { queueDetailRecord, queueSummaryRecord } from '../../src/loaders/queueLoader.js';
-import { sessionDetailRecord, sessionSummaryRecord } from '../../src/loaders/sessionLoader.js';
-import { workerRecord } from '../../src/loaders/workerLoader.js';
+import { RECORDS } from '../../src/model/records.js';
 
 /**
- * The record builders (see recordBuilder in src/loaders/entityLoader.ts) must give every record of a kind one
+ * The record builders (RECORDS in src/model/records.ts, from the registry's member lists) must give every record of a kind one
  * shape: `key`, `level`, then every member of the SDK type in one fixed order, whichever members the SDK's output
  * holds; a detail lays out its summary's members as one run, in the summary's order. The member lists come from the
  * installed SDK's type declarations, so a member the SDK adds or a builder leaves out fails here.
@@ -56,14 +51,14 @@ const fleet = { ...farm, fleetId: 'fleet-1' };
 
 const cases: Record<string, Case> = {
   farmSummaryRecord: {
-    build: farmSummaryRecord,
+    build: RECORDS.Farm.listItem,
     level: 'summary',
     recordType: 'FarmSummary',
     inputTypes: ['FarmSummary'],
     key: farm,
   },
   farmDetailRecord: {
-    build: farmDetailRecord,
+    build: RECORDS.Farm.detail,
     summary: 'farmSummaryRecord',
     level: 'detail',
     recordType: 'GetFarmResponse',
@@ -71,14 +66,14 @@ const cases: Record<string, Case> = {
     key: farm,
   },
   queueSummaryRecord: {
-    build: queueSummaryRecord,
+    build: RECORDS.Queue.listItem,
     level: 'summary',
     recordType: 'QueueSummary',
     inputTypes: ['QueueSummary'],
     key: queue,
   },
   queueDetailRecord: {
-    build: queueDetailRecord,
+    build: RECORDS.Queue.detail,
     summary: 'queueSummaryRecord',
     level: 'detail',
     recordType: 'GetQueueResponse',
@@ -86,14 +81,14 @@ const cases: Record<string, Case> = {
     key: queue,
   },
   jobSummaryRecord: {
-    build: jobSummaryRecord,
+    build: RECORDS.Job.listItem,
     level: 'summary',
     recordType: 'JobSummary',
     inputTypes: ['JobSummary'],
     key: job,
   },
   jobDetailRecord: {
-    build: jobDetailRecord,
+    build: RECORDS.Job.detail,
     summary: 'jobSummaryRecord',
     level: 'detail',
     recordType: 'BatchGetJobItem',
@@ -101,14 +96,14 @@ const cases: Record<string, Case> = {
     key: job,
   },
   sessionSummaryRecord: {
-    build: sessionSummaryRecord,
+    build: RECORDS.Session.listItem,
     level: 'summary',
     recordType: 'SessionSummary',
     inputTypes: ['SessionSummary'],
     key: { ...job, sessionId: 'session-1' },
   },
   sessionDetailRecord: {
-    build: sessionDetailRecord,
+    build: RECORDS.Session.detail,
     summary: 'sessionSummaryRecord',
     level: 'detail',
     recordType: 'BatchGetSessionItem',
@@ -116,14 +111,14 @@ const cases: Record<string, Case> = {
     key: { ...job, sessionId: 'session-1' },
   },
   fleetSummaryRecord: {
-    build: fleetSummaryRecord,
+    build: RECORDS.Fleet.listItem,
     level: 'summary',
     recordType: 'FleetSummary',
     inputTypes: ['FleetSummary'],
     key: fleet,
   },
   fleetDetailRecord: {
-    build: fleetDetailRecord,
+    build: RECORDS.Fleet.detail,
     summary: 'fleetSummaryRecord',
     level: 'detail',
     recordType: 'GetFleetResponse',
@@ -131,7 +126,7 @@ const cases: Record<string, Case> = {
     key: fleet,
   },
   workerRecord: {
-    build: workerRecord,
+    build: RECORDS.Worker.detail,
     level: 'detail',
     recordType: 'BatchGetWorkerItem',
     inputTypes: ['BatchGetWorkerItem', 'WorkerSummary', 'GetWorkerResponse'],

@@ -1,6 +1,6 @@
 import { BatchGetJobCommand, CreateFarmCommand, ListSessionsCommand } from '@aws-sdk/client-deadline';
 import { describe, expect, it } from 'vitest';
-import { createMemoryPageCache } from '../../src/cache/pageCache.js';
+import { createMemoryPageCache } from '../../src/cache/memoryStore.js';
 import { canonicalJson, isCacheable, UpstreamSharing } from '../../src/upstream/upstreamSharing.js';
 
 describe('upstream sharing keys', () => {

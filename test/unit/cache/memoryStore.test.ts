@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteBoundedLru } from '../../../src/cache/memoryStore.js';
-import { createMemoryPageCache } from '../../../src/cache/pageCache.js';
+import { ByteBoundedLru, createMemoryPageCache } from '../../../src/cache/memoryStore.js';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_700_000_000_000) {

@@ -1,20 +1,22 @@
+/**
+ * Start-up of what requests (and replicas) share: the page cache, coalescing and the cache scope (the options of
+ * `createDeadlineClient`), and the cursor keys, shared through Redis when REDIS_URL is set and CURSOR_SECRET is not.
+ */
+import { createPageCache } from './cache/pageCache.js';
+import type { PageCache } from './cache/types.js';
+import type { GatewayConfig } from './config.js';
+import type { Logger } from './logging.js';
+import { CursorKeyRing } from './pagination/cursorKeys.js';
 import {
   type CursorKeyWatch,
-  createMemoryPageCache,
-  createRedisPageCache,
-  type PageCache,
+  DEFAULT_CURSOR_KEY_TIMEOUT_MS,
   sharedCursorKey,
   watchSharedCursorKey,
-} from '../cache/pageCache.js';
-import type { GatewayConfig } from '../config.js';
-import type { Logger } from '../logging.js';
-import { CursorKeyRing } from '../pagination/cursorKeys.js';
-import type { UpstreamSharingOptions } from './upstreamSharing.js';
+} from './pagination/sharedCursorKey.js';
+import type { UpstreamSharingOptions } from './upstream/upstreamSharing.js';
 
-/** How long start-up waits for Redis to hand out the shared cursor key before falling back to a local one. */
-const CURSOR_KEY_TIMEOUT_MS = 5000;
-
-export interface SharingSetup {
+/** What `setUpSharedState` built; `close` releases it (the page cache, the cursor key's Redis connection). */
+export interface SharedState {
   /** For `createDeadlineClient`; undefined when both the cache and coalescing are off. */
   sharing: UpstreamSharingOptions | undefined;
   /** Signs and verifies cursors; with the key shared in Redis, its signing key follows Redis's. */
@@ -29,46 +31,30 @@ export interface SharingSetup {
 }
 
 /**
- * Start-up of the cross-request layer from the configuration: the page cache (Redis with REDIS_URL, else an
- * in-memory LRU bounded by CACHE_MAX_BYTES), coalescing, the cache scope, and the cursor key (from Redis when
- * REDIS_URL is set and CURSOR_SECRET is not, so replicas accept each other's cursors).
+ * Sets up the page cache (Redis with REDIS_URL, else an in-memory LRU bounded by CACHE_MAX_BYTES), coalescing, the
+ * cache scope, and the cursor keys (from Redis when REDIS_URL is set and CURSOR_SECRET is not, so replicas accept
+ * each other's cursors).
  *
  * `defaultScope` names the Deadline the gateway talks to (its endpoint, or AWS and the region); CACHE_SCOPE, when
  * set, is added to it (deployments with different AWS identities sharing one Redis must set different scopes).
  */
-export async function setUpSharing(
+export async function setUpSharedState(
   config: Pick<GatewayConfig, 'cache' | 'cursorSecret' | 'cursorSecretIsEphemeral'>,
   defaultScope: string,
   logger: Logger,
-): Promise<SharingSetup> {
+): Promise<SharedState> {
   const { cache: settings } = config;
-  let cache: PageCache | undefined;
-  if (settings.enabled && settings.redisUrl) {
-    cache = createRedisPageCache({
-      url: settings.redisUrl,
-      l1MaxBytes: Math.min(settings.maxBytes, 8 * 2 ** 20),
-      onStateChange: (state, error) => {
-        if (state === 'up') logger.info('page cache: Redis connected; replicas share upstream answers');
-        else
-          logger.warn(
-            { err: error?.message },
-            'page cache: Redis unreachable; serving without the shared cache until it is back',
-          );
-      },
-    });
-  } else if (settings.enabled && settings.maxBytes > 0) {
-    cache = createMemoryPageCache({ maxBytes: settings.maxBytes });
-  }
+  const cache = createPageCache(settings, logger);
 
   let cursorSecret = config.cursorSecret;
-  let cursorKeySource: SharingSetup['cursorKeySource'] = config.cursorSecretIsEphemeral
+  let cursorKeySource: SharedState['cursorKeySource'] = config.cursorSecretIsEphemeral
     ? 'ephemeral'
     : 'CURSOR_SECRET';
   // Without CURSOR_SECRET, REDIS_URL shares the cursor key between replicas.
   const sharedKeyUrl = config.cursorSecretIsEphemeral ? settings.redisUrl : undefined;
   if (sharedKeyUrl) {
     try {
-      cursorSecret = await sharedCursorKey({ url: sharedKeyUrl, timeoutMs: CURSOR_KEY_TIMEOUT_MS });
+      cursorSecret = await sharedCursorKey({ url: sharedKeyUrl, timeoutMs: DEFAULT_CURSOR_KEY_TIMEOUT_MS });
       cursorKeySource = 'redis';
     } catch (error) {
       cursorKeySource = 'redis-pending';

@@ -1,0 +1,36 @@
+/**
+ * The page cache's contract, shared by its stores (memoryStore.ts, redisStore.ts) and by whoever reads or writes
+ * through one: upstream command outputs (plain data, `Date` timestamps, `$metadata`) kept for a short time, keyed
+ * by the exact upstream request. Callers treat cached values as immutable: the memory store hands out the stored
+ * object itself.
+ */
+
+/** A store's figures, for logs, metrics and tests. */
+export interface PageCacheStats {
+  /** `get`s answered with a value (for Redis: from the L1 or from Redis). */
+  hits: number;
+  /** `get`s answered undefined: absent, expired, store down or failed. */
+  misses: number;
+  /** `set`s accepted (for Redis: stored in the L1 and sent to Redis, if it was up). */
+  sets: number;
+  /** Entries dropped to stay within the byte bound (least recently used first). */
+  evictions: number;
+  /** Estimated bytes held in this process (for Redis: its L1). */
+  bytes: number;
+  /** Entries held in this process (for Redis: its L1). */
+  entries: number;
+  /** Store failures: Redis commands that failed or timed out, values that could not be encoded or decoded. */
+  errors: number;
+}
+
+/** The cross-request page cache, whichever store holds it. */
+export interface PageCache {
+  readonly kind: 'memory' | 'redis';
+  /** The cached value or undefined (miss, expired, or the store failed: a failure is a miss). Never rejects. */
+  get(key: string): Promise<object | undefined>;
+  /** Stores `value` for `ttlMs` (> 0). Never throws; never makes the caller wait on a slow store. */
+  set(key: string, value: object, ttlMs: number): void;
+  /** Figures for logs/tests: hits, misses, sets, evictions, bytes held in memory, store errors. */
+  stats(): PageCacheStats;
+  close(): Promise<void>;
+}

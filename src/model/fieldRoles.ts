@@ -1,0 +1,35 @@
+/**
+ * What each field the registry determines does, by schema coordinate (`Queue.jobs`): the static checks (the cost
+ * model, the preflight) read these instead of keeping their own tables. Derived from src/model/entities.ts.
+ */
+import { ENTITY_TYPES, type EntityType, parentTypeOf } from '../ids/keys.js';
+import { ENTITIES } from './entities.js';
+
+export type FieldRole =
+  /** The connection of `type` under its parent (`Queue.jobs`), or on `Query` for a root type (`Query.farms`). */
+  | { readonly kind: 'list'; readonly type: EntityType }
+  /** `Query.<root>(<key parts>)`: `type` by its full key. */
+  | { readonly kind: 'rootLookup'; readonly type: EntityType }
+  /** `<Parent>.<child>(<own ID>)`: `type` under the parent, by its own ID. */
+  | { readonly kind: 'childLookup'; readonly type: EntityType }
+  /** `<Type>.<parent>`: the parent `type` of the object (a key ancestor: its key is part of the object's). */
+  | { readonly kind: 'parent'; readonly type: EntityType };
+
+const lowerFirst = (name: string) => `${name[0]?.toLowerCase() ?? ''}${name.slice(1)}`;
+
+function rolesOf(type: EntityType): Array<[string, FieldRole]> {
+  const { list, lookups } = ENTITIES[type];
+  const parent = parentTypeOf(type);
+  const roles: Array<[string, FieldRole]> = [
+    [`${parent ?? 'Query'}.${list.field}`, { kind: 'list', type }],
+    [`Query.${lookups.root}`, { kind: 'rootLookup', type }],
+  ];
+  if (parent !== undefined) {
+    if (lookups.child !== null) roles.push([`${parent}.${lookups.child}`, { kind: 'childLookup', type }]);
+    roles.push([`${type}.${lowerFirst(parent)}`, { kind: 'parent', type: parent }]);
+  }
+  return roles;
+}
+
+/** Every field role, by schema coordinate. */
+export const FIELD_ROLES: ReadonlyMap<string, FieldRole> = new Map(ENTITY_TYPES.flatMap(rolesOf));
