@@ -71,32 +71,66 @@ export function keyAncestorsOf(type: EntityType): EntityType[] {
   return ancestors;
 }
 
-/** The key of `type` read from any object holding its parts (a wider key, a record, arguments): exactly its parts. */
-export function keyOf<T extends EntityType>(type: T, source: object): EntityKeys[T] {
-  const from = source as Partial<Record<string, unknown>>;
-  const key: Record<string, string> = {};
-  for (const part of partsOf(type)) {
-    const value = from[part];
-    key[part] = typeof value === 'string' ? value : '';
-  }
-  return key as EntityKeys[T];
+/**
+ * Functions compiled once per entity type from its key parts (`new Function`, the parts being checked identifiers):
+ * object literals and named property reads keep the hot paths (every list item, every key field) monomorphic.
+ */
+function compilePerType<F>(source: (parts: readonly string[]) => string, ...parameters: string[]) {
+  return Object.fromEntries(
+    ENTITY_TYPES.map((type) => {
+      const parts = partsOf(type);
+      const invalid = parts.find((part) => !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part));
+      if (invalid !== undefined) throw new Error(`not a key part name: ${JSON.stringify(invalid)}`);
+      return [type, new Function(...parameters, source(parts)) as F];
+    }),
+  ) as Record<EntityType, F>;
 }
 
-/**
- * `farm-…/queue-…/job-…`: a key as one string, used as cache key and inside cursors and global IDs. Compiled per
- * type to a string concatenation (every record, cache lookup and global ID costs one); a missing part prints as ''.
- */
-const KEY_PATH_OF = Object.fromEntries(
-  ENTITY_TYPES.map((type) => [
-    type,
-    new Function(
-      'k',
-      `return ${partsOf(type)
-        .map((part) => `(k.${part} ?? '')`)
-        .join(" + '/' + ")};`,
-    ),
+const stringOr = (expression: string) => `(typeof ${expression} === 'string' ? ${expression} : '')`;
+
+const KEY_OF = compilePerType<(source: object) => object>(
+  (parts) => `return { ${parts.map((part) => `${part}: ${stringOr(`s.${part}`)}`).join(', ')} };`,
+  's',
+);
+
+const KEY_UNDER = compilePerType<(parent: object, item: object) => object>(
+  (parts) =>
+    `return { ${parts
+      .map((part, index) => `${part}: ${index < parts.length - 1 ? `p.${part}` : stringOr(`i.${part}`)}`)
+      .join(', ')} };`,
+  'p',
+  'i',
+);
+
+/** The key of `type` read from any object holding its parts (a wider key, a record, arguments): exactly its parts. */
+export function keyOf<T extends EntityType>(type: T, source: object): EntityKeys[T] {
+  return KEY_OF[type](source) as EntityKeys[T];
+}
+
+const KEY_PART_READERS = new Map(
+  Object.keys(ID_PATTERNS).map((part) => [
+    part,
+    new Function('record', `return record.key.${part};`) as (record: { key: object }) => string,
   ]),
-) as Record<EntityType, (key: object) => string>;
+);
+
+/** `(record) => record.key.<part>`, compiled (a named property read), for the key fields' resolvers. */
+export function keyPartReader(part: IdName): (record: { key: object }) => string {
+  const reader = KEY_PART_READERS.get(part);
+  if (reader === undefined) throw new TypeError(`not a key part: ${part}`);
+  return reader;
+}
+
+/** The key of a `type` item of a list: its parent's key parts from `parent`, its own ID from the item. */
+export function keyUnder<T extends EntityType>(type: T, parent: ParentKey<T>, item: object): EntityKeys[T] {
+  return KEY_UNDER[type](parent, item) as EntityKeys[T];
+}
+
+/** `farm-…/queue-…/job-…` (a missing part prints as ''): a key as one string, the cache key and what cursors and global IDs hold. */
+const KEY_PATH_OF = compilePerType<(key: object) => string>(
+  (parts) => `return ${parts.map((part) => `(k.${part} ?? '')`).join(" + '/' + ")};`,
+  'k',
+);
 
 export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
   const path = KEY_PATH_OF[type];

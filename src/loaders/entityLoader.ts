@@ -14,6 +14,7 @@ import {
   type EntityType,
   keyOf,
   keyPath,
+  keyUnder,
   type ParentKey,
   parentTypeOf,
 } from '../ids/keys.js';
@@ -196,7 +197,6 @@ export class EntityLoader<T extends EntityType> {
       operation: OperationName;
       items: string;
     };
-    const ownId = ENTITIES[this.type].key.at(-1) as string;
     const listItem = RECORDS[this.type].listItem;
     const fetchRaw = ({
       nextToken,
@@ -215,7 +215,7 @@ export class EntityLoader<T extends EntityType> {
           whenIdle ? new Promise<void>((idle) => this.upstream.whenIdle(idle)).then(call) : call()
         ).then((output): UpstreamPage<EntityRecord<T>> => {
           const items = ((output[itemsMember] ?? []) as Array<Record<string, unknown>>).map((item) =>
-            listItem(item, keyOf(this.type, { ...parentKey, [ownId]: item[ownId] })),
+            listItem(item, keyUnder(this.type, parentKey as ParentKey<T>, item)),
           );
           for (const item of items) this.remember(item);
           return { items, nextToken: output.nextToken };

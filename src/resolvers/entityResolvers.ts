@@ -7,7 +7,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { globalIdOf } from '../ids/globalId.js';
-import { type EntityKeys, type EntityType, KEY_PARTS, keyOf } from '../ids/keys.js';
+import {
+  type EntityKeys,
+  type EntityType,
+  type IdName,
+  KEY_PARTS,
+  keyOf,
+  keyPartReader,
+} from '../ids/keys.js';
 import { ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES, type FieldRole } from '../model/fieldRoles.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
@@ -60,7 +67,7 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
       ctx.loaders[type].load(keyOfReference(type, reference) as never),
     id: (record: Keyed) => globalIdOf(type, record.key as EntityKeys[T]),
   };
-  for (const part of KEY_PARTS[type]) resolvers[part] = (record: Keyed) => record.key[part];
+  for (const part of KEY_PARTS[type]) resolvers[part] = keyPartReader(part as IdName);
   for (const field of ENTITIES[type].detailFields) {
     resolvers[field] = async (record: Keyed, _: unknown, ctx: GatewayContext) =>
       ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ?? null;
