@@ -168,7 +168,7 @@ async function handle(
   // Injected latency is the call's response time, as a client of Deadline sees it: the answer (an error too) is
   // computed and serialised on arrival, then sent once `latency` ms have passed since the request arrived, or as
   // soon as it is ready when computing it took longer. Deadline serves concurrent requests in parallel; sleeping
-  // first would queue this single-threaded emulator's work for a wide round (51 calls at once, bench scenario 2)
+  // first would queue this single-threaded emulator's work for a wide round (a dashboard's dozens of calls at once)
   // behind the same wait, one request after another. State changes and injected faults take effect on arrival, as
   // a request AWS accepted before its client gave up would.
   // An unauthenticated request never reaches the fault injector (`??` does not evaluate its right side).

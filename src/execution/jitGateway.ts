@@ -31,7 +31,7 @@ export const COMPILED_QUERY_CACHE_SIZE = 500;
  *
  * Kept exactly like graphql-js's path (both run the whole integration suite):
  * - Variables are coerced by graphql-js's own `getVariableValues` first, so a coercion error has graphql-js's
- *   message and Apollo answers it with HTTP 400 as before (no `data`).
+ *   message and Apollo answers it with HTTP 400 (no `data`).
  * - A request that asks for a federated trace (`apollo-federation-include-trace: ftv1`, from a router) runs through
  *   graphql-js: the inline trace plugin times each field through Apollo's per-field hooks, which need graphql-js's
  *   `info` objects.
@@ -114,8 +114,8 @@ function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
 }
 
 /**
- * graphql-jit 0.8.9 places a list item that *rejects* with `push(null)` instead of at its index, so
- * `nodes(ids: [bad, good, bad])` came out as 4 entries (test/integration/upstreamErrors.test.ts). Resolvers that return
+ * graphql-jit places a list item that *rejects* with `push(null)` instead of at its index, which would make
+ * `nodes(ids: [bad, good, bad])` 4 entries (test/integration/upstreamErrors.test.ts). Resolvers that return
  * a list of promises (`nodes(ids:)`, federation's `_entities`) therefore get their items settled first: a rejection
  * becomes the Error itself as the item's value, which both executors turn into that item's error at its own index
  * (graphql-js's `completeValue` throws an Error value; graphql-jit reports it like a thrown one).

@@ -5,8 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
  * Serves Apollo Server at an Express route: Apollo's documented integration contract (`executeHTTPGraphQLRequest`
  * with a HeaderMap and the parsed body), written here instead of taken from @as-integrations/express5 for what
  * happens after execution. That package answers with `res.send`, which hashes every body for an ETag and copies
- * it into a Buffer; on a 100-session page that was ~0.7 ms of a request's CPU (bench scenario 3). Here a POST
- * answer (never cacheable) is written as is. A GET answer (cacheable; see cacheControlPlugin) still goes through
+ * it into a Buffer, a cost that grows with the page. Here a POST answer (never cacheable) is written as is. A GET answer (cacheable; see cacheControlPlugin) still goes through
  * `res.send`, so a CDN revalidating with If-None-Match gets Express's ETag and 304.
  *
  * Expects `express.json()` before it (the body is `req.body`).

@@ -21,9 +21,9 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 
 /**
- * `date.toISOString()`, computed from the epoch milliseconds (H. Hinnant's civil-from-days): the same string, at
- * about a third of the cost on Node 20, where toISOString takes ~1 µs. A page of 100 sessions prints 300 of these,
- * a dashboard thousands. A property test holds it equal to toISOString.
+ * `date.toISOString()`, computed from the epoch milliseconds (H. Hinnant's civil-from-days): the same string at a
+ * fraction of toISOString's cost. A page of 100 sessions prints 300 of these, a dashboard thousands. A property
+ * test holds it equal to toISOString.
  */
 export function isoString(time: number, date: Date): string {
   if (!(time >= FIRST_FOUR_DIGIT_MS && time <= LAST_FOUR_DIGIT_MS)) return date.toISOString();
