@@ -22,7 +22,7 @@ export interface GatewayContext {
 }
 
 export interface ContextOptions {
-  /** The operation's time budget; default: the client's (`createDeadlineClient` limits, 10 s). */
+  /** The operation's time budget; default: the client's (`createDeadlineClient` limits, DEFAULT_OPERATION_TIMEOUT_MS). */
   operationTimeoutMs?: number;
   /** The request's farm allow-list (`FarmAccess.forRequest`); default unrestricted. */
   farmAccess?: FarmAccess;

@@ -85,7 +85,7 @@ export interface GatewayOptions {
   readinessCacheMs?: number;
   /** Cost and shape limits, checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
   limits?: Partial<CostLimits & { maxTokens: number }>;
-  /** The operation's time budget; default: the client's (`createDeadlineClient`, 10 s). */
+  /** The operation's time budget; default: the client's (`createDeadlineClient`, DEFAULT_OPERATION_TIMEOUT_MS). */
   operationTimeoutMs?: number;
   /** JWT authentication of /graphql (src/auth/jwt.ts); off when unset. */
   jwt?: JwtAuthenticationOptions;
@@ -120,7 +120,7 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const cursors = new CursorCodec(options.cursorSecret);
-  const connections = { cursors, chainPageSize: options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE };
+  const paging = { cursors, chainPageSize: options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE };
   const logger = options.logger ?? silentLogger;
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   const production = options.production ?? false;
@@ -176,7 +176,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
       // Checks before execution, in order: farm allow-list (FORBIDDEN), cost and shape limits, argument preflight.
       farmAllowListPlugin(),
-      costLimitsPlugin(limits, { chainPageSize: connections.chainPageSize }),
+      costLimitsPlugin(limits, { chainPageSize: paging.chainPageSize }),
       preflightPlugin(cursors, nodeFields),
       upstreamCallsPlugin(),
       operationDeadlinePlugin(),
@@ -220,7 +220,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       : []),
     express.json({ limit: MAX_BODY }),
     graphqlMiddleware(apollo, async ({ res }) =>
-      createContext(options.client, connections, {
+      createContext(options.client, paging, {
         farmAccess: FarmAccess.forRequest(options.farmAllowList, jwtClaimsOf(res)),
         ...(options.operationTimeoutMs === undefined
           ? {}

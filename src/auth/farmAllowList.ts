@@ -31,7 +31,7 @@ import { type FarmAccess, farmNotAllowed } from './farmAccess.js';
  * Everything reached from those arguments (`job(…) { queue { farm } }`, `job(…) { sessions(after:) }`) is in the
  * same farm, and cursors are bound to their parent, so a cursor cannot move a connection to another farm. What
  * arguments do not tell (connections under a list parent, `Query.farms`) is the loaders' job: they check every key
- * right before its Deadline call and filter ListFarms (src/loaders/entityLoader.ts).
+ * right before its Deadline call and filter ListFarms (src/loaders/entityLoader.ts, allowListPages.ts).
  *
  * Malformed IDs are not this check's concern: the argument preflight reports them as BAD_USER_INPUT.
  */

@@ -124,7 +124,10 @@ export const UpstreamReason = {
   TLS: 'TLS',
   /** Deadline answered with a server error (HTTP 5xx) after the gateway's retries. */
   UPSTREAM_5XX: 'UPSTREAM_5XX',
-  /** The endpoint answered HTTP 404, 405 or 501 without a Deadline error: it does not serve this operation. */
+  /**
+   * The endpoint does not serve this operation: HTTP 404, 405 or 501 without a Deadline error, or Deadline's own
+   * ValidationException with reason UNKNOWN_OPERATION.
+   */
   OPERATION_NOT_SERVED: 'OPERATION_NOT_SERVED',
   /** The endpoint answered with something that is not Deadline's API (an HTML page, a proxy's error page). */
   NOT_DEADLINE_API: 'NOT_DEADLINE_API',

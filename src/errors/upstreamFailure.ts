@@ -76,6 +76,8 @@ interface ErrorShape {
   hostname: string | undefined;
   /** `address:port` of a failed connection. */
   address: string | undefined;
+  /** A ValidationException's `reason` (UNKNOWN_OPERATION, FIELD_VALIDATION_FAILED, …). */
+  reason: string | undefined;
   cause: unknown;
 }
 
@@ -132,6 +134,16 @@ export function describeUpstreamFailure(
       "Deadline Cloud denied the gateway's identity access",
       `${at} denied the gateway's identity access (${e.name === 'AccessDeniedException' ? e.name : `HTTP ${e.status}`}` +
         "): grant the gateway's role deadline:List*, deadline:Get* and deadline:BatchGet* on the farms it serves.",
+      e,
+    );
+  }
+  // Deadline's own answer to a route it does not have: a ValidationException with reason UNKNOWN_OPERATION.
+  if (e.name === 'ValidationException' && e.reason === 'UNKNOWN_OPERATION') {
+    return failure(
+      UpstreamReason.OPERATION_NOT_SERVED,
+      'the endpoint does not serve this Deadline Cloud operation (UNKNOWN_OPERATION)',
+      `${at} answered that it has no such operation (ValidationException UNKNOWN_OPERATION): it serves an older ` +
+        `Deadline Cloud API, or lacks this operation. ${fixEndpoint(target, 'points at a Deadline Cloud API')}`,
       e,
     );
   }
@@ -314,6 +326,7 @@ function shapeOf(error: unknown): ErrorShape {
     attempts: typeof metadata.attempts === 'number' ? metadata.attempts : undefined,
     hostname: text(e.hostname) ?? text(inner.hostname) ?? text(cause.hostname),
     address: addressOf(e) ?? addressOf(inner) ?? addressOf(cause),
+    reason: text(e.reason),
     cause: e.cause,
   };
 }

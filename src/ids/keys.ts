@@ -126,12 +126,15 @@ export function keyUnder<T extends EntityType>(type: T, parent: ParentKey<T>, it
   return KEY_UNDER[type](parent, item) as EntityKeys[T];
 }
 
-/** `farm-…/queue-…/job-…` (a missing part prints as ''): a key as one string, the cache key and what cursors and global IDs hold. */
 const KEY_PATH_OF = compilePerType<(key: object) => string>(
   (parts) => `return ${parts.map((part) => `(k.${part} ?? '')`).join(" + '/' + ")};`,
   'k',
 );
 
+/**
+ * `farm-…/queue-…/job-…` (a missing part prints as ''): a key as one string, the cache key and what cursors and
+ * global IDs hold.
+ */
 export function keyPath<T extends EntityType>(type: T, key: EntityKeys[T]): string {
   const path = KEY_PATH_OF[type];
   if (path === undefined) throw new TypeError(`keyPath: unknown entity type ${String(type)}`);

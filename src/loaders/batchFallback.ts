@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, hasCode } from '../errors/codes.js';
+import { UpstreamReason } from '../errors/codes.js';
 import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
 
 /** A batch result per key: the record, or an Error (a missing key becomes NOT_FOUND). */
@@ -7,10 +7,9 @@ export type BatchResult<R> = R | Error | undefined;
 
 /**
  * BatchGetJob/Session/Worker are recent additions to the Deadline API: an older Deadline-compatible endpoint (a
- * test double, a private emulator) may not have them. When a BatchGet call fails as a whole with an untyped
- * 404/405/501 (a batch never fails as a whole for a missing item: those come back as per-item errors on a 200,
- * and a typed ResourceNotFoundException is a Deadline answer, not a missing route), the endpoint is
- * taken not to support it: this batch and every later one of this client fall back to one Get call per key.
+ * test double, a private emulator) may not have them. When a BatchGet call fails as a whole because the endpoint
+ * does not serve it (an untyped 404/405/501, or a ValidationException UNKNOWN_OPERATION; a batch never fails as a
+ * whole for a missing item: those come back as per-item errors on a 200), the endpoint is taken not to support it: this batch and every later one of this client fall back to one Get call per key.
  */
 export async function batchWithGetFallback<D>(
   upstream: DeadlineUpstream,
@@ -30,9 +29,7 @@ export async function batchWithGetFallback<D>(
   return getEachKey();
 }
 
+/** Whether a failed call says the endpoint does not serve the operation (upstreamFailure.ts classifies it). */
 function isUnsupported(error: unknown): boolean {
-  if (!(error instanceof GraphQLError)) return false;
-  const status = error.extensions.upstreamStatus;
-  // A typed ResourceNotFoundException (NOT_FOUND) is a Deadline answer, not a missing operation.
-  return (status === 404 || status === 405 || status === 501) && !hasCode(error, ErrorCode.NOT_FOUND);
+  return error instanceof GraphQLError && error.extensions.reason === UpstreamReason.OPERATION_NOT_SERVED;
 }

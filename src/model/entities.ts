@@ -19,24 +19,33 @@ export interface EntityDefinition {
   /**
    * The native IDs that locate the entity, outermost first; the last is its own ID. The parent is the entity whose
    * key is this one without its last part (none for a one-part key). The order defines key paths and global IDs.
+   * Every key starts with the farm: the farm allow-list checks it before each call.
    */
-  readonly key: readonly string[];
+  readonly key: readonly ['farmId', ...string[]];
   /** The anchored pattern of the entity's own ID, from the model. */
   readonly idPattern: RegExp;
   /**
    * The List call that lists the entity under its parent: `field`, the connection field on the parent (on `Query`
    * for a root list), takes `first`/`after` and binds its cursors to the parent's key path; `items`, the output
-   * member holding the page's items.
+   * member holding the page's items; `provesParent`, whether the List answers ResourceNotFoundException under a
+   * missing parent (the model lists it, and the emulator does it), so that a lookup of the parent selecting only
+   * key fields and this list may skip its Get (docs/design/lookups.md).
    */
-  readonly list: { readonly field: string; readonly operation: OperationName; readonly items: string };
+  readonly list: {
+    readonly field: string;
+    readonly operation: OperationName;
+    readonly items: string;
+    readonly provesParent: boolean;
+  };
   /** The Get call for one entity (also the fallback of an endpoint without the BatchGet). */
   readonly get: OperationName;
   /** The BatchGet call (up to 100 keys a call) and its output member of found items; null when Deadline has none. */
   readonly batchGet: { readonly operation: OperationName; readonly items: string } | null;
   /**
    * The upstream members a record carries, in the order records lay them out (test/unit/recordShapes.test.ts):
-   * `summary`, those of a list item (null: list items have every member of a Get, and are details); `detailOnly`,
-   * those only a Get/BatchGet answers; `fromKey`, parent IDs the Get output lacks, read from the key.
+   * `summary`, those of a list item; `detailOnly`, those only a Get/BatchGet answers; `fromKey`, parent IDs the Get
+   * output lacks, read from the key. `summary: null` when list items have every member of a Get (they are details
+   * then, and `detailOnly` lists all their members).
    */
   readonly members: {
     readonly summary: readonly string[] | null;
@@ -56,7 +65,7 @@ export interface EntityDefinition {
 
 const hexId = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{32}$`);
 
-/** The members of the model's List* summary shapes, in the model's order, for both sides of the wire. */
+/** JobSummary's members, in the model's order (long enough to keep apart from the entry). */
 const JOB_SUMMARY_MEMBERS = [
   'jobId',
   'name',
@@ -83,7 +92,7 @@ export const ENTITIES = {
   Farm: {
     key: ['farmId'],
     idPattern: hexId('farm'),
-    list: { field: 'farms', operation: 'ListFarms', items: 'farms' },
+    list: { field: 'farms', operation: 'ListFarms', items: 'farms', provesParent: false },
     get: 'GetFarm',
     batchGet: null,
     members: {
@@ -98,7 +107,7 @@ export const ENTITIES = {
   Queue: {
     key: ['farmId', 'queueId'],
     idPattern: hexId('queue'),
-    list: { field: 'queues', operation: 'ListQueues', items: 'queues' },
+    list: { field: 'queues', operation: 'ListQueues', items: 'queues', provesParent: true },
     get: 'GetQueue',
     batchGet: null,
     members: {
@@ -132,7 +141,7 @@ export const ENTITIES = {
   Job: {
     key: ['farmId', 'queueId', 'jobId'],
     idPattern: hexId('job'),
-    list: { field: 'jobs', operation: 'ListJobs', items: 'jobs' },
+    list: { field: 'jobs', operation: 'ListJobs', items: 'jobs', provesParent: true },
     get: 'GetJob',
     batchGet: { operation: 'BatchGetJob', items: 'jobs' },
     members: {
@@ -147,7 +156,7 @@ export const ENTITIES = {
   Session: {
     key: ['farmId', 'queueId', 'jobId', 'sessionId'],
     idPattern: hexId('session'),
-    list: { field: 'sessions', operation: 'ListSessions', items: 'sessions' },
+    list: { field: 'sessions', operation: 'ListSessions', items: 'sessions', provesParent: true },
     get: 'GetSession',
     batchGet: { operation: 'BatchGetSession', items: 'sessions' },
     members: {
@@ -172,7 +181,7 @@ export const ENTITIES = {
   Fleet: {
     key: ['farmId', 'fleetId'],
     idPattern: hexId('fleet'),
-    list: { field: 'fleets', operation: 'ListFleets', items: 'fleets' },
+    list: { field: 'fleets', operation: 'ListFleets', items: 'fleets', provesParent: true },
     get: 'GetFleet',
     batchGet: null,
     members: {
@@ -203,7 +212,7 @@ export const ENTITIES = {
   Worker: {
     key: ['farmId', 'fleetId', 'workerId'],
     idPattern: hexId('worker'),
-    list: { field: 'workers', operation: 'ListWorkers', items: 'workers' },
+    list: { field: 'workers', operation: 'ListWorkers', items: 'workers', provesParent: true },
     get: 'GetWorker',
     batchGet: { operation: 'BatchGetWorker', items: 'workers' },
     members: {

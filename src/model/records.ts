@@ -73,15 +73,20 @@ type MemberGaps<T extends EntityType> = {
   detailUnknown: Exclude<DetailListed<T>, keyof DetailDto<T>>;
   fromKeyNotInKey: Exclude<Members<T>['fromKey'][number], keyof EntityKeys[T]>;
 };
-type IncompleteEntries = {
-  [T in EntityType]: MemberGaps<T>[keyof MemberGaps<T>] extends never ? never : { [E in T]: MemberGaps<T> };
-}[EntityType];
+type TrueWhenNone<Messages> = [Messages] extends [never] ? true : Messages;
 
 /**
  * Fails to compile, naming the entry and the members, when a registry entry's member lists do not name exactly
  * the members of the SDK's types (say, one the SDK adds).
  */
-export const MEMBER_LISTS_COMPLETE: [IncompleteEntries] extends [never] ? true : IncompleteEntries = true;
+export const MEMBER_LISTS_COMPLETE: TrueWhenNone<
+  // One message per gap, naming the entry, the list and the member (what the compile error shows).
+  {
+    [T in EntityType]: {
+      [G in keyof MemberGaps<T>]: `${T}.members: ${G} ${Extract<MemberGaps<T>[G], string>}`;
+    }[keyof MemberGaps<T>];
+  }[EntityType]
+> = true;
 
 /** Builds a record from an upstream DTO and the key: `(source, key) => record`. */
 export type RecordBuilder<R> = (source: object, key: object) => R;

@@ -114,17 +114,18 @@ function subfieldsOf(type: EntityType, info: GraphQLResolveInfo): Selection | un
 }
 
 /**
- * How many response keys of the selection are lists under `type`, when everything else in it is a key field; 0
- * when anything else is selected (the lookup must load the object).
+ * How many response keys of the selection are lists under `type` that prove it (`provesParent`), when everything
+ * else in it is a key field; 0 when anything else is selected (the lookup must load the object).
  */
 function provingListsIn(type: EntityType, selection: Selection | undefined): number {
-  const proving = LISTS_UNDER[type];
-  if (!selection || Object.keys(proving).length === 0) return 0;
+  const lists = LISTS_UNDER[type];
+  if (!selection || Object.keys(lists).length === 0) return 0;
   let provingKeys = 0;
   for (const nodes of selection.fields.values()) {
     // All nodes of one response key are one field (graphql-js merged them): its name is theirs.
     const name = nodes[0]?.name.value ?? '';
-    if (Object.hasOwn(proving, name)) provingKeys += 1;
+    const child = lists[name];
+    if (child !== undefined && ENTITIES[child].list.provesParent) provingKeys += 1;
     else if (name !== '__typename' && !KEY_FIELDS[type].has(name)) return 0;
   }
   return provingKeys;

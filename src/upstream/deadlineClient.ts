@@ -147,8 +147,9 @@ export async function resolvedRegion(): Promise<string> {
 }
 
 /**
- * Silences the SDK's multi-line notice, on every start, that its later releases need Node 22: the pinned SDK
- * supports Node 20 (docs/development.md), and start-up output stays readable.
+ * Silences the SDK's multi-line notice, on every start, that its later releases need a newer Node line: the pinned
+ * SDK supports the Node lines package.json's `engines` names (docs/development.md), and start-up output stays
+ * readable.
  */
 function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -32,7 +32,7 @@ export class DeadlineUpstream {
   readonly budgetMs: number;
   readonly deadlineAt: number;
 
-  /** `operationTimeoutMs`: the operation's budget, counted from now; default: the client's (10 s). */
+  /** `operationTimeoutMs`: the operation's budget, counted from now; default: the client's (DEFAULT_OPERATION_TIMEOUT_MS). */
   constructor(
     readonly client: DeadlineClient,
     readonly tally: UpstreamCallTally,

@@ -1,7 +1,3 @@
-import type { PageCache } from '../cache/types.js';
-import type { EntityType } from '../ids/keys.js';
-import { ENTITIES, type EntityDefinition } from '../model/entities.js';
-
 /**
  * What requests share of the upstream, across requests: the page cache (answers of Deadline kept for a short TTL)
  * and request coalescing (identical calls in flight at the same time share one call). Both are keyed by the exact
@@ -17,6 +13,9 @@ import { ENTITIES, type EntityDefinition } from '../model/entities.js';
  * Freshness: a cached answer is at most its resource's TTL old. Only successful answers are kept; errors (throttling,
  * not found, deadlines) never are.
  */
+import type { PageCache } from '../cache/types.js';
+import type { EntityType } from '../ids/keys.js';
+import { ENTITIES, type EntityDefinition } from '../model/entities.js';
 
 /** A resource whose answers are cached for a TTL of their own (CACHE_TTL_<RESOURCE>_MS). */
 export type CachedResource = (typeof ENTITIES)[EntityType]['cache']['resource'];

@@ -8,7 +8,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { keyOf, keyPath, type TypedKey } from '../ids/keys.js';
+import { keyOf, keyPath, parentTypeOf, type TypedKey } from '../ids/keys.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { validateFirst } from '../pagination/connection.js';
 import type { CursorCodec } from '../pagination/cursor.js';
@@ -102,7 +102,7 @@ function checkFieldArguments(
   if ('first' in args || 'after' in args) {
     validateFirst(args.first as number | null | undefined);
     if (typeof args.after === 'string') {
-      const parentPath = field.startsWith('Query.') ? '' : knownPathOf(field, parentKey);
+      const parentPath = isRootList(field) ? '' : knownPathOf(field, parentKey);
       cursors.decodeForField(field, parentPath, args.after);
     }
     return undefined;
@@ -112,6 +112,12 @@ function checkFieldArguments(
 
 function globalIdArgument(value: unknown, argumentName: string): TypedKey | undefined {
   return typeof value === 'string' ? parseGlobalIdArgument(value, argumentName) : undefined;
+}
+
+/** Whether `field` is the connection of a root entity type (`Query.farms`), whose cursors bind to no parent. */
+function isRootList(field: string): boolean {
+  const role = FIELD_ROLES.get(field);
+  return role?.kind === 'list' && parentTypeOf(role.type) === undefined;
 }
 
 /** The key path of the connection's parent, when the preflight knows the parent and it is of the field's type. */

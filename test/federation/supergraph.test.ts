@@ -5,6 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { buildSchema, type GraphQLObjectType, isInterfaceType, isObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/emulator/index.js';
+import { ENTITY_TYPES } from '../../src/ids/keys.js';
 import { subgraphSdl } from '../../src/schema.js';
 import {
   type JobRef,
@@ -333,7 +334,7 @@ describe('composition', () => {
       .getPossibleTypes(node as never)
       .map((t) => t.name)
       .sort();
-    expect(implementations).toEqual(['Farm', 'Fleet', 'Job', 'Queue', 'Session', 'Shot', 'Worker']);
+    expect(implementations).toEqual([...ENTITY_TYPES, 'Shot'].sort());
 
     const job = api.getType('Job') as GraphQLObjectType;
     expect(job.getFields().shot?.type.toString()).toBe('Shot');

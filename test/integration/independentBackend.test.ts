@@ -61,19 +61,24 @@ for (const shortPages of [false, true]) {
   });
 }
 
-describe('an endpoint without the BatchGet* operations (an older Deadline-compatible API)', () => {
-  let upstream: IndependentDeadline;
-  let stack: TestStack;
-  beforeAll(async () => {
-    upstream = await startIndependentDeadline({ sessionCounts: [3, 5], batchGet: false });
-    stack = await startTestStack({ endpoint: upstream.endpoint });
-  });
-  afterAll(async () => {
-    await stack.close();
-    await upstream.close();
-  });
+describe.each([
+  ['404 UnknownOperationException', 'not-found'],
+  ['400 ValidationException UNKNOWN_OPERATION', 'validation'],
+] as const)(
+  'an endpoint without the BatchGet* operations (an older Deadline-compatible API), answering %s',
+  (_, unknownOperation) => {
+    let upstream: IndependentDeadline;
+    let stack: TestStack;
+    beforeAll(async () => {
+      upstream = await startIndependentDeadline({ sessionCounts: [3, 5], batchGet: false, unknownOperation });
+      stack = await startTestStack({ endpoint: upstream.endpoint });
+    });
+    afterAll(async () => {
+      await stack.close();
+      await upstream.close();
+    });
 
-  const QUERY = /* GraphQL */ `
+    const QUERY = /* GraphQL */ `
     query($f: ID!, $q: ID!, $j: ID!) {
       job(farmId: $f, queueId: $q, jobId: $j) {
         name
@@ -82,47 +87,48 @@ describe('an endpoint without the BatchGet* operations (an older Deadline-compat
     }
   `;
 
-  it('falls back to one Get call per item, and stops trying the batch call', async () => {
-    const job = upstream.jobs[1];
-    const variables = { f: upstream.farmId, q: upstream.queueId, j: job?.jobId };
-    const first = await stack.query<{
-      job: { sessions: { nodes: Array<{ sessionId: string; worker: { workerId: string } }> } };
-    }>(QUERY, variables);
-    expect(first.errors).toBeUndefined();
-    expect(first.data?.job.sessions.nodes.map((n) => n.sessionId)).toEqual(job?.sessionIds);
-    expect(first.extensions?.upstream?.byOperation).toMatchObject({
-      BatchGetJob: 1,
-      GetJob: 1,
-      BatchGetSession: 1,
-      GetSession: 5,
-      BatchGetWorker: 1,
-      GetWorker: new Set(first.data?.job.sessions.nodes.map((n) => n.worker.workerId)).size,
+    it('falls back to one Get call per item, and stops trying the batch call', async () => {
+      const job = upstream.jobs[1];
+      const variables = { f: upstream.farmId, q: upstream.queueId, j: job?.jobId };
+      const first = await stack.query<{
+        job: { sessions: { nodes: Array<{ sessionId: string; worker: { workerId: string } }> } };
+      }>(QUERY, variables);
+      expect(first.errors).toBeUndefined();
+      expect(first.data?.job.sessions.nodes.map((n) => n.sessionId)).toEqual(job?.sessionIds);
+      expect(first.extensions?.upstream?.byOperation).toMatchObject({
+        BatchGetJob: 1,
+        GetJob: 1,
+        BatchGetSession: 1,
+        GetSession: 5,
+        BatchGetWorker: 1,
+        GetWorker: new Set(first.data?.job.sessions.nodes.map((n) => n.worker.workerId)).size,
+      });
+      upstream.resetCalls();
+      const second = await stack.query(QUERY, variables);
+      expect(second.errors).toBeUndefined();
+      const calls = upstream.calls();
+      expect(calls.BatchGetJob ?? 0).toBe(0);
+      expect(calls.BatchGetSession ?? 0).toBe(0);
+      expect(calls.BatchGetWorker ?? 0).toBe(0);
+      expect(calls.GetJob).toBe(1);
     });
-    upstream.resetCalls();
-    const second = await stack.query(QUERY, variables);
-    expect(second.errors).toBeUndefined();
-    const calls = upstream.calls();
-    expect(calls.BatchGetJob ?? 0).toBe(0);
-    expect(calls.BatchGetSession ?? 0).toBe(0);
-    expect(calls.BatchGetWorker ?? 0).toBe(0);
-    expect(calls.GetJob).toBe(1);
-  });
 
-  it('a missing item is still NOT_FOUND for that item only', async () => {
-    const response = await stack.query(
-      `query($f: ID!, $q: ID!, $j: ID!, $missing: ID!) {
+    it('a missing item is still NOT_FOUND for that item only', async () => {
+      const response = await stack.query(
+        `query($f: ID!, $q: ID!, $j: ID!, $missing: ID!) {
         a: job(farmId: $f, queueId: $q, jobId: $j) { name }
         b: job(farmId: $f, queueId: $q, jobId: $missing) { name }
       }`,
-      {
-        f: upstream.farmId,
-        q: upstream.queueId,
-        j: upstream.jobs[0]?.jobId,
-        missing: `job-${'0'.repeat(32)}`,
-      },
-    );
-    expect((response.data as { a: unknown; b: unknown }).a).not.toBeNull();
-    expect((response.data as { a: unknown; b: unknown }).b).toBeNull();
-    expect(response.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['b'], 'NOT_FOUND']]);
-  });
-});
+        {
+          f: upstream.farmId,
+          q: upstream.queueId,
+          j: upstream.jobs[0]?.jobId,
+          missing: `job-${'0'.repeat(32)}`,
+        },
+      );
+      expect((response.data as { a: unknown; b: unknown }).a).not.toBeNull();
+      expect((response.data as { a: unknown; b: unknown }).b).toBeNull();
+      expect(response.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['b'], 'NOT_FOUND']]);
+    });
+  },
+);

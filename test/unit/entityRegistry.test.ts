@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ENTITY_TYPES, type EntityType, KEY_PARTS, parentTypeOf } from '../../src/ids/keys.js';
 import { ENTITIES } from '../../src/model/entities.js';
 import { FIELD_ROLES } from '../../src/model/fieldRoles.js';
+import { resolvers } from '../../src/resolvers/index.js';
 import { buildGatewaySchema, typeDefs } from '../../src/schema.js';
 
 /**
@@ -68,6 +69,37 @@ describe('the entity registry and the schema', () => {
     expect(connections.sort()).toEqual(registered.sort());
   });
 
+  it('gives entries that share a cache resource one TTL', () => {
+    const ttlOf = new Map<string, Set<number>>();
+    for (const type of ENTITY_TYPES) {
+      const { resource, ttlMs } = ENTITIES[type].cache;
+      ttlOf.set(resource, (ttlOf.get(resource) ?? new Set()).add(ttlMs));
+    }
+    for (const [resource, ttls] of ttlOf) expect([...ttls], resource).toHaveLength(1);
+  });
+
+  it("resolves every field that returns an entity (a registry role, or the type's own resolver)", () => {
+    const entityTypes = new Set<string>(ENTITY_TYPES);
+    const unresolved: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      // Connections and edges hand out the nodes their connection resolved.
+      if (!isObjectType(type) || type.name.startsWith('__') || /(Connection|Edge)$/.test(type.name)) continue;
+      const own = (resolvers as Record<string, Record<string, unknown> | undefined>)[type.name] ?? {};
+      for (const field of Object.values(type.getFields())) {
+        const returned = getNamedType(field.type).name;
+        if (
+          type.name === 'Query' &&
+          (field.name === 'node' || field.name === 'nodes' || field.name.startsWith('_'))
+        ) {
+          continue;
+        }
+        if (entityTypes.has(returned) && own[field.name] === undefined)
+          unresolved.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
+  });
+
   describe.each(ENTITY_TYPES)('%s', (type: EntityType) => {
     const entry = ENTITIES[type];
     const parent = parentTypeOf(type);
@@ -116,8 +148,19 @@ describe('the entity registry and the schema', () => {
       expect(field?.args).toEqual([]);
     });
 
-    it('has its detail-only fields in the schema', () => {
+    it('has its detail-only fields in the schema, and lists every field that only a Get answers', () => {
       for (const detailField of entry.detailFields) expect(fields[detailField], detailField).toBeDefined();
+      const { summary, detailOnly } = entry.members as {
+        summary: readonly string[] | null;
+        detailOnly: readonly string[];
+      };
+      if (summary === null) return; // list items are details
+      const onlyInDetail = Object.keys(fields).filter(
+        (name) => detailOnly.includes(name) && !summary.includes(name),
+      );
+      expect(
+        onlyInDetail.filter((name) => !(entry.detailFields as readonly string[]).includes(name)),
+      ).toEqual([]);
     });
 
     it("caches its answers as long as its @cacheControl(maxAge:) says (the page cache's default TTL)", () => {

@@ -1,5 +1,6 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { ENTITY_TYPES } from '../../src/ids/keys.js';
 import { buildGatewaySchema } from '../../src/schema.js';
 
 const schema = buildGatewaySchema();
@@ -34,7 +35,7 @@ describe('the schema', () => {
   it('gives every entity a global ID through Node, and every list the Relay connection shape', () => {
     const node = schema.getType('Node');
     expect(isInterfaceType(node)).toBe(true);
-    const entities = ['Farm', 'Queue', 'Job', 'Session', 'Fleet', 'Worker'];
+    const entities = ENTITY_TYPES;
     for (const name of entities) {
       const type = schema.getType(name);
       if (!isObjectType(type)) throw new Error(name);
