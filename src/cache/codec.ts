@@ -1,10 +1,10 @@
 /**
  * The Redis wire format of a cached page: JSON of an envelope `{ e: <absolute expiry, ms>, v: <value> }`.
  *
- * SDK outputs are JSON data except for their timestamps, which are `Date`s; those round-trip exactly as
- * `{"$date": <getTime()>}`. So that no real data can be mistaken for a Date, every object key that starts with
- * `$` gets one more `$` on the wire (`$metadata` is sent as `$$metadata`) and loses it when decoded: a
- * single-`$` key on the wire is always the codec's own tag. Nothing else is special (no Map, Set, BigInt or
+ * Outputs of the gateway's client are JSON data (leanResponses.ts); an SDK-default client's timestamps are `Date`s,
+ * and those round-trip exactly as `{"$date": <getTime()>}`. So that no real data can be mistaken for a Date, every
+ * object key that starts with `$` gets one more `$` on the wire (`$metadata` is sent as `$$metadata`) and loses it
+ * when decoded: a single-`$` key on the wire is always the codec's own tag. Nothing else is special (no Map, Set, BigInt or
  * undefined: SDK outputs have none).
  *
  * The expiry travels with the value so that a reader's in-process L1 keeps a Redis hit only until the instant

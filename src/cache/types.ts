@@ -1,6 +1,7 @@
 /**
  * The page cache's contract, shared by its stores (memoryStore.ts, redisStore.ts) and by whoever reads or writes
- * through one: upstream command outputs (plain data, `Date` timestamps, `$metadata`) kept for a short time, keyed
+ * through one: upstream command outputs (plain data and `$metadata`; timestamps are ISO strings from the gateway's
+ * client, `Date`s from a client with the SDK's own deserializer) kept for a short time, keyed
  * by the exact upstream request. Callers treat cached values as immutable: the memory store hands out the stored
  * object itself.
  */

@@ -33,7 +33,7 @@ type Command = Parameters<Sdk.DeadlineClient['send']>[0];
 type CommandClass = new (input: object) => Command;
 
 /** The SDK command of an operation the registry names, with `input`. */
-function commandOf(operation: OperationName, input: object): Command {
+export function commandOf(operation: OperationName, input: object): Command {
   const Class = (Sdk as unknown as Record<string, CommandClass | undefined>)[`${operation}Command`];
   if (Class === undefined) throw new TypeError(`the SDK has no ${operation}Command`);
   return new Class(input);

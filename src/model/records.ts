@@ -3,7 +3,7 @@
  * the full key (`key`, since Deadline's responses omit parent IDs) and its `level`. `level` says whether the DTO
  * came from a list (summary) or a Get/BatchGet (detail): a resolver for a detail-only field loads the detail when it
  * only has a summary, so a summary never hides a detail field. The DTO types are the SDK's, found through the
- * operations the registry names; the builders lay records out in one fixed shape per kind (docs/design/loaders.md).
+ * operations the registry names, as the wire sends them (`Wire`: timestamps are ISO strings); the builders lay records out in one fixed shape per kind (docs/design/loaders.md).
  */
 import type * as Sdk from '@aws-sdk/client-deadline';
 import type { EntityKeys, EntityType } from '../ids/keys.js';
@@ -28,19 +28,26 @@ type ItemOf<Op extends OperationName, M extends string> =
     ? I
     : never;
 
-/** A list item of `T`, as the SDK types it. */
-export type SummaryDto<T extends EntityType> = ItemOf<
-  Entry<T>['list']['operation'],
-  Entry<T>['list']['items']
+/**
+ * An SDK type as the client's lean response path delivers it (src/upstream/leanResponses.ts): the wire's JSON, so
+ * every `Date` is the ISO-8601 string it was sent as, through objects, arrays and maps.
+ */
+export type Wire<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+/** A list item of `T`, as the SDK types it, on the wire. */
+export type SummaryDto<T extends EntityType> = Wire<
+  ItemOf<Entry<T>['list']['operation'], Entry<T>['list']['items']>
 >;
 
-/** A Get/BatchGet answer for `T`: the BatchGet item where there is one, else the Get output. */
-export type DetailDto<T extends EntityType> = Entry<T>['batchGet'] extends {
-  operation: infer Op extends OperationName;
-  items: infer M extends string;
-}
-  ? ItemOf<Op, M>
-  : Omit<OutputOf<Entry<T>['get']>, '$metadata'>;
+/** A Get/BatchGet answer for `T` on the wire: the BatchGet item where there is one, else the Get output. */
+export type DetailDto<T extends EntityType> = Wire<
+  Entry<T>['batchGet'] extends {
+    operation: infer Op extends OperationName;
+    items: infer M extends string;
+  }
+    ? ItemOf<Op, M>
+    : Omit<OutputOf<Entry<T>['get']>, '$metadata'>
+>;
 
 /** The DTO's members stay at the top level, so GraphQL's default resolvers serve the fields named as upstream. */
 export type DetailRecord<T extends EntityType> = { level: 'detail' } & DetailDto<T> & { key: EntityKeys[T] };

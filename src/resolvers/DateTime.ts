@@ -1,7 +1,10 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { badUserInput } from '../errors/codes.js';
 
-/** ISO-8601 UTC with milliseconds, as Deadline sends it (the SDK parses it to a Date; we print it back). */
+/**
+ * ISO-8601 UTC with milliseconds, as Deadline sends it. Records hold the wire's string (src/upstream/leanResponses.ts);
+ * serialize prints it, or a Date, in this one form.
+ */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function serialize(value: unknown): string {

@@ -10,6 +10,7 @@ import type { UpstreamSite } from '../errors/mapUpstreamError.js';
 import type { Logger } from '../logging.js';
 import { ConcurrencyLimiter, DEFAULT_UPSTREAM_CONCURRENCY } from './concurrencyLimit.js';
 import { installFailureLog } from './failureLog.js';
+import { LeanRestJsonProtocol } from './leanResponses.js';
 import { DEFAULT_OPERATION_TIMEOUT_MS } from './operationDeadline.js';
 import { DEFAULT_RETRY_TIMINGS, DeadlineRetryStrategy, type RetryTimings } from './retryStrategy.js';
 import { installCallCounter } from './upstreamCalls.js';
@@ -70,7 +71,8 @@ export function upstreamSiteOf(client: DeadlineClient): UpstreamSite {
 /**
  * The only place a DeadlineClient is built (besides `resolvedRegion`'s short-lived probe). One client per process,
  * shared by every request: it holds the connection pool, the credentials, the retry quota and the upstream
- * concurrency limit.
+ * concurrency limit. Its successful outputs are the wire's JSON (timestamps are ISO strings, not `Date`s:
+ * leanResponses.ts); its errors are the SDK's.
  *
  * `config.production: false` lets error messages to GraphQL callers and `/readyz` name the endpoint and hosts;
  * unset or true, they never do (no internal addresses in production). `logger` gets one warning per failed call of
@@ -95,6 +97,8 @@ export function createDeadlineClient(
   const client = new DeadlineClient({
     ...(target.region === undefined ? {} : { region: target.region }),
     maxAttempts: config.upstream.maxAttempts,
+    // Successful answers JSON.parse'd as sent, timestamps as ISO strings; errors the SDK's own (leanResponses.ts).
+    protocol: LeanRestJsonProtocol,
     // Throttling and 5xx retried with backoff and full jitter, honouring Retry-After, bounded by the deadline.
     retryStrategy: new DeadlineRetryStrategy(config.upstream.maxAttempts, {
       ...DEFAULT_RETRY_TIMINGS,
