@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the gateway as it is, over HTTP on loopback, against the embedded Deadline emulator. Reports
- * figures and their ratios to the limits of issue 5; asserts nothing. Writes bench/results/results.json,
+ * figures and their ratios to the limits of issues 5 and 15; asserts nothing. Writes bench/results/results.json,
  * results.md and latency.svg, and prints the Markdown table. See bench/README.md.
  *
  * BENCH_QUICK=1 shortens every time-bounded loop (a smoke run; figures are then noisier).
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     loadAverage: `1-min load average ${loadBefore.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end (${cpus().length} cores; above ${cpus().length} other work competed for the CPU)`,
     mode: quick ? 'quick (BENCH_QUICK=1)' : 'full',
     topology:
-      'loopback HTTP; scenarios 1 and 4: emulator + gateway + client in one process; 2: emulator in a child process, gateway + client in this one; 3, 5, 6: emulator, gateway and client (load generator / raw SDK script) in three processes',
+      'loopback HTTP; scenarios 1 and 4: emulator + gateway + client in one process; 2: emulator in a child process, gateway + client in this one; 3, 5, 6: emulator, gateway and client (load generator / raw SDK script / transport floor) in three processes',
   };
   const markdown = markdownTable(results, meta);
   await mkdir(resultsDir, { recursive: true });
