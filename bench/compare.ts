@@ -11,7 +11,7 @@
 import { generateDataset, type JobRef } from '../src/emulator/index.js';
 import { type ChildHandle, startChild } from './lib/child.js';
 import { failureOf, GraphQLClient } from './lib/load.js';
-import { benchDeadlineClient, type CacheMode, UPSTREAM_MAX_CONCURRENCY } from './lib/stack.js';
+import { type CacheMode, documentedSdkClient, UPSTREAM_MAX_CONCURRENCY } from './lib/stack.js';
 import { floorOperations, TransportFloor } from './lib/transportFloor.js';
 import {
   type Arm,
@@ -33,7 +33,7 @@ const sliceMs = Number(process.env.SLICE_MS ?? 1500);
 const emulator = await startChild<{ endpoint: string }>('emulator.ts', ['{}']);
 const gateways: ChildHandle<{ url: string }>[] = [];
 const clients: GraphQLClient[] = [];
-const raw = benchDeadlineClient(emulator.ready.endpoint);
+const raw = documentedSdkClient(emulator.ready.endpoint);
 const transport = new TransportFloor(emulator.ready.endpoint, UPSTREAM_MAX_CONCURRENCY);
 try {
   const job = generateDataset().edgeJobs.get(250) as JobRef;

@@ -1,6 +1,6 @@
 import '../../src/execution/graphqlProductionMode.js';
 import { randomBytes } from 'node:crypto';
-import type { DeadlineClient } from '@aws-sdk/client-deadline';
+import { DeadlineClient } from '@aws-sdk/client-deadline';
 import { DEFAULT_CHAIN_PAGE_SIZE, loadConfig } from '../../src/config.js';
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { silentLogger } from '../../src/logging.js';
@@ -17,6 +17,23 @@ import type { UpstreamSharingOptions } from '../../src/upstream/upstreamSharing.
  */
 export const CHAIN_PAGE_SIZE = DEFAULT_CHAIN_PAGE_SIZE;
 export const UPSTREAM_MAX_CONCURRENCY = DEFAULT_UPSTREAM_CONCURRENCY;
+
+/**
+ * The raw SDK script's client: `@aws-sdk/client-deadline` as its documentation shows it (`new DeadlineClient`, the
+ * SDK's own protocol and deserialization, `client.send(new …Command)`), with the connection settings the gateway's
+ * client has (keep-alive sockets, attempts, timeouts) so the two differ only in what the gateway adds or removes.
+ */
+export function documentedSdkClient(endpoint: string): DeadlineClient {
+  const agent = { keepAlive: true, maxSockets: Math.max(50, UPSTREAM_MAX_CONCURRENCY) };
+  return new DeadlineClient({
+    region: 'us-west-2',
+    endpoint,
+    disableHostPrefix: true,
+    credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+    maxAttempts: 3,
+    requestHandler: { requestTimeout: 5000, httpAgent: agent, httpsAgent: agent },
+  });
+}
 
 export function benchDeadlineClient(endpoint: string, sharing?: UpstreamSharingOptions): DeadlineClient {
   return createDeadlineClient(

@@ -4,7 +4,7 @@ import { DEFAULT_CACHE_TTL_MS } from '../../src/upstream/upstreamSharing.js';
 import type { ChildHandle, ProcessStats } from '../lib/child.js';
 import { closedLoop, failureOf, GraphQLClient, type LoadResult } from '../lib/load.js';
 import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
-import { benchDeadlineClient, type CacheMode, UPSTREAM_MAX_CONCURRENCY } from '../lib/stack.js';
+import { type CacheMode, documentedSdkClient, UPSTREAM_MAX_CONCURRENCY } from '../lib/stack.js';
 import { addCounts, cpuMs, diffCounts, type LatencySummary, round, summarize, total } from '../lib/stats.js';
 import { type FloorOperations, floorOperations, TransportFloor } from '../lib/transportFloor.js';
 
@@ -220,7 +220,7 @@ export async function gatewayOverhead(
   const slices = options.slices ?? 5;
   const cachesOffRemote = gateways.find((remote) => remote.mode === 'caches-off');
   if (!cachesOffRemote) throw new Error('scenario 3 needs a caches-off gateway');
-  const raw = benchDeadlineClient(cachesOffRemote.emulator.ready.endpoint);
+  const raw = documentedSdkClient(cachesOffRemote.emulator.ready.endpoint);
   const transport = new TransportFloor(cachesOffRemote.emulator.ready.endpoint, UPSTREAM_MAX_CONCURRENCY);
   const floorCalls = floorOperations(transport);
   const rows: Row[] = [];

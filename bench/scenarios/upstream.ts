@@ -13,8 +13,8 @@ import { failureOf, GraphQLClient } from '../lib/load.js';
 import type { LatencySeries, Row, ScenarioResult } from '../lib/result.js';
 import { dependentRounds } from '../lib/rounds.js';
 import {
-  benchDeadlineClient,
   CHAIN_PAGE_SIZE,
+  documentedSdkClient,
   type InProcessStack,
   UPSTREAM_MAX_CONCURRENCY,
 } from '../lib/stack.js';
@@ -476,7 +476,7 @@ export async function criticalPath(
   const farmId = dataset.farms[0]?.farmId ?? '';
   const dashboardMin = dashboardMinimum(dataset, farmId);
   const client = new GraphQLClient(url, 4);
-  const raw = benchDeadlineClient(emulator.endpoint);
+  const raw = documentedSdkClient(emulator.endpoint);
   const floor = new TransportFloor(emulator.endpoint, UPSTREAM_MAX_CONCURRENCY);
   try {
     const criticalStarted = performance.now();

@@ -8,11 +8,29 @@ import { badUserInput } from '../errors/codes.js';
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function serialize(value: unknown): string {
+  // The wire's own form, a valid instant in years 1000–9999: already what toISOString would print.
+  if (typeof value === 'string' && isCanonical(value)) return value;
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
   if (!date) throw new GraphQLError('DateTime cannot represent this value.');
   const time = date.getTime();
   if (Number.isNaN(time)) throw new GraphQLError('DateTime cannot represent this value.');
   return isoString(time, date);
+}
+
+const CANONICAL = /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** Whether `value` is `YYYY-MM-DDTHH:MM:SS.mmmZ` naming a real calendar day (years 1000–9999), without a Date. */
+export function isCanonical(value: string): boolean {
+  const match = CANONICAL.exec(value);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
 }
 
 const DAY_MS = 86_400_000;

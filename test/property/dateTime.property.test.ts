@@ -21,6 +21,35 @@ describe('DateTime serialization', () => {
     );
   });
 
+  it('prints a wire string as toISOString prints its instant, and refuses one that names no instant', () => {
+    const part = (max: number, width: number) =>
+      fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0'));
+    const candidate = fc
+      .tuple(part(10_999, 4), part(13, 2), part(32, 2), part(24, 2), part(60, 2), part(60, 2), part(999, 3))
+      .map(([y, mo, d, h, mi, s, ms]) => `${y.slice(-5)}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
+    fc.assert(
+      fc.property(candidate, (text) => {
+        const time = Date.parse(text);
+        // What graphql-js would print for the instant, when the text names one exactly.
+        const instant = Number.isNaN(time) ? undefined : new Date(time).toISOString();
+        if (instant === text) expect(DateTime.serialize(text)).toBe(text);
+        else if (instant === undefined) expect(() => DateTime.serialize(text)).toThrow();
+        else expect(DateTime.serialize(text)).toBe(instant);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of [
+      '2024-02-29T00:00:00.000Z',
+      '2023-02-29T00:00:00.000Z',
+      '2100-02-29T12:00:00.000Z',
+      '2026-04-31T00:00:00.000Z',
+    ]) {
+      const time = Date.parse(text);
+      if (Number.isNaN(time)) expect(() => DateTime.serialize(text)).toThrow();
+      else expect(DateTime.serialize(text)).toBe(new Date(time).toISOString());
+    }
+  });
+
   it('equals toISOString around the edges: years 999/1000 and 9999/10000, days, leap years, month ends', () => {
     const edges = [
       Date.UTC(1000, 0, 1) - 1,
