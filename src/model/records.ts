@@ -3,7 +3,8 @@
  * the full key (`key`, since Deadline's responses omit parent IDs) and its `level`. `level` says whether the DTO
  * came from a list (summary) or a Get/BatchGet (detail): a resolver for a detail-only field loads the detail when it
  * only has a summary, so a summary never hides a detail field. The DTO types are the SDK's, found through the
- * operations the registry names, as the wire sends them (`Wire`: timestamps are ISO strings); the builders lay records out in one fixed shape per kind (docs/design/loaders.md).
+ * operations the registry names, as the wire sends them (`Wire`: timestamps are ISO strings); the builders lay
+ * records out in one fixed shape per kind (docs/design/loaders.md).
  */
 import type * as Sdk from '@aws-sdk/client-deadline';
 import type { EntityKeys, EntityType } from '../ids/keys.js';
