@@ -20,8 +20,9 @@ export const UPSTREAM_MAX_CONCURRENCY = DEFAULT_UPSTREAM_CONCURRENCY;
 
 /**
  * The raw SDK script's client: `@aws-sdk/client-deadline` as its documentation shows it (`new DeadlineClient`, the
- * SDK's own protocol and deserialization, `client.send(new …Command)`), with the connection settings the gateway's
- * client has (keep-alive sockets, attempts, timeouts) so the two differ only in what the gateway adds or removes.
+ * SDK's own protocol, deserialization and retry strategy, `client.send(new …Command)`), with the gateway client's
+ * keep-alive sockets, attempts and request timeout: on a successful call they differ only in what the gateway's
+ * client adds or removes.
  */
 export function documentedSdkClient(endpoint: string): DeadlineClient {
   const agent = { keepAlive: true, maxSockets: Math.max(50, UPSTREAM_MAX_CONCURRENCY) };

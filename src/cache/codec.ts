@@ -32,7 +32,13 @@ function hasDollarKey(object: object): boolean {
 function renameDollarKeys(object: object, rename: (key: string) => string): Record<string, unknown> {
   const renamed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object)) {
-    renamed[key.charCodeAt(0) === DOLLAR ? rename(key) : key] = value;
+    // Defined, not assigned: a `__proto__` key from the wire stays a plain member.
+    Object.defineProperty(renamed, key.charCodeAt(0) === DOLLAR ? rename(key) : key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return renamed;
 }

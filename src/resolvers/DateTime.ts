@@ -1,3 +1,4 @@
+import { parseRfc3339DateTimeWithOffset } from '@smithy/core/serde';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { badUserInput } from '../errors/codes.js';
 
@@ -10,11 +11,24 @@ const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function serialize(value: unknown): string {
   // The wire's own form, a valid instant in years 1000–9999: already what toISOString would print.
   if (typeof value === 'string' && isCanonical(value)) return value;
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  const date =
+    value instanceof Date ? value : typeof value === 'string' ? parseWireTimestamp(value) : undefined;
   if (!date) throw new GraphQLError('DateTime cannot represent this value.');
   const time = date.getTime();
   if (Number.isNaN(time)) throw new GraphQLError('DateTime cannot represent this value.');
   return isoString(time, date);
+}
+
+/**
+ * Another RFC 3339 form of a wire timestamp (an offset, other fractions), read as strictly as the SDK's own JSON
+ * deserializer reads it: no zone, or a day the month does not have, is refused, not guessed.
+ */
+function parseWireTimestamp(value: string): Date | undefined {
+  try {
+    return parseRfc3339DateTimeWithOffset(value);
+  } catch {
+    return undefined;
+  }
 }
 
 const CANONICAL = /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;

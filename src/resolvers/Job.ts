@@ -11,13 +11,16 @@ export const Job: JobResolvers = {
   parameters: async (job, _, ctx) => jobParameters((await ctx.loaders.Job.detailOf(job)).parameters),
 };
 
-/** Deadline sends each parameter as a one-key union (`{int: "3"}`, `{path: "/mnt/…"}`); every value is a string. */
+/**
+ * Deadline sends each parameter as a one-key union (`{int: "3"}`, `{path: "/mnt/…"}`); every value is a string. A
+ * member sent as null is absent.
+ */
 function jobParameters(parameters: Record<string, JobParameterDto> | undefined): JobParameter[] {
   return Object.entries(parameters ?? {}).flatMap(([name, parameter]): JobParameter[] => {
-    if (parameter.int !== undefined) return [{ name, type: 'INT', value: parameter.int }];
-    if (parameter.float !== undefined) return [{ name, type: 'FLOAT', value: parameter.float }];
-    if (parameter.string !== undefined) return [{ name, type: 'STRING', value: parameter.string }];
-    if (parameter.path !== undefined) return [{ name, type: 'PATH', value: parameter.path }];
+    if (parameter.int != null) return [{ name, type: 'INT', value: parameter.int }];
+    if (parameter.float != null) return [{ name, type: 'FLOAT', value: parameter.float }];
+    if (parameter.string != null) return [{ name, type: 'STRING', value: parameter.string }];
+    if (parameter.path != null) return [{ name, type: 'PATH', value: parameter.path }];
     return [];
   });
 }
