@@ -5,6 +5,7 @@
  * Deadline's list and get responses often omit parent IDs (a JobSummary has no farmId/queueId), so every record
  * the gateway handles carries its full key. Keys are also what loaders cache by and what global IDs encode.
  */
+import { compileWithNames } from '../model/compiled.js';
 import { ENTITIES } from '../model/entities.js';
 
 export type EntityType = keyof typeof ENTITIES;
@@ -71,18 +72,13 @@ export function keyAncestorsOf(type: EntityType): EntityType[] {
   return ancestors;
 }
 
-/**
- * Functions compiled once per entity type from its key parts (`new Function`, the parts being checked identifiers):
- * object literals and named property reads keep the hot paths (every list item, every key field) monomorphic.
- */
+/** A function compiled once per entity type from its key parts (src/model/compiled.ts). */
 function compilePerType<F>(source: (parts: readonly string[]) => string, ...parameters: string[]) {
   return Object.fromEntries(
-    ENTITY_TYPES.map((type) => {
-      const parts = partsOf(type);
-      const invalid = parts.find((part) => !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part));
-      if (invalid !== undefined) throw new Error(`not a key part name: ${JSON.stringify(invalid)}`);
-      return [type, new Function(...parameters, source(parts)) as F];
-    }),
+    ENTITY_TYPES.map((type) => [
+      type,
+      compileWithNames<F>('key part', partsOf(type), parameters, source(partsOf(type))),
+    ]),
   ) as Record<EntityType, F>;
 }
 
@@ -110,7 +106,12 @@ export function keyOf<T extends EntityType>(type: T, source: object): EntityKeys
 const KEY_PART_READERS = new Map(
   Object.keys(ID_PATTERNS).map((part) => [
     part,
-    new Function('record', `return record.key.${part};`) as (record: { key: object }) => string,
+    compileWithNames<(record: { key: object }) => string>(
+      'key part',
+      [part],
+      ['record'],
+      `return record.key.${part};`,
+    ),
   ]),
 );
 
@@ -160,6 +161,11 @@ export function parseKeyPath<T extends EntityType>(type: T, path: string): Entit
 
 /** Entity types, longest key first: the first whose parts a key has all of is the key's type. */
 const BY_KEY_LENGTH = [...ENTITY_TYPES].sort((a, b) => partsOf(b).length - partsOf(a).length);
+
+/** The farm of any entity's key (every key starts with `farmId`), or '' when it has none. */
+export function farmOf(key: object): string {
+  return (key as { farmId?: string }).farmId ?? '';
+}
 
 /** The entity type a key belongs to, told by which IDs it has. */
 export function entityTypeOf(key: object): EntityType {

@@ -7,6 +7,7 @@
  */
 import type { FarmAccess } from '../auth/farmAccess.js';
 import { ErrorCode, gatewayError } from '../errors/codes.js';
+import { farmOf } from '../ids/keys.js';
 import type { PageRequest, UpstreamPage } from '../pagination/connection.js';
 
 /** Upstream pages a filtered list follows past pages that the allow-list emptied, before giving up. */
@@ -23,7 +24,7 @@ export async function pagesAllowedBy<I extends { key: object }>(
   let token = request.nextToken;
   let page = await fetch(request);
   for (let followed = 0; ; followed++) {
-    const items = page.items.filter((item) => access.allows((item.key as { farmId?: string }).farmId ?? ''));
+    const items = page.items.filter((item) => access.allows(farmOf(item.key)));
     const next = page.nextToken ? page.nextToken : undefined;
     if (items.length > 0 || next === undefined) return { items, nextToken: next };
     if (next === token || followed >= MAX_FILTERED_PAGES_FOLLOWED) {

@@ -12,6 +12,7 @@ import { ErrorCode, hasCode, notFound } from '../errors/codes.js';
 import {
   type EntityKeys,
   type EntityType,
+  farmOf,
   keyOf,
   keyPath,
   keyUnder,
@@ -232,11 +233,6 @@ export class EntityLoader<T extends EntityType> {
       return pagesAllowedBy(access, fetchRaw, request);
     };
   }
-}
-
-/** Every entity's key starts with its farm. */
-function farmOf(key: object): string {
-  return (key as { farmId?: string }).farmId ?? '';
 }
 
 /** FORBIDDEN for one field: the loaders' last line of defence behind the static check. */

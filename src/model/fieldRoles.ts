@@ -33,3 +33,19 @@ function rolesOf(type: EntityType): Array<[string, FieldRole]> {
 
 /** Every field role, by schema coordinate. */
 export const FIELD_ROLES: ReadonlyMap<string, FieldRole> = new Map(ENTITY_TYPES.flatMap(rolesOf));
+
+/**
+ * The entity types listed under each entity type, by connection field name (`Farm: { queues: 'Queue', fleets:
+ * 'Fleet' }`): the list roles whose owner is an entity type.
+ */
+export const LISTS_UNDER = Object.fromEntries(
+  ENTITY_TYPES.map((owner) => [
+    owner,
+    Object.fromEntries(
+      [...FIELD_ROLES].flatMap(([coordinate, role]) => {
+        const [type, field] = coordinate.split('.');
+        return role.kind === 'list' && type === owner ? [[field, role.type]] : [];
+      }),
+    ),
+  ]),
+) as Readonly<Record<EntityType, Readonly<Record<string, EntityType>>>>;

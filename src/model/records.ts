@@ -8,6 +8,7 @@
  */
 import type * as Sdk from '@aws-sdk/client-deadline';
 import type { EntityKeys, EntityType } from '../ids/keys.js';
+import { compileWithNames } from './compiled.js';
 import { ENTITIES, type OperationName } from './entities.js';
 
 type Entry<T extends EntityType> = (typeof ENTITIES)[T];
@@ -106,8 +107,6 @@ export interface RecordBuilders<T extends EntityType> {
   detail: RecordBuilder<DetailRecord<T>>;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
 /**
  * `(source, key) => ({ key, level, a: key.a, b: source.b, … })`, members in list order, absent ones undefined: the
  * object literal one would write by hand, compiled once per kind (one hidden class per kind, `$metadata` never
@@ -122,13 +121,12 @@ function compileRecordBuilder(
     ...fromKey.map((member) => `${member}: key.${member}`),
     ...fromSource.map((member) => `${member}: source.${member}`),
   ];
-  const invalid = [...fromKey, ...fromSource].find((member) => !IDENTIFIER.test(member));
-  if (invalid !== undefined) throw new Error(`not a record member name: ${JSON.stringify(invalid)}`);
-  return new Function(
-    'source',
-    'key',
+  return compileWithNames<RecordBuilder<never>>(
+    'record member',
+    [...fromKey, ...fromSource],
+    ['source', 'key'],
     `return { key, level: ${JSON.stringify(level)}, ${members.join(', ')} };`,
-  ) as RecordBuilder<never>;
+  );
 }
 
 function buildersOf<T extends EntityType>(type: T): RecordBuilders<T> {

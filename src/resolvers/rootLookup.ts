@@ -26,6 +26,7 @@ import {
   parentTypeOf,
 } from '../ids/keys.js';
 import { ENTITIES } from '../model/entities.js';
+import { LISTS_UNDER } from '../model/fieldRoles.js';
 import {
   type Connection,
   type ConnectionArgs,
@@ -36,19 +37,6 @@ import { bindingOf } from '../pagination/cursor.js';
 
 /** Records a root lookup returned without loading them: the first connection under each must prove it. */
 const unverified = new WeakSet<object>();
-
-/** The entity types listed under each type, by connection field name (`Farm: { queues: 'Queue', fleets: 'Fleet' }`). */
-export const LISTS_UNDER = Object.fromEntries(
-  ENTITY_TYPES.map((parent) => [
-    parent,
-    Object.fromEntries(
-      ENTITY_TYPES.filter((child) => parentTypeOf(child) === parent).map((child) => [
-        ENTITIES[child].list.field,
-        child,
-      ]),
-    ),
-  ]),
-) as Readonly<Record<EntityType, Readonly<Record<string, EntityType>>>>;
 
 /** Fields served from the key alone (besides `__typename`): `id` and the key parts. */
 const KEY_FIELDS = Object.fromEntries(

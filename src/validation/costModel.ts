@@ -71,7 +71,6 @@ const BATCH_SIZE = 100;
 const DEFAULT_MAX_FLEETS_PER_FARM = 10;
 const DEFAULT_MAX_FIELD_VISITS = 50_000;
 
-const isEntity = (name: string): name is EntityType => isEntityType(name);
 /** Whether lookups of `type` go through a BatchGet (100 keys a call) rather than one Get per key. */
 const isBatched = (type: EntityType): boolean => ENTITIES[type].batchGet !== null;
 const DETAIL_FIELDS = Object.fromEntries(
@@ -299,7 +298,7 @@ class CostWalk {
     this.visits += fields.length;
     if (this.visits > this.maxFieldVisits) throw new OperationTooLargeError(this.maxFieldVisits);
     const type = objectType.name;
-    const detailFields = isEntity(type) ? DETAIL_FIELDS[type] : undefined;
+    const detailFields = isEntityType(type) ? DETAIL_FIELDS[type] : undefined;
     if (!at.detail && detailFields && fields.some((field) => detailFields.has(field.fieldDef.name))) {
       this.add(place, lookupCalls(type as EntityType, at.distinct), 0);
     }
@@ -349,11 +348,11 @@ class CostWalk {
         this.selectsHasNextPage(childType, selections),
       );
       const itemType = childType.name.slice(0, -'Connection'.length);
-      const parentEntity = isEntity(parentType.name) ? parentType.name : undefined;
+      const parentEntity = isEntityType(parentType.name) ? parentType.name : undefined;
       const items: Instances = {
         count: at.count * first,
         distinct: at.distinct * first,
-        detail: isEntity(itemType) && listItemsAreDetails(itemType),
+        detail: isEntityType(itemType) && listItemsAreDetails(itemType),
         ancestors: parentEntity
           ? { ...at.ancestors, [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail } }
           : {},
@@ -400,7 +399,7 @@ class CostWalk {
       return;
     }
     // A reference to another entity by IDs the object carries (`Session.fleet`, `Session.worker`).
-    if (isEntity(parentType.name) && isEntity(typeName) && Object.keys(args).length === 0) {
+    if (isEntityType(parentType.name) && isEntityType(typeName) && Object.keys(args).length === 0) {
       this.visitReference(parentType.name, typeName, at, descend, place);
       return;
     }
@@ -471,7 +470,7 @@ class CostWalk {
     const addKeys = (entries: Array<{ type: string; key: string }>) => {
       const seen = new Map<EntityType, Set<string>>();
       for (const { type, key } of entries) {
-        if (!isEntity(type)) continue;
+        if (!isEntityType(type)) continue;
         const keys = seen.get(type) ?? new Set<string>();
         keys.add(key);
         seen.set(type, keys);
