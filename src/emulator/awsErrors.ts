@@ -65,7 +65,16 @@ export function fieldValidationError(fields: ValidationFieldError[]): AwsError {
   );
 }
 
-export type ResourceType = 'farm' | 'queue' | 'job' | 'session' | 'fleet' | 'worker';
+export type ResourceType =
+  | 'farm'
+  | 'queue'
+  | 'job'
+  | 'session'
+  | 'fleet'
+  | 'worker'
+  | 'step'
+  | 'task'
+  | 'sessionAction';
 
 export function resourceNotFound(resourceType: ResourceType, resourceId: string): AwsError {
   return new AwsError(

@@ -1,6 +1,7 @@
 /**
  * Injected failures: a share of calls answered 429/500 at random (from a seeded PRNG, so a run is repeatable),
- * and scripted failures for the next N calls of one operation (or of any, with '*').
+ * and scripted failures for the next N calls of one operation (or of any, with '*'), optionally only those whose
+ * path carries given label values (the ListSessions of one job).
  */
 import { type AwsError, accessDenied, internalError, throttled } from './awsErrors.js';
 import { SeededRandom } from './seededRandom.js';
@@ -15,10 +16,15 @@ export interface FaultRates {
   errorRate?: number;
 }
 
+/** Path label values of a call (`{ farmId, queueId, jobId }` for ListSessions), percent-decoded. */
+export type CallLabels = Readonly<Record<string, string>>;
+
 interface ScriptedFailure {
   operation: string;
   error: InjectableError;
   remaining: number;
+  /** When set, only calls whose labels have all these values fail (and count down). */
+  only: CallLabels | undefined;
 }
 
 export function assertRate(name: string, value: number): void {
@@ -55,16 +61,22 @@ export class FaultInjector {
     }
   }
 
-  failNext(operation: string, error: InjectableError, count = 1): void {
+  failNext(operation: string, error: InjectableError, count = 1, only?: CallLabels): void {
     if (!Number.isSafeInteger(count) || count < 1)
       throw new RangeError(`count must be an integer ≥ 1, got ${count}`);
-    this.scripted.push({ operation, error, remaining: count });
+    this.scripted.push({ operation, error, remaining: count, only });
   }
 
-  /** The failure to answer this call with, if any; scripted failures first, in the order they were added. */
-  failureFor(operation: string): AwsError | undefined {
+  /**
+   * The failure to answer this call with, if any; scripted failures first, the first added that matches the call
+   * (its operation, and its path labels when the failure names some).
+   */
+  failureFor(operation: string, labels: CallLabels = {}): AwsError | undefined {
     const index = this.scripted.findIndex(
-      (entry) => entry.operation === '*' || entry.operation === operation,
+      (entry) =>
+        (entry.operation === '*' || entry.operation === operation) &&
+        (entry.only === undefined ||
+          Object.entries(entry.only).every(([name, value]) => labels[name] === value)),
     );
     const entry = this.scripted[index];
     if (entry) {

@@ -16,16 +16,35 @@ import { DeadlineStore, Paginator } from './store.js';
 
 export type {
   Dataset,
+  DependencyStatus,
   FarmRecord,
   FleetRecord,
   JobRecord,
   JobRef,
   QueueRecord,
   SeedSizes,
+  SessionActionDefinition,
+  SessionActionRecord,
+  SessionActionStatus,
   SessionRecord,
+  StepLink,
+  StepParameter,
+  StepRecord,
+  StepRef,
+  TaskParameterValue,
+  TaskRecord,
   WorkerRecord,
+  WorkerSessionRef,
 } from './dataset.js';
-export { DEFAULT_SEED_SIZES, datasetToJson, EDGE_SESSION_COUNTS } from './dataset.js';
+export {
+  DEFAULT_SEED_SIZES,
+  datasetToJson,
+  EDGE_SESSION_COUNTS,
+  EDGE_TASK_COUNTS,
+  rollUpTaskRunStatus,
+  sessionsByWorker,
+  TASK_RUN_STATUS_PRECEDENCE,
+} from './dataset.js';
 export type { InjectableError } from './faultInjection.js';
 export { DATASET_NOW, generateDataset } from './seed.js';
 
@@ -70,12 +89,39 @@ export interface EmulatorHandle {
   resetMaxInFlight(): void;
   setLatency(ms: number): void;
   setFaults(faults: { throttleRate?: number; errorRate?: number }): void;
-  /** The next `count` (default 1) calls of `operation` (or of any operation, with '*') fail with `error`. */
-  failNext(operation: string, error: InjectableError, count?: number): void;
+  /**
+   * The next `count` (default 1) calls of `operation` (or of any operation, with '*') fail with `error`. With
+   * `only` (path labels of that operation, e.g. `{ jobId }` for ListSessions), only calls whose path carries all
+   * those values fail and count down; the others are served as usual.
+   */
+  failNext(
+    operation: string,
+    error: InjectableError,
+    count?: number,
+    only?: Readonly<Record<string, string>>,
+  ): void;
   /** Moves the emulator clock forward: tokens older than the TTL then fail. */
   advanceClock(ms: number): void;
   setTokenTtl(ms: number): void;
   close(): Promise<void>;
+}
+
+/** `only` of failNext: at least one label of the named operation's path, each with a non-empty value. */
+function checkLabels(operation: (typeof OPERATIONS)[number] | undefined, only: Record<string, string>): void {
+  if (!operation) throw new RangeError("failNext: `only` needs a named operation, not '*'");
+  const labels = [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+  const names = Object.keys(only);
+  if (names.length === 0) throw new RangeError('failNext: `only` names no label');
+  for (const name of names) {
+    if (!labels.includes(name)) {
+      throw new RangeError(
+        `failNext: ${operation.name} has no path label '${name}' (it has: ${labels.join(', ') || 'none'})`,
+      );
+    }
+    if (typeof only[name] !== 'string' || only[name] === '') {
+      throw new RangeError(`failNext: label '${name}' needs a non-empty string value`);
+    }
+  }
 }
 
 function assertNonNegative(name: string, value: number): void {
@@ -147,12 +193,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       latencyMs = ms;
     },
     setFaults: (rates) => faults.setRates(rates),
-    failNext(operation, error, count) {
-      // Catch typos early: a misspelt operation name would otherwise never fire.
-      if (operation !== '*' && !OPERATIONS.some((candidate) => candidate.name === operation)) {
+    failNext(operation, error, count, only) {
+      // Catch typos early: a misspelt operation name or label would otherwise never fire.
+      const named = OPERATIONS.find((candidate) => candidate.name === operation);
+      if (operation !== '*' && !named) {
         throw new RangeError(`failNext: unknown operation '${operation}'`);
       }
-      faults.failNext(operation, error, count);
+      if (only !== undefined) checkLabels(named, only);
+      faults.failNext(operation, error, count, only === undefined ? undefined : { ...only });
     },
     advanceClock(ms) {
       assertNonNegative('advanceClock ms', ms);

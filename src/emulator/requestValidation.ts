@@ -15,14 +15,20 @@ import {
   validationError,
 } from './awsErrors.js';
 
+/** A model pattern, matched whole, with its source as the model spells it (quoted in messages). */
+const pattern = (source: string) => ({ regex: new RegExp(`^(?:${source})$`), source });
+
 /** Resource ID patterns from the model (`FarmId`, `QueueId`, …), anchored. */
 export const ID_PATTERNS = {
-  farmId: { regex: /^farm-[0-9a-f]{32}$/, source: 'farm-[0-9a-f]{32}' },
-  queueId: { regex: /^queue-[0-9a-f]{32}$/, source: 'queue-[0-9a-f]{32}' },
-  jobId: { regex: /^job-[0-9a-f]{32}$/, source: 'job-[0-9a-f]{32}' },
-  sessionId: { regex: /^session-[0-9a-f]{32}$/, source: 'session-[0-9a-f]{32}' },
-  fleetId: { regex: /^fleet-[0-9a-f]{32}$/, source: 'fleet-[0-9a-f]{32}' },
-  workerId: { regex: /^worker-[0-9a-f]{32}$/, source: 'worker-[0-9a-f]{32}' },
+  farmId: pattern('farm-[0-9a-f]{32}'),
+  queueId: pattern('queue-[0-9a-f]{32}'),
+  jobId: pattern('job-[0-9a-f]{32}'),
+  sessionId: pattern('session-[0-9a-f]{32}'),
+  fleetId: pattern('fleet-[0-9a-f]{32}'),
+  workerId: pattern('worker-[0-9a-f]{32}'),
+  stepId: pattern('step-[0-9a-f]{32}'),
+  taskId: pattern('task-[0-9a-f]{32}-(0|([1-9][0-9]{0,9}))'),
+  sessionActionId: pattern('sessionaction-[0-9a-f]{32}-(0|([1-9][0-9]{0,9}))'),
 } as const;
 
 export type IdField = keyof typeof ID_PATTERNS;
@@ -87,7 +93,8 @@ export class RequestFields {
     return values[0];
   }
 
-  maxResults(query: URLSearchParams): number | undefined {
+  /** maxResults: 1–100 (the model's MaxResults), or 1–`max` where the operation has its own bound. */
+  maxResults(query: URLSearchParams, max = 100): number | undefined {
     const raw = this.single(query, 'maxResults');
     if (raw === undefined) return undefined;
     const value = Number(raw);
@@ -99,10 +106,10 @@ export class RequestFields {
         'maxResults',
         `Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
       );
-    } else if (value > 100) {
+    } else if (value > max) {
       this.fail(
         'maxResults',
-        `Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`,
+        `Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
       );
     }
     return value;
@@ -118,6 +125,12 @@ export class RequestFields {
       );
     }
     return raw === '' ? undefined : raw;
+  }
+
+  /** An optional ID query parameter (ListSessionActions' `sessionId`, `taskId`) against its model pattern. */
+  queryId(query: URLSearchParams, field: IdField): string | undefined {
+    const raw = this.single(query, field);
+    return raw === undefined ? undefined : this.id(field, raw);
   }
 
   principalId(query: URLSearchParams): string | undefined {

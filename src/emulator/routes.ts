@@ -8,13 +8,21 @@ import { cannotParse, type IdField, isJsonObject, RequestFields } from './reques
 import type { DeadlineStore, Page, Paginator } from './store.js';
 import {
   batchJobItem,
+  batchSessionActionItem,
   batchSessionItem,
+  batchStepItem,
+  batchTaskItem,
   batchWorkerItem,
   farmSummary,
   fleetSummary,
   jobSummary,
   queueSummary,
+  sessionActionSummary,
   sessionSummary,
+  stepLink,
+  stepSummary,
+  taskSummary,
+  workerSessionSummary,
   workerSummary,
 } from './wireShapes.js';
 
@@ -65,11 +73,14 @@ function assertFarmAllowed(context: OperationContext, operation: string, farmId:
   if (context.deniedFarmIds.has(farmId)) throw farmDenied(operation, farmId);
 }
 
-/** Validates path labels and the paging parameters shared by every List* operation. */
-function listInput(request: OperationRequest, idFields: IdField[]) {
+/**
+ * Validates path labels and the paging parameters shared by every List* operation (`maxResults` 1–100, or 1–`max`
+ * where the operation's model gives it another bound).
+ */
+function listInput(request: OperationRequest, idFields: IdField[], max = 100) {
   const fields = new RequestFields();
   const ids = Object.fromEntries(idFields.map((field) => [field, fields.id(field, label(request, field))]));
-  const maxResults = fields.maxResults(request.query);
+  const maxResults = fields.maxResults(request.query, max);
   const nextToken = fields.nextToken(request.query);
   return { fields, ids, maxResults, nextToken };
 }
@@ -151,8 +162,8 @@ interface BatchOutcome<T> {
 
 /**
  * Resolves each identifier, in request order. Farms in `deniedFarmIds` give a per-item AccessDeniedException when
- * `perItemAccessDenied` (BatchGetJob, whose error code enum has it) and otherwise fail the whole call with 403
- * (BatchGetSession/Worker enums lack that code).
+ * `perItemAccessDenied` (BatchGetJob, BatchGetStep, BatchGetTask, whose error code enums have it) and otherwise
+ * fail the whole call with 403 (the BatchGetSession, BatchGetWorker, BatchGetSessionAction enums lack that code).
  */
 function resolveBatch<T>(
   operation: string,
@@ -390,6 +401,158 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'ListSessionsForWorker',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets/{fleetId}/workers/{workerId}/sessions`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'fleetId', 'workerId']);
+      fields.assertValid();
+      const { farmId = '', fleetId = '', workerId = '' } = ids;
+      assertFarmAllowed(context, 'ListSessionsForWorker', farmId);
+      const sessions = context.store.listSessionsForWorker(farmId, fleetId, workerId);
+      const page = context.paginator.page(sessions, {
+        operation: 'ListSessionsForWorker',
+        args: { farmId, fleetId, workerId, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('sessions', page, workerSessionSummary);
+    },
+  },
+  {
+    name: 'ListSteps',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'queueId', 'jobId']);
+      fields.assertValid();
+      const { farmId = '', queueId = '', jobId = '' } = ids;
+      assertFarmAllowed(context, 'ListSteps', farmId);
+      const steps = context.store.listSteps(farmId, queueId, jobId);
+      const page = context.paginator.page(steps, {
+        operation: 'ListSteps',
+        args: { farmId, queueId, jobId, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('steps', page, stepSummary);
+    },
+  },
+  {
+    name: 'GetStep',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}`,
+    handle(request, context) {
+      const ids = getInput(request, ['farmId', 'queueId', 'jobId', 'stepId']);
+      const { farmId = '', queueId = '', jobId = '', stepId = '' } = ids;
+      assertFarmAllowed(context, 'GetStep', farmId);
+      return context.store.step(farmId, queueId, jobId, stepId);
+    },
+  },
+  ...(['ListStepDependencies', 'ListStepConsumers'] as const).map(
+    (name): Operation => ({
+      name,
+      method: 'GET',
+      path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}/${name === 'ListStepDependencies' ? 'dependencies' : 'consumers'}`,
+      handle(request, context) {
+        // These two take up to 1000 items a page (the model's ListStep…RequestMaxResultsInteger).
+        const { fields, ids, maxResults, nextToken } = listInput(
+          request,
+          ['farmId', 'queueId', 'jobId', 'stepId'],
+          1000,
+        );
+        fields.assertValid();
+        const { farmId = '', queueId = '', jobId = '', stepId = '' } = ids;
+        assertFarmAllowed(context, name, farmId);
+        const links =
+          name === 'ListStepDependencies'
+            ? context.store.listStepDependencies(farmId, queueId, jobId, stepId)
+            : context.store.listStepConsumers(farmId, queueId, jobId, stepId);
+        const page = context.paginator.page(links, {
+          operation: name,
+          args: { farmId, queueId, jobId, stepId, maxResults: maxResults ?? null },
+          maxResults,
+          nextToken,
+        });
+        return withToken(name === 'ListStepDependencies' ? 'dependencies' : 'consumers', page, stepLink);
+      },
+    }),
+  ),
+  {
+    name: 'ListTasks',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}/tasks`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, [
+        'farmId',
+        'queueId',
+        'jobId',
+        'stepId',
+      ]);
+      fields.assertValid();
+      const { farmId = '', queueId = '', jobId = '', stepId = '' } = ids;
+      assertFarmAllowed(context, 'ListTasks', farmId);
+      const tasks = context.store.listTasks(farmId, queueId, jobId, stepId);
+      const page = context.paginator.page(tasks, {
+        operation: 'ListTasks',
+        args: { farmId, queueId, jobId, stepId, maxResults: maxResults ?? null },
+        maxResults,
+        nextToken,
+      });
+      return withToken('tasks', page, taskSummary);
+    },
+  },
+  {
+    name: 'GetTask',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}/tasks/{taskId}`,
+    handle(request, context) {
+      const ids = getInput(request, ['farmId', 'queueId', 'jobId', 'stepId', 'taskId']);
+      const { farmId = '', queueId = '', jobId = '', stepId = '', taskId = '' } = ids;
+      assertFarmAllowed(context, 'GetTask', farmId);
+      return context.store.task(farmId, queueId, jobId, stepId, taskId);
+    },
+  },
+  {
+    name: 'ListSessionActions',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/session-actions`,
+    handle(request, context) {
+      const { fields, ids, maxResults, nextToken } = listInput(request, ['farmId', 'queueId', 'jobId']);
+      const sessionId = fields.queryId(request.query, 'sessionId');
+      const taskId = fields.queryId(request.query, 'taskId');
+      fields.assertValid();
+      const { farmId = '', queueId = '', jobId = '' } = ids;
+      assertFarmAllowed(context, 'ListSessionActions', farmId);
+      const actions = context.store.listSessionActions(farmId, queueId, jobId, { sessionId, taskId });
+      const page = context.paginator.page(actions, {
+        operation: 'ListSessionActions',
+        args: {
+          farmId,
+          queueId,
+          jobId,
+          sessionId: sessionId ?? null,
+          taskId: taskId ?? null,
+          maxResults: maxResults ?? null,
+        },
+        maxResults,
+        nextToken,
+      });
+      return withToken('sessionActions', page, sessionActionSummary);
+    },
+  },
+  {
+    name: 'GetSessionAction',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/session-actions/{sessionActionId}`,
+    handle(request, context) {
+      const ids = getInput(request, ['farmId', 'queueId', 'jobId', 'sessionActionId']);
+      const { farmId = '', queueId = '', jobId = '', sessionActionId = '' } = ids;
+      assertFarmAllowed(context, 'GetSessionAction', farmId);
+      return context.store.sessionAction(farmId, queueId, jobId, sessionActionId);
+    },
+  },
+  {
     name: 'BatchGetJob',
     method: 'POST',
     path: `${V}/batch-get-job`,
@@ -441,6 +604,73 @@ export const OPERATIONS: readonly Operation[] = [
         (ids) => batchWorkerItem(context.store.worker(ids.farmId, ids.fleetId, ids.workerId)),
       );
       return { workers: items, errors };
+    },
+  },
+  {
+    name: 'BatchGetStep',
+    method: 'POST',
+    path: `${V}/batch-get-step`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetStep',
+        context,
+        request.body,
+        ['farmId', 'queueId', 'jobId', 'stepId'],
+        true,
+        (ids) =>
+          batchStepItem(
+            ids.farmId,
+            ids.queueId,
+            ids.jobId,
+            context.store.step(ids.farmId, ids.queueId, ids.jobId, ids.stepId),
+          ),
+      );
+      return { steps: items, errors };
+    },
+  },
+  {
+    name: 'BatchGetTask',
+    method: 'POST',
+    path: `${V}/batch-get-task`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetTask',
+        context,
+        request.body,
+        ['farmId', 'queueId', 'jobId', 'stepId', 'taskId'],
+        true,
+        (ids) =>
+          batchTaskItem(
+            ids.farmId,
+            ids.queueId,
+            ids.jobId,
+            ids.stepId,
+            context.store.task(ids.farmId, ids.queueId, ids.jobId, ids.stepId, ids.taskId),
+          ),
+      );
+      return { tasks: items, errors };
+    },
+  },
+  {
+    name: 'BatchGetSessionAction',
+    method: 'POST',
+    path: `${V}/batch-get-session-action`,
+    handle(request, context) {
+      const { items, errors } = resolveBatch(
+        'BatchGetSessionAction',
+        context,
+        request.body,
+        ['farmId', 'queueId', 'jobId', 'sessionActionId'],
+        false,
+        (ids) =>
+          batchSessionActionItem(
+            ids.farmId,
+            ids.queueId,
+            ids.jobId,
+            context.store.sessionAction(ids.farmId, ids.queueId, ids.jobId, ids.sessionActionId),
+          ),
+      );
+      return { sessionActions: items, errors };
     },
   },
 ];

@@ -3,12 +3,17 @@
  *
  * The same seed and sizes always give byte-identical data (no clock, no Math.random): every timestamp is relative
  * to the fixed DATASET_NOW. Farm 1 "Main Studio Farm" holds the edge jobs (sessions counts 0, 1, 99, 100, 101, 250
- * and `largeJobSessions`) in its first queue "comp", and a first fleet with `largeFleetWorkers` workers.
+ * and `largeJobSessions`) in its first queue "comp", and a first fleet with `largeFleetWorkers` workers. The comp
+ * queue ends with the edge-step jobs (one step of 0, 1, 100, 101 and `largeStepTasks` tasks each).
+ *
+ * Two random streams: one for farms, queues, fleets, workers, jobs and sessions, one for each job's work (steps,
+ * tasks, session actions: seedWork.ts), so the work can change without moving any other seeded ID.
  */
 import {
   type Dataset,
   DEFAULT_SEED_SIZES,
   EDGE_SESSION_COUNTS,
+  EDGE_TASK_COUNTS,
   type FarmRecord,
   type FleetConfiguration,
   type FleetRecord,
@@ -18,15 +23,21 @@ import {
   type JobRef,
   type JobTargetTaskRunStatus,
   type QueueRecord,
+  rollUpTaskRunStatus,
   type SeedSizes,
+  type SessionActionRecord,
   type SessionLifecycleStatus,
   type SessionRecord,
-  TASK_RUN_STATUSES,
-  type TaskRunStatus,
+  type StepLink,
+  type StepRecord,
+  type StepRef,
+  type TaskRecord,
   type WorkerRecord,
   type WorkerStatus,
 } from './dataset.js';
+import { iso } from './isoTime.js';
 import { SeededRandom } from './seededRandom.js';
+import { generateJobWork, type JobWork, type WorkOutcome, type WorkPlan } from './seedWork.js';
 
 /** The dataset's "now": all seeded timestamps lie before it. */
 export const DATASET_NOW = Date.UTC(2025, 5, 2, 18, 0, 0);
@@ -128,7 +139,6 @@ const SANDBOX_FLEET: FleetTemplate = {
   memoryMiB: { min: 8192, max: 65536 },
 };
 
-const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
 function uuidFrom(hex: string): string {
@@ -146,6 +156,7 @@ export function resolveSeedSizes(partial: Partial<SeedSizes> = {}): SeedSizes {
     workersPerFleet: 1,
     largeFleetWorkers: 1,
     largeJobSessions: 0,
+    largeStepTasks: 0,
   };
   for (const key of Object.keys(minimums) as (keyof SeedSizes)[]) {
     const value = sizes[key];
@@ -170,10 +181,23 @@ interface JobPlan {
   /** An edge job: plain CREATE_COMPLETE lifecycle, priority 50. */
   edge?: boolean;
   createdAgoMs?: number;
+  /** An edge-step job: one step with exactly this many tasks. */
+  stepTasks?: number;
+  /** Overrides the drawn outcome of a job that has not started or has finished. */
+  outcome?: 'READY' | 'SUCCEEDED';
+}
+
+/** A job with everything under it. */
+interface BuiltJob {
+  job: JobRecord;
+  sessions: SessionRecord[];
+  work: JobWork;
 }
 
 class DatasetBuilder {
   private readonly random: SeededRandom;
+  /** The stream of the jobs' work (seedWork.ts). */
+  private readonly workRandom: SeededRandom;
   readonly principals: string[];
 
   constructor(
@@ -181,12 +205,18 @@ class DatasetBuilder {
     readonly sizes: SeedSizes,
   ) {
     this.random = new SeededRandom(seed);
+    this.workRandom = new SeededRandom((seed ^ 0x5bd1e995) >>> 0);
     const storePrefix = this.random.hex32().slice(0, 10);
     this.principals = Array.from({ length: 8 }, () => `${storePrefix}-${uuidFrom(this.random.hex32())}`);
   }
 
   id(prefix: string): string {
     return `${prefix}-${this.random.hex32()}`;
+  }
+
+  /** The farm's limits (licenses task runs acquire), from the work stream. */
+  limitIds(): string[] {
+    return [`limit-${this.workRandom.hex32()}`, `limit-${this.workRandom.hex32()}`];
   }
 
   /** 0–30 sessions, 0 for roughly one job in seven (not started yet). */
@@ -391,13 +421,14 @@ class DatasetBuilder {
     return queue;
   }
 
-  /** Builds a job and its sessions; sessions run on workers of `fleets`. */
+  /** Builds a job, its sessions and its work; sessions run on workers of `fleets`. */
   job(
     farmId: string,
     queue: QueueRecord,
     plan: JobPlan,
     fleets: FleetWithWorkers[],
-  ): { job: JobRecord; sessions: SessionRecord[] } {
+    limitIds: readonly string[],
+  ): BuiltJob {
     const random = this.random;
     const jobId = this.id('job');
     const task = TASK_BY_QUEUE[queue.displayName] ?? queue.displayName;
@@ -406,11 +437,14 @@ class DatasetBuilder {
     const shot = pad(random.int(1, 60) * 10, 4);
     const version = pad(random.int(1, 24), 3);
     const name = `sq${sequence}_sh${shot}_${task}_v${version}`;
-    const frameCount = random.int(24, 240);
+    const drawnFrameCount = random.int(24, 240);
+    const frameCount = plan.stepTasks ?? drawnFrameCount;
     const createdAtMs = DATASET_NOW - (plan.createdAgoMs ?? random.int(2 * HOUR, 14 * DAY));
     const createdBy = this.principal();
     const count = plan.sessionCount;
-    const running = plan.running || plan.coverAllSessionStatuses || (count > 0 && random.chance(0.4));
+    const running =
+      plan.outcome !== 'SUCCEEDED' &&
+      (plan.running || plan.coverAllSessionStatuses || (count > 0 && random.chance(0.4)));
 
     const sessions: SessionRecord[] = [];
     let startedAtMs: number | undefined;
@@ -485,38 +519,27 @@ class DatasetBuilder {
       }
     }
 
-    // Task run status follows the sessions: not started, running, or finished in one of three ways.
-    let taskRunStatus: TaskRunStatus;
+    // What becomes of the job's tasks: not started, running, or finished in one of three ways (seedWork.ts plays
+    // it out through the sessions). The draws stay as they were when they decided the counts themselves, so that
+    // every seeded ID after them stays the same.
+    const work: WorkPlan = { outcome: 'READY', failedTasks: 0, retries: 0 };
+    if (plan.stepTasks !== undefined) work.stepTasks = plan.stepTasks;
     let targetTaskRunStatus: JobTargetTaskRunStatus | undefined;
-    const taskCount = count > 0 ? count * random.int(1, 3) : frameCount;
-    const counts = Object.fromEntries(TASK_RUN_STATUSES.map((status) => [status, 0])) as Record<
-      TaskRunStatus,
-      number
-    >;
+    const drawnTaskCount = count > 0 ? count * random.int(1, 3) : frameCount;
     if (count === 0) {
-      taskRunStatus = random.pick<TaskRunStatus>(['READY', 'READY', 'PENDING', 'SUSPENDED']);
-      if (taskRunStatus === 'SUSPENDED') targetTaskRunStatus = 'SUSPENDED';
-      counts[taskRunStatus] = taskCount;
+      const outcome = random.pick<WorkOutcome>(['READY', 'READY', 'PENDING', 'SUSPENDED']);
+      work.outcome = plan.outcome ?? outcome;
+      if (work.outcome === 'SUSPENDED') targetTaskRunStatus = 'SUSPENDED';
     } else if (running) {
-      taskRunStatus = 'RUNNING';
+      work.outcome = 'RUNNING';
       const active = sessions.filter((session) => session.lifecycleStatus !== 'ENDED').length;
-      const failed = random.int(0, Math.min(3, count - active));
-      counts.RUNNING = active;
-      counts.FAILED = failed;
-      counts.SUCCEEDED = count - active - failed;
-      counts.READY = taskCount - count;
+      work.failedTasks = random.int(0, Math.min(3, count - active));
     } else {
-      taskRunStatus = random.pick<TaskRunStatus>([
-        'SUCCEEDED',
-        'SUCCEEDED',
-        'SUCCEEDED',
-        'FAILED',
-        'CANCELED',
-      ]);
-      const bad = taskRunStatus === 'SUCCEEDED' ? 0 : random.int(1, Math.max(1, Math.floor(taskCount / 4)));
-      counts.SUCCEEDED = taskCount - bad;
-      if (taskRunStatus !== 'SUCCEEDED') counts[taskRunStatus] = bad;
-      if (taskRunStatus === 'CANCELED') targetTaskRunStatus = 'CANCELED';
+      const outcome = random.pick<WorkOutcome>(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'CANCELED']);
+      const bad = outcome === 'SUCCEEDED' ? 0 : random.int(1, Math.max(1, Math.floor(drawnTaskCount / 4)));
+      work.outcome = plan.outcome ?? outcome;
+      if (work.outcome === 'FAILED') work.failedTasks = 1 + ((bad - 1) % 5);
+      if (work.outcome === 'CANCELED') targetTaskRunStatus = 'CANCELED';
     }
 
     let lifecycleStatus: JobLifecycleStatus = 'CREATE_COMPLETE';
@@ -546,22 +569,81 @@ class DatasetBuilder {
     }
     if (startedAtMs !== undefined) job.startedAt = iso(startedAtMs);
     if (finished) job.endedAt = iso(lastEndedMs);
-    job.taskRunStatus = taskRunStatus;
+    // Set from the work below (rolled up from the tasks); here for the members' order.
+    job.taskRunStatus = 'READY';
     if (targetTaskRunStatus) job.targetTaskRunStatus = targetTaskRunStatus;
-    job.taskRunStatusCounts = counts;
-    job.taskFailureRetryCount = count > 0 ? random.int(0, 5) : 0;
+    job.taskRunStatusCounts = {};
+    work.retries = count > 0 ? random.int(0, 5) : 0;
+    job.taskFailureRetryCount = 0;
     const storageProfileId = queue.allowedStorageProfileIds?.[0];
     if (storageProfileId && random.chance(0.7)) job.storageProfileId = storageProfileId;
     job.maxFailedTasksCount = 100;
     job.maxRetriesPerTask = 5;
+    const outputPath = `/mnt/shows/${show}/sq${sequence}/sh${shot}/${task}/v${version}`;
     job.parameters = {
       Frames: { string: `1001-${1000 + frameCount}` },
-      OutputPath: { path: `/mnt/shows/${show}/sq${sequence}/sh${shot}/${task}/v${version}` },
+      OutputPath: { path: outputPath },
       Resolution: { int: String(random.pick([1920, 2048, 4096])) },
       ...(task === 'comp' ? { Gamma: { float: '2.2' } } : {}),
     };
     if (random.chance(0.3)) job.maxWorkerCount = random.int(4, 64);
-    return { job, sessions };
+
+    const built = generateJobWork(
+      this.workRandom,
+      {
+        farmId,
+        queueId: queue.queueId,
+        job,
+        sessions,
+        frameCount,
+        department: task,
+        outputPath,
+        limitIds,
+        updatedBy: job.updatedBy ?? createdBy,
+        now: DATASET_NOW,
+      },
+      work,
+    );
+    job.taskRunStatus = rollUpTaskRunStatus(built.counts);
+    job.taskRunStatusCounts = built.counts;
+    job.taskFailureRetryCount = built.taskFailureRetryCount;
+    return { job, sessions, work: built };
+  }
+}
+
+/** Where built jobs go: the dataset's maps, filled as jobs are built. */
+class DatasetMaps {
+  readonly jobs = new Map<string, JobRecord[]>();
+  readonly sessions = new Map<string, SessionRecord[]>();
+  readonly steps = new Map<string, StepRecord[]>();
+  readonly tasks = new Map<string, TaskRecord[]>();
+  readonly sessionActions = new Map<string, SessionActionRecord[]>();
+  readonly stepDependencies = new Map<string, StepLink[]>();
+  readonly stepConsumers = new Map<string, StepLink[]>();
+
+  /** Records a built job under its queue (after the queue's other jobs). */
+  add(farmId: string, queueId: string, { job, sessions, work }: BuiltJob): void {
+    const queueKey = `${farmId}/${queueId}`;
+    const jobKey = `${queueKey}/${job.jobId}`;
+    const queueJobs = this.jobs.get(queueKey) ?? [];
+    this.jobs.set(queueKey, queueJobs);
+    queueJobs.push(job);
+    this.sessions.set(jobKey, sessions);
+    this.steps.set(jobKey, work.steps);
+    this.sessionActions.set(jobKey, work.actions);
+    for (const step of work.steps) {
+      const stepKey = `${jobKey}/${step.stepId}`;
+      this.tasks.set(stepKey, work.tasks.get(step.stepId) ?? []);
+      this.stepDependencies.set(stepKey, work.dependencies.get(step.stepId) ?? []);
+      this.stepConsumers.set(stepKey, work.consumers.get(step.stepId) ?? []);
+    }
+  }
+}
+
+/** A queue is SCHEDULING while one of its jobs runs, unless its budget blocks it. */
+function settleQueueStatus(queue: QueueRecord, jobs: readonly JobRecord[]): void {
+  if (queue.status !== 'SCHEDULING_BLOCKED' && jobs.some((job) => job.taskRunStatus === 'RUNNING')) {
+    queue.status = 'SCHEDULING';
   }
 }
 
@@ -571,18 +653,21 @@ export function generateDataset(seed = 1, partialSizes: Partial<SeedSizes> = {})
   const builder = new DatasetBuilder(seed, sizes);
   const farms: FarmRecord[] = [];
   const queues = new Map<string, QueueRecord[]>();
-  const jobs = new Map<string, JobRecord[]>();
-  const sessions = new Map<string, SessionRecord[]>();
   const fleets = new Map<string, FleetRecord[]>();
   const workers = new Map<string, WorkerRecord[]>();
   const members = new Map<string, string[]>();
   const edgeJobs = new Map<number, JobRef>();
+  const edgeSteps = new Map<number, StepRef>();
+  const maps = new DatasetMaps();
+  /** The main farm's comp queue, its fleets and limits: the edge-step jobs go there last. */
+  let comp: { queue: QueueRecord; fleets: FleetWithWorkers[]; limitIds: string[] } | undefined;
 
   for (let farmIndex = 0; farmIndex < sizes.farms; farmIndex++) {
     const main = farmIndex === 0;
     const farm = builder.farm(farmIndex);
     farms.push(farm);
     members.set(farm.farmId, main ? [...builder.principals] : builder.members(3));
+    const limitIds = builder.limitIds();
 
     const farmFleets: FleetWithWorkers[] = [];
     const fleetCount = main ? sizes.fleetsPerFarm : 1;
@@ -613,6 +698,7 @@ export function generateDataset(seed = 1, partialSizes: Partial<SeedSizes> = {})
       const queue = builder.queue(farm, name, storageProfileIds);
       farmQueues.push(queue);
       members.set(queue.queueId, builder.members(main ? 5 : 2));
+      if (main && q === 0) comp = { queue, fleets: farmFleets, limitIds };
 
       const plans: JobPlan[] = [];
       if (main && q === 0) {
@@ -629,11 +715,10 @@ export function generateDataset(seed = 1, partialSizes: Partial<SeedSizes> = {})
       }
       for (let j = 0; j < jobCount; j++) plans.push({ sessionCount: builder.sessionCountForOrdinaryJob() });
 
-      const queueJobs: JobRecord[] = [];
+      maps.jobs.set(`${farm.farmId}/${queue.queueId}`, []);
       for (const plan of plans) {
-        const built = builder.job(farm.farmId, queue, plan, farmFleets);
-        queueJobs.push(built.job);
-        sessions.set(`${farm.farmId}/${queue.queueId}/${built.job.jobId}`, built.sessions);
+        const built = builder.job(farm.farmId, queue, plan, farmFleets, limitIds);
+        maps.add(farm.farmId, queue.queueId, built);
         if (plan.edge) {
           edgeJobs.set(plan.sessionCount, {
             farmId: farm.farmId,
@@ -642,12 +727,30 @@ export function generateDataset(seed = 1, partialSizes: Partial<SeedSizes> = {})
           });
         }
       }
-      if (queue.status !== 'SCHEDULING_BLOCKED' && queueJobs.some((job) => job.taskRunStatus === 'RUNNING')) {
-        queue.status = 'SCHEDULING';
-      }
-      jobs.set(`${farm.farmId}/${queue.queueId}`, queueJobs);
+      settleQueueStatus(queue, maps.jobs.get(`${farm.farmId}/${queue.queueId}`) ?? []);
     }
     queues.set(farm.farmId, farmQueues);
+  }
+
+  // The edge-step jobs, built after everything else so that adding them moved no other seeded ID. Each has one
+  // step with exactly that many tasks: 0 and 100 not started, 1 and 101 finished, the largest running.
+  if (comp) {
+    const { queue, fleets: compFleets, limitIds } = comp;
+    const farmId = queue.farmId;
+    for (const stepTasks of [...new Set([...EDGE_TASK_COUNTS, sizes.largeStepTasks])]) {
+      const large = stepTasks === sizes.largeStepTasks;
+      const plan: JobPlan =
+        stepTasks === 0 || (stepTasks === 100 && !large)
+          ? { sessionCount: 0, edge: true, stepTasks, outcome: 'READY' }
+          : large
+            ? { sessionCount: Math.min(24, stepTasks), edge: true, stepTasks, running: true }
+            : { sessionCount: Math.min(8, stepTasks), edge: true, stepTasks, outcome: 'SUCCEEDED' };
+      const built = builder.job(farmId, queue, plan, compFleets, limitIds);
+      maps.add(farmId, queue.queueId, built);
+      const stepId = built.work.steps[0]?.stepId ?? '';
+      edgeSteps.set(stepTasks, { farmId, queueId: queue.queueId, jobId: built.job.jobId, stepId });
+    }
+    settleQueueStatus(queue, maps.jobs.get(`${farmId}/${queue.queueId}`) ?? []);
   }
 
   return {
@@ -656,11 +759,17 @@ export function generateDataset(seed = 1, partialSizes: Partial<SeedSizes> = {})
     principals: builder.principals,
     farms,
     queues,
-    jobs,
-    sessions,
+    jobs: maps.jobs,
+    sessions: maps.sessions,
     fleets,
     workers,
     members,
     edgeJobs,
+    steps: maps.steps,
+    tasks: maps.tasks,
+    sessionActions: maps.sessionActions,
+    stepDependencies: maps.stepDependencies,
+    stepConsumers: maps.stepConsumers,
+    edgeSteps,
   };
 }

@@ -122,6 +122,19 @@ function send(response: ServerResponse, requestId: string, { status, payload, he
   response.end(payload);
 }
 
+/** A route's raw path labels, percent-decoded; a label that does not decode is left out (the call fails anyway). */
+function decodedLabels(raw: Readonly<Record<string, string>>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      labels[name] = decodeURIComponent(value);
+    } catch {
+      // answerFor answers the malformed path with a ValidationException.
+    }
+  }
+  return labels;
+}
+
 function decodeSegments(pathname: string): string[] {
   try {
     return pathname
@@ -174,7 +187,9 @@ async function handle(
   // An unauthenticated request never reaches the fault injector (`??` does not evaluate its right side).
   const failure =
     authorizationFailure(request) ??
-    deps.faults.failureFor(route.kind === 'operation' ? route.operation.name : UNKNOWN_OPERATION);
+    (route.kind === 'operation'
+      ? deps.faults.failureFor(route.operation.name, decodedLabels(route.labels))
+      : deps.faults.failureFor(UNKNOWN_OPERATION));
   const ready = failure ? errorAnswer(failure) : answerFor(route, url, method, body, deps);
   const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
   if (remaining > 0) await sleep(remaining);

@@ -10,8 +10,13 @@ import type {
   FleetRecord,
   JobRecord,
   QueueRecord,
+  SessionActionRecord,
   SessionRecord,
+  StepLink,
+  StepRecord,
+  TaskRecord,
   WorkerRecord,
+  WorkerSessionRef,
 } from './dataset.js';
 
 /** The members of `record` that `members` names and that it has (a dataset record may lack an optional one). */
@@ -48,3 +53,50 @@ export const batchSessionItem = (farmId: string, queueId: string, jobId: string,
   ...session,
 });
 export const batchWorkerItem = (worker: WorkerRecord): WorkerRecord => worker;
+
+export const stepSummary = (step: StepRecord) => pickMembers(step, ENTITIES.Step.members.summary);
+/** TaskSummary has the same members as GetTaskResponse. */
+export const taskSummary = (task: TaskRecord): TaskRecord => task;
+/**
+ * SessionActionSummary: the registry's list-item members. Its `definition` is the SessionActionDefinitionSummary
+ * union, whose members are the full definition's with `taskRun.parameters` optional; the records' definitions
+ * carry the parameters, and so do the list items.
+ */
+export const sessionActionSummary = (action: SessionActionRecord) =>
+  pickMembers(action, ENTITIES.SessionAction.members.summary);
+/** StepDependency and StepConsumer items are the links themselves. */
+export const stepLink = (link: StepLink): StepLink => link;
+/** WorkerSessionSummary: the session's summary with its queue and job, without fleet, worker and updates. */
+export const workerSessionSummary = ({ queueId, jobId, session }: WorkerSessionRef) => {
+  const summary: Record<string, unknown> = {
+    sessionId: session.sessionId,
+    queueId,
+    jobId,
+    startedAt: session.startedAt,
+    lifecycleStatus: session.lifecycleStatus,
+  };
+  if (session.endedAt !== undefined) summary.endedAt = session.endedAt;
+  if (session.targetLifecycleStatus !== undefined)
+    summary.targetLifecycleStatus = session.targetLifecycleStatus;
+  return summary;
+};
+
+export const batchStepItem = (farmId: string, queueId: string, jobId: string, step: StepRecord) => ({
+  farmId,
+  queueId,
+  jobId,
+  ...step,
+});
+export const batchTaskItem = (
+  farmId: string,
+  queueId: string,
+  jobId: string,
+  stepId: string,
+  task: TaskRecord,
+) => ({ farmId, queueId, jobId, stepId, ...task });
+export const batchSessionActionItem = (
+  farmId: string,
+  queueId: string,
+  jobId: string,
+  action: SessionActionRecord,
+) => ({ farmId, queueId, jobId, ...action });

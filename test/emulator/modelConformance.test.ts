@@ -34,6 +34,7 @@ interface ModelShape {
 
 interface ModelOperation {
   http: { method: string; requestUri: string };
+  endpoint?: { hostPrefix?: string };
   input: { shape: string };
   output: { shape: string };
   errors: { shape: string }[];
@@ -107,20 +108,36 @@ function variantsOf(valid: string, others: readonly string[]): [string, string][
 // ---------------------------------------------------------------------------------------------------- fixture
 
 let fixture: EmulatorFixture;
-/** One existing resource of each kind, all on one path (a job with sessions, a fleet with workers). */
+/**
+ * One existing resource of each kind, all on one path (a job with a session, a step with tasks, an action of that
+ * session; the session's fleet and worker).
+ */
 let valid: Record<string, string>;
 
 beforeAll(async () => {
   fixture = await startFixture();
   const { dataset } = fixture.emulator;
   const job = dataset.edgeJobs.get(1);
-  const session = dataset.sessions.get(`${job?.farmId}/${job?.queueId}/${job?.jobId}`)?.[0];
-  const fleet = dataset.fleets.get(job?.farmId ?? '')?.[0];
-  const worker = dataset.workers.get(`${job?.farmId}/${fleet?.fleetId}`)?.[0];
-  if (!job || !session || !fleet || !worker) throw new Error('the dataset lacks a resource the tests need');
+  const jobKey = `${job?.farmId}/${job?.queueId}/${job?.jobId}`;
+  const session = dataset.sessions.get(jobKey)?.[0];
+  const step = dataset.steps.get(jobKey)?.[0];
+  const task = dataset.tasks.get(`${jobKey}/${step?.stepId}`)?.[0];
+  const action = dataset.sessionActions.get(jobKey)?.[0];
+  const fleet = dataset.fleets
+    .get(job?.farmId ?? '')
+    ?.find((candidate) => candidate.fleetId === session?.fleetId);
+  const worker = dataset.workers
+    .get(`${job?.farmId}/${fleet?.fleetId}`)
+    ?.find((candidate) => candidate.workerId === session?.workerId);
+  if (!job || !session || !step || !task || !action || !fleet || !worker) {
+    throw new Error('the dataset lacks a resource the tests need');
+  }
   valid = {
     ...job,
     sessionId: session.sessionId,
+    stepId: step.stepId,
+    taskId: task.taskId,
+    sessionActionId: action.sessionActionId,
     fleetId: fleet.fleetId,
     workerId: worker.workerId,
   };
@@ -133,6 +150,11 @@ function idVariants(name: string): [string, string][] {
     .filter(([other]) => other !== name)
     .map(([, value]) => value);
   return variantsOf(valid[name] ?? '', others);
+}
+
+/** The valid ID `name` with its 32 hex digits replaced: well-formed (also `task-…-<n>` IDs), and unknown. */
+function otherId(name: string, hex = 'f'.repeat(32)): string {
+  return (valid[name] ?? '').replace(/[0-9a-f]{32}/, hex);
 }
 
 function pathOf(template: string, labels: Record<string, string>): string {
@@ -177,6 +199,12 @@ describe('operation table', () => {
       method: operation(op.name).http.method,
       path: operation(op.name).http.requestUri,
     });
+  });
+
+  // Clients of the emulator (and the gateway's client for a custom endpoint) turn the host prefix off: that is
+  // only right while every served operation has the same one, `management.`, which the emulator ignores.
+  it.each(OPERATIONS.map((op) => [op.name]))('%s has the host prefix management.', (name) => {
+    expect(operation(name).endpoint?.hostPrefix).toBe('management.');
   });
 });
 
@@ -270,17 +298,39 @@ describe('query members follow the model', () => {
       .map(([name, member]) => [op.name, member.locationName ?? name, member.shape, op.path] as const),
   );
 
+  /** An ID filter (ListSessionActions' sessionId, taskId): a well-formed ID is served, or not found. */
+  const isIdFilter = (parameter: string, shapeName: string) =>
+    shape(shapeName).pattern !== undefined && parameter in valid;
+
   it.each(cases)('%s ?%s (%s)', async (_operation, parameter, shapeName, template) => {
     const path = pathOf(template, valid);
+    const idFilter = isIdFilter(parameter, shapeName);
     const wrong = await disagreements(
-      queryVariants(shapeName),
+      idFilter ? idVariants(parameter) : queryVariants(shapeName),
       (value) => modelAccepts(shapeName, value),
       (value) =>
         rawRequest(fixture.emulator.endpoint, `${path}?${new URLSearchParams({ [parameter]: value })}`),
       [parameter],
-      [200],
+      idFilter ? [200, 404] : [200],
     );
     expect(wrong).toEqual([]);
+  });
+
+  it('an unknown ID in a filter is ResourceNotFoundException, a known one is served', async () => {
+    const path = pathOf(operation('ListSessionActions').http.requestUri, valid);
+    for (const parameter of ['sessionId', 'taskId']) {
+      const known = await rawRequest(
+        fixture.emulator.endpoint,
+        `${path}?${new URLSearchParams({ [parameter]: valid[parameter] ?? '' })}`,
+      );
+      expect(known.status, parameter).toBe(200);
+      const unknown = await rawRequest(
+        fixture.emulator.endpoint,
+        `${path}?${new URLSearchParams({ [parameter]: otherId(parameter) })}`,
+      );
+      expect(unknown.status, parameter).toBe(404);
+      expect(unknown.json.resourceId, parameter).toBe(otherId(parameter));
+    }
   });
 
   it('ignores query parameters the operation does not bind, as a restJson1 server does', async () => {
@@ -313,11 +363,10 @@ describe('BatchGet* bodies follow the model', () => {
   function identifiers(operationName: string, count: number): Record<string, string>[] {
     const { members } = identifierShape(operationName);
     const [lastName] = members.at(-1) ?? [''];
-    const prefix = (valid[lastName] ?? '').replace(/[0-9a-f]{32}$/, '');
     return Array.from({ length: count }, (_, index) =>
       identifierOf(
         operationName,
-        index === 0 ? {} : { [lastName]: `${prefix}${index.toString(16).padStart(32, '0')}` },
+        index === 0 ? {} : { [lastName]: otherId(lastName, index.toString(16).padStart(32, '0')) },
       ),
     );
   }
@@ -431,8 +480,10 @@ describe('error answers follow the model', () => {
       ['InternalServerErrorException', injected('InternalServerErrorException')],
     ];
     if (last !== undefined) {
-      const unknown = (valid[last] ?? '').replace(/[0-9a-f]{32}$/, 'f'.repeat(32));
-      result.push(['ResourceNotFoundException', () => ask(pathOf(op.path, { ...valid, [last]: unknown }))]);
+      result.push([
+        'ResourceNotFoundException',
+        () => ask(pathOf(op.path, { ...valid, [last]: otherId(last) })),
+      ]);
     }
     return result;
   }
