@@ -1,6 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import { type DocumentNode, type GraphQLSchema, isEnumType, Kind, parse, visit } from 'graphql';
+import {
+  type DocumentNode,
+  defaultFieldResolver,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  isEnumType,
+  isObjectType,
+  Kind,
+  parse,
+  print,
+  visit,
+} from 'graphql';
 import { DEFAULT_NODE_FIELDS, type NodeFieldNames } from './relayNodeFields.js';
 import { resolversWith } from './resolvers/index.js';
 
@@ -49,7 +60,59 @@ export function buildGatewaySchema(nodeFields: NodeFieldNames | null = DEFAULT_N
     resolvers: resolversWith(nodeFields) as unknown as SubgraphResolvers,
   });
   tolerateNewEnumValues(schema);
+  enforceSemanticNonNull(schema);
   return schema;
+}
+
+/**
+ * `@semanticNonNull` (schema/semanticNonNull.graphql) promises clients that the field is null only with an error at
+ * its path. GraphQL enforces `!`, not this, so each such field's resolver is wrapped to enforce it: a null value
+ * without an error (Deadline's answer lacking a member its model requires, or a bug) becomes an error at the field,
+ * masked and logged like any unexpected failure. Only level 0 (the field itself) is used and enforced; a schema
+ * that asks for list levels fails here, at start-up.
+ */
+function enforceSemanticNonNull(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const directive = field.astNode?.directives?.find((node) => node.name.value === 'semanticNonNull');
+      if (!directive) continue;
+      const levels = directive.arguments?.find((argument) => argument.name.value === 'levels')?.value;
+      if (
+        levels !== undefined &&
+        !(
+          levels.kind === Kind.LIST &&
+          levels.values.length === 1 &&
+          levels.values[0]?.kind === Kind.INT &&
+          levels.values[0].value === '0'
+        )
+      ) {
+        throw new Error(`${type.name}.${field.name}: @semanticNonNull is enforced for levels: [0] only`);
+      }
+      field.resolve = nonNullUnlessFailed(
+        `${type.name}.${field.name}`,
+        field.resolve ?? defaultFieldResolver,
+      );
+    }
+  }
+}
+
+function nonNullUnlessFailed(
+  coordinate: string,
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+): GraphQLFieldResolver<unknown, unknown> {
+  const check = (value: unknown) => {
+    if (value === null || value === undefined) {
+      throw new Error(`${coordinate} resolved to null without an error, against its @semanticNonNull.`);
+    }
+    return value;
+  };
+  return (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    return typeof (value as { then?: unknown } | null)?.then === 'function'
+      ? Promise.resolve(value).then(check)
+      : check(value);
+  };
 }
 
 /**
@@ -79,4 +142,24 @@ function tolerateNewEnumValues(schema: GraphQLSchema): void {
 /** The subgraph SDL as a router or `rover subgraph publish` sees it. */
 export function subgraphSdl(nodeFields: NodeFieldNames | null = DEFAULT_NODE_FIELDS): string {
   return `${printSubgraphSchema(buildGatewaySchema(nodeFields)).trim()}\n`;
+}
+
+/**
+ * The SDL a client generates its types from (`npm run schema:print -- --client`): the subgraph SDL without
+ * federation's `@link` and the directives it imports (@key, @shareable, @listSize, @cost), which client tools do not
+ * read (relay-compiler refuses `extend schema @link`). The schema's own directives stay, @semanticNonNull first:
+ * introspection does not carry it, so this file is how codegen and Relay learn which fields are null only on error.
+ */
+export function clientSdl(nodeFields: NodeFieldNames | null = DEFAULT_NODE_FIELDS): string {
+  const document = parse(subgraphSdl(nodeFields));
+  const defined = new Set(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.DIRECTIVE_DEFINITION ? [definition.name.value] : [],
+    ),
+  );
+  const client = visit(document, {
+    SchemaExtension: () => null,
+    Directive: (directive) => (defined.has(directive.name.value) ? undefined : null),
+  });
+  return `${print(client).trim()}\n`;
 }

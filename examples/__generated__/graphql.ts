@@ -157,7 +157,7 @@ export type SessionDetailQueryVariables = Exact<{
 }>;
 
 
-export type SessionDetailQuery = { session: { farmId: string, queueId: string, jobId: string, fleetId: string, workerId: string, updatedAt: string | null, targetLifecycleStatus: SessionLifecycleTargetStatus | null, id: string, sessionId: string, lifecycleStatus: SessionLifecycleStatus, startedAt: string, endedAt: string | null, fleet: { id: string, fleetId: string, displayName: string } | null, worker: { id: string, workerId: string, hostName: string | null, status: WorkerStatus } | null, log: { logDriver: string, error: string | null, options: Array<{ key: string, value: string }>, parameters: Array<{ key: string, value: string }> } | null } | null };
+export type SessionDetailQuery = { session: { farmId: string, queueId: string, jobId: string, fleetId: string, workerId: string, updatedAt: string | null, targetLifecycleStatus: SessionLifecycleTargetStatus | null, id: string, sessionId: string, lifecycleStatus: SessionLifecycleStatus, startedAt: string, endedAt: string | null, fleet: { id: string, fleetId: string, displayName: string } | null, worker: { id: string, workerId: string, hostName: string | null, status: WorkerStatus } | null, log: { logDriver: string, error: string | null, options: Array<{ key: string, value: string }>, parameters: Array<{ key: string, value: string }> } } | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 

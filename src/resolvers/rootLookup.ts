@@ -1,8 +1,8 @@
 /**
  * Root lookups by native IDs (`job(farmId:, queueId:, jobId:)`) and the connections under an entity, which share one
  * saving: a List call under a parent proves the parent exists (Deadline answers ResourceNotFoundException under a
- * missing one). So a lookup whose selection holds only key fields and lists skips its Get and lets the list prove it,
- * and a lookup starts the first page of every list selected under it while its own Get is in flight.
+ * missing one). So a lookup whose selection holds only key fields and lists waits for a page of a list instead of
+ * its Get, and a lookup starts the first page of every list selected under it while its own Get is in flight.
  * docs/design/lookups.md gives the rules and the trade-offs.
  */
 import {
@@ -30,13 +30,11 @@ import { LISTS_UNDER } from '../model/fieldRoles.js';
 import {
   type Connection,
   type ConnectionArgs,
-  type FetchPage,
+  type PageRequest,
+  parseConnectionArgs,
   resolveConnection,
 } from '../pagination/connection.js';
 import { bindingOf } from '../pagination/cursor.js';
-
-/** Records a root lookup returned without loading them: the first connection under each must prove it. */
-const unverified = new WeakSet<object>();
 
 /** Fields served from the key alone (besides `__typename`): `id` and the key parts. */
 const KEY_FIELDS = Object.fromEntries(
@@ -50,9 +48,10 @@ export interface Selection {
 }
 
 /**
- * Resolves a root lookup of `type`: `{ key }` only, unverified, when its selection holds key fields and one list;
- * `{ key }` once the first page started under it came back, with two or more lists; otherwise the loaded record.
- * Either way, the first pages of the lists selected under it start now.
+ * Resolves a root lookup of `type`. When its selection holds only key fields and lists that prove it, `{ key }` once
+ * the first page a list makes came back (NOT_FOUND, the lookup's own error, when Deadline says the parent is
+ * missing; the loaded record when the page failed otherwise, so the failure stays the list's, at its own path);
+ * otherwise the loaded record. Either way, the first pages of the lists selected under it start now.
  */
 export function resolveRootLookup<T extends EntityType>(
   type: T,
@@ -62,24 +61,22 @@ export function resolveRootLookup<T extends EntityType>(
 ): Promise<unknown> | object {
   const selection = subfieldsOf(type, info);
   const load = () => ctx.loaders[type].load(key as never);
-  const lists = provingListsIn(type, selection);
-  if (lists === 0) {
+  if (provingListsIn(type, selection) === 0) {
     // The Get first: its batch is queued before the pages.
     const loaded = load();
-    prefetchFirstPages(type, key, selection, info, ctx);
+    prefetchPages(type, key, selection, info, ctx, false);
     return loaded;
   }
-  const record = { key, level: 'summary' };
-  const proof = prefetchFirstPages(type, key, selection, info, ctx)[0];
-  if (lists === 1) {
-    unverified.add(record);
-    return record;
-  }
+  // The page a list resumed with `after:` makes proves the parent as well as a first page.
+  const proof = prefetchPages(type, key, selection, info, ctx, true)[0];
   if (!proof) return load();
+  const record = { key, level: 'summary' };
   return proof.then(
     () => record,
     (error: unknown) => {
-      throw hasCode(error, ErrorCode.NOT_FOUND) ? notFound(type, keyPath(type, key)) : error;
+      if (hasCode(error, ErrorCode.NOT_FOUND)) throw notFound(type, keyPath(type, key));
+      // Throttled, timed out, an expired cursor…: the parent is not disproved, and the failure is the list's.
+      return load();
     },
   );
 }
@@ -120,16 +117,18 @@ function provingListsIn(type: EntityType, selection: Selection | undefined): num
 }
 
 /**
- * Starts the first page of every list selected under a root lookup of `type`: the request its connection will
- * make (no `after`, the chain page size), held by the loader for the request and called once the request is idle.
- * Returns the pages started (one of them proves the parent, above).
+ * Starts the first page of every list selected under a root lookup of `type` (with `resumed`, also of lists
+ * resumed with `after:`): the request its connection will make first (no token and the chain page size, or the
+ * cursor's token and page size), held by the loader for the request and called once the request is idle. Returns
+ * the pages started (one of them proves the parent, above).
  */
-function prefetchFirstPages<T extends EntityType>(
+function prefetchPages<T extends EntityType>(
   type: T,
   key: EntityKeys[T],
   selection: Selection | undefined,
   info: GraphQLResolveInfo,
   ctx: GatewayContext,
+  resumed: boolean,
 ): Promise<unknown>[] {
   const lists = LISTS_UNDER[type];
   if (!selection) return [];
@@ -142,19 +141,24 @@ function prefetchFirstPages<T extends EntityType>(
       const child = lists[name];
       const fieldDef = objectType.getFields()[name];
       if (!child || !fieldDef || started.has(name)) continue;
-      let args: { first?: unknown; after?: unknown };
+      let request: PageRequest;
       try {
-        args = getArgumentValues(fieldDef, node, info.variableValues);
+        const args = getArgumentValues(fieldDef, node, info.variableValues) as ConnectionArgs;
+        if (!resumed && args.after !== undefined && args.after !== null) continue;
+        const binding = bindingOf(`${type}.${name}`, keyPath(type, key));
+        const { first, start, resumed: isResumed } = parseConnectionArgs(args, binding, ctx.paging);
+        if (first === 0) continue;
+        request = {
+          ...(start.token === null ? {} : { nextToken: start.token }),
+          maxResults: start.pageSize,
+          resumedFromCursor: isResumed,
+          whenIdle: true,
+        };
       } catch {
         continue; // the connection reports its own argument errors
       }
-      if ((args.after !== undefined && args.after !== null) || args.first === 0) continue;
       started.add(name);
-      const page = ctx.loaders[child].pagesOf(key as never)({
-        maxResults: ctx.paging.chainPageSize,
-        resumedFromCursor: false,
-        whenIdle: true,
-      });
+      const page = ctx.loaders[child].pagesOf(key as never)(request);
       // The connection, if it runs, reads the same failed page and reports it.
       page.catch(() => {});
       pages.push(page);
@@ -165,10 +169,10 @@ function prefetchFirstPages<T extends EntityType>(
 
 /**
  * The connection of `child` entities under `parent` (`Job.sessions`; `Query.farms` for a root type, whose parent key
- * is `{}`). Under a parent a root lookup left unverified, a NOT_FOUND of the List call is the parent's own NOT_FOUND,
- * and when no call was made (`first: 0`) the parent is loaded to prove it.
+ * is `{}`). Its parent is always known to exist (a root lookup proves it before its lists run, above), so a failed
+ * page fails this connection alone, at its own path.
  */
-export async function resolveChildConnection<C extends EntityType>(
+export function resolveChildConnection<C extends EntityType>(
   child: C,
   parent: { key: ParentKey<C> },
   args: ConnectionArgs,
@@ -177,28 +181,10 @@ export async function resolveChildConnection<C extends EntityType>(
   const parentType = parentTypeOf(child);
   const field = `${parentType ?? 'Query'}.${ENTITIES[child].list.field}`;
   const parentPath = parentType === undefined ? '' : keyPath(parentType, parent.key as never);
-  let fetchPage: FetchPage<unknown> = ctx.loaders[child].pagesOf(parent.key as never);
-  let proven = true;
-  if (parentType !== undefined && unverified.has(parent)) {
-    proven = false;
-    const unprovenPages = fetchPage;
-    fetchPage = async (request) => {
-      try {
-        const page = await unprovenPages(request);
-        proven = true;
-        return page;
-      } catch (error) {
-        if (hasCode(error, ErrorCode.NOT_FOUND)) throw notFound(parentType, parentPath);
-        throw error;
-      }
-    };
-  }
-  const connection = await resolveConnection({
+  return resolveConnection({
     args,
     binding: bindingOf(field, parentPath),
     settings: ctx.paging,
-    fetchPage,
+    fetchPage: ctx.loaders[child].pagesOf(parent.key as never),
   });
-  if (!proven && parentType !== undefined) await ctx.loaders[parentType].load(parent.key as never);
-  return connection;
 }

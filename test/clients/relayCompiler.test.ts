@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, type GraphQLSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subgraphSdl } from '../../src/schema.js';
+import { clientSdl, subgraphSdl } from '../../src/schema.js';
 import { productionsTypeDefs } from '../fixtures/productionsSubgraph.js';
 import { compose } from '../helpers/supergraph.js';
 
@@ -126,6 +126,61 @@ describe('relay-compiler 21 against the composed API schema', () => {
     // What Relay would send is valid against the supergraph's API schema (graphql-js agrees with the compiler).
     const queryText = operationText(await readFile(generated(run.dir, 'JobSessionsQuery'), 'utf8'));
     for (const text of [refetchText, queryText]) expect(validate(apiSchema, parse(text))).toEqual([]);
+  });
+});
+
+/**
+ * Semantic nullability: relay-compiler 21 reads @semanticNonNull from the client SDL (`npm run schema:print --
+ * --client`; it cannot read the subgraph SDL's `extend schema @link`, and composition leaves the directive out of
+ * the supergraph). Under @throwOnFieldError such a field is typed non-null; elsewhere it stays nullable.
+ */
+const PROBE_SOURCE = `import { graphql } from 'relay-runtime';
+
+export const throwing = graphql\`
+  query ThrowingProbeQuery($farmId: ID!) @throwOnFieldError {
+    farm(farmId: $farmId) { description costScaleFactor queues(first: 1) { nodes { queueId } } }
+    farms(first: 1) { nodes { farmId } }
+  }
+\`;
+
+export const plain = graphql\`
+  query PlainProbeQuery($farmId: ID!) {
+    farm(farmId: $farmId) { description costScaleFactor queues(first: 1) { nodes { queueId } } }
+    farms(first: 1) { nodes { farmId } }
+  }
+\`;
+`;
+
+/** The generated `…$data` type of an operation, whitespace collapsed. */
+async function dataType(dir: string, name: string): Promise<string> {
+  const artifact = await readFile(generated(dir, name), 'utf8');
+  const match = new RegExp(`export type ${name}\\$data = (\\{[\\s\\S]*?\\n\\});`).exec(artifact);
+  if (!match?.[1]) throw new Error(`no ${name}$data in the artifact`);
+  return match[1].replace(/\s+/g, ' ');
+}
+
+describe('relay-compiler 21 and @semanticNonNull', () => {
+  it('types @semanticNonNull fields non-null under @throwOnFieldError only', async () => {
+    const run = await runRelay(clientSdl(), { 'Probe.ts': PROBE_SOURCE });
+    expect(run.code, run.output).toBe(0);
+    expect(await dataType(run.dir, 'ThrowingProbeQuery')).toBe(
+      '{ readonly farm: { readonly costScaleFactor: number; readonly description: string | null | undefined; ' +
+        'readonly queues: { readonly nodes: ReadonlyArray<{ readonly queueId: string; }>; }; } | null | undefined; ' +
+        'readonly farms: { readonly nodes: ReadonlyArray<{ readonly farmId: string; }>; }; }',
+    );
+    expect(await dataType(run.dir, 'PlainProbeQuery')).toBe(
+      '{ readonly farm: { readonly costScaleFactor: number | null | undefined; ' +
+        'readonly description: string | null | undefined; ' +
+        'readonly queues: { readonly nodes: ReadonlyArray<{ readonly queueId: string; }>; } | null | undefined; ' +
+        '} | null | undefined; readonly farms: { readonly nodes: ReadonlyArray<{ readonly farmId: string; }>; ' +
+        '} | null | undefined; }',
+    );
+  });
+
+  it('cannot read the subgraph SDL itself (federation’s `extend schema @link`)', async () => {
+    const run = await runRelay(subgraphSdl(), { 'Probe.ts': PROBE_SOURCE });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('SchemaExtension not implemented');
   });
 });
 

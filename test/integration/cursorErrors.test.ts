@@ -133,7 +133,10 @@ describe('CURSOR_EXPIRED', () => {
     const response = await stack.query<SessionsPageData>(SESSIONS_PAGE, { ...jobA, first: 5, after: cursor });
     expect(codes(response)).toEqual(['CURSOR_EXPIRED']);
     expect(response.errors?.[0]?.message).toMatch(/first page/);
-    expect(response.data?.job).toBeNull();
+    // The connection alone fails: the job (looked up after all, since the page could not prove it) stays.
+    expect(response.errors?.[0]?.path).toEqual(['job', 'sessions']);
+    expect(response.data?.job).toEqual({ sessions: null });
+    expect(response.extensions?.upstream?.byOperation).toEqual({ ListSessions: 1, BatchGetJob: 1 });
     // A fresh walk from the first page still works.
     const fresh = await stack.query<SessionsPageData>(SESSIONS_PAGE, { ...jobA, first: 5 });
     expect(fresh.errors).toBeUndefined();

@@ -4,7 +4,8 @@ import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 /**
  * `job(…)` skips BatchGetJob when its selection is key fields plus `sessions` (ListSessions proves the job exists):
- * one upstream call, and a missing job is still null with a NOT_FOUND error naming it.
+ * one upstream call, and a missing job is still null with a NOT_FOUND error naming it, at `job` as the Get would
+ * give it. A page that fails otherwise is the list's failure: the lookup makes its Get after all and stands.
  */
 let stack: TestStack;
 let dataset: Dataset;
@@ -75,8 +76,40 @@ describe('job(…) with only key fields and sessions', () => {
     expect(response.errors?.[0]?.message).toContain(
       `Job ${key.farmId}/${key.queueId}/${key.jobId} does not exist`,
     );
-    expect(response.errors?.[0]?.path).toEqual(['job', 'sessions']);
+    expect(response.errors?.[0]?.path).toEqual(['job']);
     expect(response.extensions?.upstream?.byOperation).toEqual({ ListSessions: 1 });
+  });
+
+  it('a throttled page fails `sessions` alone: the job is looked up after all and keeps its fields', async () => {
+    const key = someJob();
+    stack.emulator?.failNext('ListSessions', 'ThrottlingException');
+    const response = await stack.query<JobOut>(SESSIONS, key);
+    expect(response.data?.job).toMatchObject({ jobId: key.jobId, sessions: null });
+    expect(response.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+      ['UPSTREAM_THROTTLED', ['job', 'sessions']],
+    ]);
+    expect(response.extensions?.upstream?.byOperation).toEqual({ ListSessions: 1, BatchGetJob: 1 });
+  });
+
+  it('a list resumed with `after:` proves the job with its own call too', async () => {
+    const edge = dataset.edgeJobs.get(99);
+    if (!edge) throw new Error('no job with 99 sessions');
+    const key = { farmId: edge.farmId, queueId: edge.queueId, jobId: edge.jobId };
+    const first = await stack.query<{ job: { sessions: { pageInfo: { endCursor: string } } } }>(
+      `query S($farmId: ID!, $queueId: ID!, $jobId: ID!) { job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+         sessions(first: 1) { pageInfo { endCursor } } } }`,
+      key,
+    );
+    const after = first.data?.job.sessions.pageInfo.endCursor;
+    expect(after).toBeTruthy();
+    const next = await stack.query<{ job: { jobId: string; sessions: { nodes: unknown[] } } }>(
+      `query S($farmId: ID!, $queueId: ID!, $jobId: ID!, $after: String) {
+         job(farmId: $farmId, queueId: $queueId, jobId: $jobId) { jobId sessions(first: 1, after: $after) { nodes { id } } } }`,
+      { ...key, after },
+    );
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.job.sessions.nodes).toHaveLength(1);
+    expect(next.extensions?.upstream?.byOperation).toEqual({ ListSessions: 1 });
   });
 
   it('looks the job up when sessions(first: 0) makes no call', async () => {
@@ -214,9 +247,7 @@ describe.each(PARENTS)('$lookup(…) with only key fields and $list', (c) => {
     const key = c.missing();
     const response = await stack.query<Out>(withList, key);
     expect(response.data).toEqual({ [c.lookup]: null });
-    expect(response.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
-      ['NOT_FOUND', [c.lookup, c.list]],
-    ]);
+    expect(response.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', [c.lookup]]]);
     expect(response.errors?.[0]?.message).toContain(c.missingMessage(key));
     expect(response.extensions?.upstream?.byOperation).toEqual({ [c.listCall]: 1 });
   });
@@ -270,13 +301,19 @@ describe('two lists under one lookup: the lookup waits for a first page instead 
     expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
   });
 
-  it('a failure of the proof page other than NOT_FOUND is the lookup\'s: null, one error at ["farm"]', async () => {
+  it("a failure of the proof page other than NOT_FOUND is the list's: the farm is looked up, fleets intact", async () => {
     stack.emulator?.failNext('ListQueues', 'ThrottlingException');
-    const throttled = await stack.query(query, someFarm());
-    expect(throttled.data).toEqual({ farm: null });
+    const farm = someFarm();
+    const throttled = await stack.query<{
+      farm: { farmId: string; queues: unknown; fleets: { nodes: unknown[] } | null } | null;
+    }>(query, farm);
+    expect(throttled.data?.farm?.farmId).toBe(farm.farmId);
+    expect(throttled.data?.farm?.queues).toBeNull();
+    expect(throttled.data?.farm?.fleets?.nodes).toHaveLength(2);
     expect(throttled.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
-      ['UPSTREAM_THROTTLED', ['farm']],
+      ['UPSTREAM_THROTTLED', ['farm', 'queues']],
     ]);
+    expect(throttled.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1, ListFleets: 1, GetFarm: 1 });
   });
 
   it('a list left out by @skip is not a list: one list left proves the farm through its own call', async () => {
@@ -286,12 +323,10 @@ describe('two lists under one lookup: the lookup waits for a first page instead 
     expect(found.extensions?.upstream?.byOperation).toEqual({ ListQueues: 1 });
     const missing = await stack.query(skipped, { farmId: `farm-${ZEROS}`, skip: true });
     expect(missing.data).toEqual({ farm: null });
-    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
-      ['NOT_FOUND', ['farm', 'queues']],
-    ]);
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
   });
 
-  it('keeps the Get when no list starts a first page (first: 0, after:)', async () => {
+  it('a list resumed with `after:` proves the farm with its own call (queues: first: 0 makes none)', async () => {
     const farm = someFarm();
     const page = await stack.query<{ farm: { fleets: { pageInfo: { endCursor: string } } } }>(
       `query F($farmId: ID!) { farm(farmId: $farmId) { fleets(first: 1) { pageInfo { endCursor } } } }`,
@@ -301,7 +336,17 @@ describe('two lists under one lookup: the lookup waits for a first page instead 
     expect(after).toBeTruthy();
     const found = await stack.query(query, { ...farm, first: 0, after });
     expect(found.errors).toBeUndefined();
-    expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1, ListFleets: 1 });
+    expect(found.extensions?.upstream?.byOperation).toEqual({ ListFleets: 1 });
+  });
+
+  it('keeps the Get when no list makes a call (first: 0 on both)', async () => {
+    const both = `query F($farmId: ID!) { farm(farmId: $farmId) { farmId queues(first: 0) { nodes { id } } fleets(first: 0) { nodes { id } } } }`;
+    const found = await stack.query(both, someFarm());
+    expect(found.errors).toBeUndefined();
+    expect(found.extensions?.upstream?.byOperation).toEqual({ GetFarm: 1 });
+    const missing = await stack.query(both, { farmId: `farm-${ZEROS}` });
+    expect(missing.data).toEqual({ farm: null });
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['farm']]]);
   });
 });
 

@@ -49,7 +49,7 @@ const SESSIONS_AND_FARMS = /* GraphQL */ `
   }
 `;
 type SessionsAndFarms = {
-  farms: { nodes: Array<{ displayName: string }> };
+  farms: { nodes: Array<{ displayName: string }> } | null;
   job: { name: string; sessions: { nodes: Array<{ sessionId: string }> } | null } | null;
 };
 
@@ -71,9 +71,10 @@ describe('upstream failures map to stable codes on the failing field only', () =
     expectUpstreamError(response, 'UPSTREAM_THROTTLED', 'ListSessions');
     expect(response.errors?.[0]?.path).toEqual(['job', 'sessions']);
     expect(response.errors?.[0]?.message).toMatch(/[Rr]etry/);
-    // sessions is non-null, so the error nulls its parent `job`; `farms` is untouched.
-    expect(response.data?.job).toBeNull();
-    expect(response.data?.farms.nodes.map((farm) => farm.displayName)).toEqual(
+    // The failed connection alone is null: its job keeps its name, and `farms` is untouched.
+    expect(response.data?.job?.sessions).toBeNull();
+    expect(response.data?.job?.name).toBeTypeOf('string');
+    expect(response.data?.farms?.nodes.map((farm) => farm.displayName)).toEqual(
       dataset.farms.map((farm) => farm.displayName),
     );
     expect(response.extensions?.upstream?.byOperation).toEqual({
@@ -94,7 +95,9 @@ describe('upstream failures map to stable codes on the failing field only', () =
     const { response } = await run<SessionsAndFarms>(stack, SESSIONS_AND_FARMS, job);
     expectUpstreamError(response, 'UPSTREAM_UNAVAILABLE', 'ListSessions');
     expect(response.errors?.[0]?.path).toEqual(['job', 'sessions']);
-    expect(response.data?.farms.nodes).toHaveLength(dataset.farms.length);
+    expect(response.data?.job?.sessions).toBeNull();
+    expect(response.data?.job?.name).toBeTypeOf('string');
+    expect(response.data?.farms?.nodes).toHaveLength(dataset.farms.length);
 
     emulator.failNext('GetFarm', 'InternalServerErrorException');
     const farm = dataset.farms[0]?.farmId;
@@ -149,7 +152,7 @@ describe('upstream failures map to stable codes on the failing field only', () =
     expectUpstreamError(response, 'FORBIDDEN', 'BatchGetJob');
     expect(response.errors?.[0]?.path).toEqual(['job']);
     expect(response.data?.job).toBeNull();
-    expect(response.data?.farms.nodes).toHaveLength(dataset.farms.length);
+    expect(response.data?.farms?.nodes).toHaveLength(dataset.farms.length);
     // The job's first sessions page was asked for alongside the job (src/resolvers/rootLookup.ts); the job failed,
     // so the page is not shown and its error not reported.
     expect(response.extensions?.upstream?.byOperation).toEqual({
@@ -220,14 +223,20 @@ describe('upstream failures map to stable codes on the failing field only', () =
       expect(byPath.worker?.awsRequestId).toBeTypeOf('string');
 
       // A denied queue listing under the denied farm.
-      const queues = await run<{ farms: { nodes: Array<{ farmId: string; queues: unknown }> } }>(
-        own,
-        '{ farms { nodes { farmId queues(first: 1) { nodes { queueId } } } } }',
-      );
+      const queues = await run<{
+        farms: { nodes: Array<{ farmId: string; queues: { nodes: unknown[] } | null }> } | null;
+      }>(own, '{ farms { nodes { farmId queues(first: 1) { nodes { queueId } } } } }');
       const deniedIndex = dataset.farms.indexOf(denied);
       expect(codes(queues.response)).toEqual(['FORBIDDEN']);
       expect(queues.response.errors?.[0]?.extensions?.upstreamOperation).toBe('ListQueues');
       expect(queues.response.errors?.[0]?.path).toEqual(['farms', 'nodes', deniedIndex, 'queues']);
+      // Only the denied farm's queues are null: every farm is listed, the others with their queue.
+      const listed = queues.response.data?.farms?.nodes ?? [];
+      expect(listed.map((farm) => farm.farmId)).toEqual(dataset.farms.map((farm) => farm.farmId));
+      listed.forEach((farm, index) => {
+        if (index === deniedIndex) expect(farm.queues).toBeNull();
+        else expect(farm.queues?.nodes).toHaveLength(1);
+      });
       expect(queues.delta).toEqual({ ListFarms: 1, ListQueues: dataset.farms.length });
     } finally {
       await own.close();
