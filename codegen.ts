@@ -27,6 +27,15 @@ const config: CodegenConfig = {
         mappers: {
           ...entityMappers,
           PageInfo: '../pagination/connection.js#LazyPageInfo',
+          // The members of SessionAction.definition, with the job they belong to.
+          ...Object.fromEntries(
+            [
+              'EnvironmentEnterAction',
+              'EnvironmentExitAction',
+              'TaskRunAction',
+              'SyncInputJobAttachmentsAction',
+            ].map((type) => [type, '../model/sessionActionDefinitions.js#DefinitionSource']),
+          ),
         },
         scalars: { DateTime: { input: 'string', output: 'Date | string' }, _FieldSet: 'string' },
         strictScalars: true,
@@ -41,6 +50,10 @@ const config: CodegenConfig = {
     // The example dashboard operations (examples/operations/*.graphql) as typed documents (TypedDocumentNode):
     // what a frontend generates for itself from this schema. Apollo Client, urql and graphql-request infer
     // result and variable types from them.
+    // `nullability.errorHandlingClient` (needs the graphql-sock package) types every @semanticNonNull field
+    // non-null: honest for a client that never hands out data that came with errors, as Apollo Client does with
+    // its default errorPolicy "none" (docs/frontend.md, "Partial results"). The resolver types above keep such
+    // fields nullable; src/schema.ts enforces at run time that they are null only with an error.
     'examples/__generated__/': {
       preset: 'client',
       documents: 'examples/operations/*.graphql',
@@ -55,6 +68,7 @@ const config: CodegenConfig = {
         strictScalars: true,
         // Relative imports with `.js`, as NodeNext (and browsers) need.
         emitLegacyCommonJSImports: false,
+        nullability: { errorHandlingClient: true },
       },
     },
   },

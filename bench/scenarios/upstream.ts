@@ -149,6 +149,65 @@ function dropZeros(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
+/** A job's detail page: its steps, each step's tasks with their parameters, each task's latest run. */
+export const JOB_DETAIL = /* GraphQL */ `
+  query JobDetail($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      steps(first: 20) {
+        nodes {
+          stepId name taskRunStatus taskRunStatusCounts { status count }
+          tasks(first: 100) {
+            nodes { taskId runStatus parameters { name value } latestSessionAction { status progressPercent } }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * The job of the first farm with the most steps (ties: the most tasks that ran) whose steps each fit one page of
+ * tasks: the job detail row's subject.
+ */
+export function jobDetailSubject(dataset: Dataset): { farmId: string; queueId: string; jobId: string } {
+  let best: { job: { farmId: string; queueId: string; jobId: string }; score: number } | undefined;
+  const farmId = dataset.farms[0]?.farmId ?? '';
+  for (const queue of dataset.queues.get(farmId) ?? []) {
+    for (const job of dataset.jobs.get(`${farmId}/${queue.queueId}`) ?? []) {
+      const path = `${farmId}/${queue.queueId}/${job.jobId}`;
+      const steps = dataset.steps.get(path) ?? [];
+      const tasks = steps.map((step) => dataset.tasks.get(`${path}/${step.stepId}`) ?? []);
+      if (tasks.some((list) => list.length > CHAIN_PAGE_SIZE)) continue;
+      const ran = tasks.flat().filter((task) => task.latestSessionActionId).length;
+      const score = steps.length * 100_000 + ran;
+      if (!best || score > best.score)
+        best = { job: { farmId, queueId: queue.queueId, jobId: job.jobId }, score };
+    }
+  }
+  if (!best) throw new Error('the dataset has no job whose steps fit a page of tasks');
+  return best.job;
+}
+
+/**
+ * The fewest Deadline calls the job detail page needs, from the dataset: ListSteps 1 (at most 4 steps), ListTasks 1
+ * per step (each fits a page; Deadline has no cross-step task list), BatchGetSessionAction ⌈tasks that ran / 100⌉
+ * (`latestSessionActionId` names the run; identifiers may span steps). No GetJob: ListSteps answers
+ * ResourceNotFoundException for a missing job, so it proves the job.
+ */
+export function jobDetailMinimum(
+  dataset: Dataset,
+  job: { farmId: string; queueId: string; jobId: string },
+): Minimum {
+  const path = `${job.farmId}/${job.queueId}/${job.jobId}`;
+  const steps = dataset.steps.get(path) ?? [];
+  const ran = steps
+    .flatMap((step) => dataset.tasks.get(`${path}/${step.stepId}`) ?? [])
+    .filter((task) => task.latestSessionActionId).length;
+  return {
+    byOperation: dropZeros({ ListSteps: 1, ListTasks: steps.length, BatchGetSessionAction: batches(ran) }),
+  };
+}
+
 /**
  * 200 mixed references from the dataset, half by global `id`, half by native keys: 105 jobs (two BatchGetJob
  * batches), 50 sessions, 25 workers, 10 queue references, 10 fleet references (with repeats).
@@ -313,6 +372,18 @@ export async function upstreamEfficiency(stack: InProcessStack): Promise<Scenari
     const entitiesMin = entitiesMinimum(refs, dataset);
     const resolved = ((entities.data?._entities as unknown[]) ?? []).filter((e) => e !== null).length;
 
+    // --- 1c. Job detail -------------------------------------------------------------------------------------
+    const detailJob = jobDetailSubject(dataset);
+    await client.query(JOB_DETAIL, detailJob);
+    emulator.resetCalls();
+    const jobDetail = await client.query(JOB_DETAIL, detailJob);
+    const jobDetailFailure = failureOf(jobDetail);
+    if (jobDetailFailure) throw new Error(`job detail query failed: ${jobDetailFailure}`);
+    const jobDetailCalls = emulator.calls();
+    const jobDetailMin = jobDetailMinimum(dataset, detailJob);
+    const detailSteps =
+      dataset.steps.get(`${detailJob.farmId}/${detailJob.queueId}/${detailJob.jobId}`) ?? [];
+
     const efficiency: ScenarioResult = {
       id: 'upstream-efficiency',
       title: '1. Upstream efficiency',
@@ -323,6 +394,11 @@ export async function upstreamEfficiency(stack: InProcessStack): Promise<Scenari
           dashboardMin,
         ),
         efficiencyRow(`_entities, ${refs.length} mixed references`, entitiesCalls, entitiesMin),
+        efficiencyRow(
+          `job detail (${detailSteps.length} steps → their tasks → each task's latest session action)`,
+          jobDetailCalls,
+          jobDetailMin,
+        ),
       ],
       latencies: [],
       details: {
@@ -332,6 +408,12 @@ export async function upstreamEfficiency(stack: InProcessStack): Promise<Scenari
           minimum: dashboardMin.byOperation,
           listFloor: dashboardMin.listFloor,
           sessionsListed: dashboardMin.sessions.length,
+        },
+        jobDetail: {
+          job: detailJob,
+          made: jobDetailCalls,
+          gatewayReported: jobDetail.extensions?.upstream,
+          minimum: jobDetailMin.byOperation,
         },
         entities: {
           references: refs.length,

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRecord } from '../model/records.js';
 import type { LazyPageInfo } from '../pagination/connection.js';
+import type { DefinitionSource } from '../model/sessionActionDefinitions.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -20,6 +21,15 @@ export type Scalars = {
    */
   DateTime: { input: string; output: Date | string; }
   _FieldSet: { input: string; output: string; }
+};
+
+/** A limit a session action acquired, and how much of it. */
+export type AcquiredLimit = {
+  __typename?: 'AcquiredLimit';
+  /** How much of the limit the action holds. */
+  count: Scalars['Int']['output'];
+  /** The limit's ID (`limit-…`). */
+  limitId: Scalars['ID']['output'];
 };
 
 /** Whether a fleet is scaling. */
@@ -51,16 +61,58 @@ export type DefaultQueueBudgetAction =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/** Whether a dependency between two steps is resolved. */
+export type DependencyConsumerResolutionStatus =
+  /** The step depended on has finished: the dependent step may run. */
+  | 'RESOLVED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN'
+  /** The step depended on has not finished yet. */
+  | 'UNRESOLVED';
+
+/** How many of a step's dependencies and consumers are resolved. */
+export type DependencyCounts = {
+  __typename?: 'DependencyCounts';
+  /** Steps depending on this one whose dependency is resolved. */
+  consumersResolved: Scalars['Int']['output'];
+  /** Steps depending on this one whose dependency is not resolved yet. */
+  consumersUnresolved: Scalars['Int']['output'];
+  /** Dependencies of the step that are resolved. */
+  dependenciesResolved: Scalars['Int']['output'];
+  /** Dependencies of the step that are not resolved yet. */
+  dependenciesUnresolved: Scalars['Int']['output'];
+};
+
+/** Entering an environment of the job or a step (setting it up before tasks run). */
+export type EnvironmentEnterAction = {
+  __typename?: 'EnvironmentEnterAction';
+  /** The environment's ID, e.g. `JOB:job-…:Conda`. */
+  environmentId: Scalars['String']['output'];
+};
+
+/** Leaving an environment of the job or a step (tearing it down). */
+export type EnvironmentExitAction = {
+  __typename?: 'EnvironmentExitAction';
+  /** The environment's ID, e.g. `JOB:job-…:Conda`. */
+  environmentId: Scalars['String']['output'];
+};
+
 /** A Deadline Cloud farm: the top-level container of a render farm's queues, fleets and budgets. */
 export type Farm = Node & {
   __typename?: 'Farm';
-  /** Multiplier applied to this farm's usage costs (0 to 100). Fetched from the farm's details on first use. */
+  /**
+   * Multiplier applied to this farm's usage costs (0 to 100). Fetched from the farm's details on first use; null only
+   * when that call failed, with the error at its path.
+   */
   costScaleFactor?: Maybe<Scalars['Float']['output']>;
   /** When the farm was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The principal (user or role) that created the farm. */
   createdBy: Scalars['String']['output'];
-  /** A free-text description of the farm. Fetched from the farm's details on first use. */
+  /**
+   * A free-text description of the farm. Fetched from the farm's details on first use (null as well when that call
+   * failed, with the error at its path).
+   */
   description?: Maybe<Scalars['String']['output']>;
   /** The farm's name as shown in the Deadline Cloud console. */
   displayName: Scalars['String']['output'];
@@ -68,16 +120,22 @@ export type Farm = Node & {
   farmId: Scalars['ID']['output'];
   /** One fleet of this farm by its ID. Null with `NOT_FOUND` if it does not exist. */
   fleet?: Maybe<Fleet>;
-  /** The farm's fleets of workers, in Deadline Cloud's order. Pages forward only. */
-  fleets: FleetConnection;
+  /**
+   * The farm's fleets of workers, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline
+   * call failed, with the error at its path.
+   */
+  fleets?: Maybe<FleetConnection>;
   /** Opaque global ID for `Query.node`. */
   id: Scalars['ID']['output'];
   /** ARN of the KMS key that encrypts the farm's data, if a customer key is used. */
   kmsKeyArn?: Maybe<Scalars['String']['output']>;
   /** One queue of this farm by its ID. Null with `NOT_FOUND` if it does not exist. */
   queue?: Maybe<Queue>;
-  /** The farm's queues, in Deadline Cloud's order. Pages forward only. */
-  queues: QueueConnection;
+  /**
+   * The farm's queues, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
+   * with the error at its path.
+   */
+  queues?: Maybe<QueueConnection>;
   /** When the farm was last updated, if ever. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The principal that last updated the farm, if ever. */
@@ -141,12 +199,15 @@ export type Fleet = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** The principal that created the fleet. */
   createdBy: Scalars['String']['output'];
-  /** A free-text description of the fleet. Fetched from the fleet's details on first use. */
+  /**
+   * A free-text description of the fleet. Fetched from the fleet's details on first use (null as well when that call
+   * failed, with the error at its path).
+   */
   description?: Maybe<Scalars['String']['output']>;
   /** The fleet's name, e.g. `Linux render fleet`. */
   displayName: Scalars['String']['output'];
-  /** The farm that holds this fleet. */
-  farm: Farm;
+  /** The farm that holds this fleet. Null only when its Deadline call failed, with the error at its path. */
+  farm?: Maybe<Farm>;
   /** The ID of the farm that holds this fleet. */
   farmId: Scalars['ID']['output'];
   /** The fleet's Deadline Cloud ID (`fleet-…`). */
@@ -157,7 +218,10 @@ export type Fleet = Node & {
   maxWorkerCount: Scalars['Int']['output'];
   /** The fewest workers the fleet scales down to. */
   minWorkerCount: Scalars['Int']['output'];
-  /** The IAM role the fleet's workers assume. Fetched from the fleet's details on first use. */
+  /**
+   * The IAM role the fleet's workers assume. Fetched from the fleet's details on first use; null only when that call
+   * failed, with the error at its path.
+   */
   roleArn?: Maybe<Scalars['String']['output']>;
   /** The fleet's status. */
   status: FleetStatus;
@@ -173,8 +237,11 @@ export type Fleet = Node & {
   worker?: Maybe<Worker>;
   /** How many workers the fleet has now. */
   workerCount: Scalars['Int']['output'];
-  /** The fleet's workers, in Deadline Cloud's order. Pages forward only. */
-  workers: WorkerConnection;
+  /**
+   * The fleet's workers, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
+   * with the error at its path.
+   */
+  workers?: Maybe<WorkerConnection>;
 };
 
 
@@ -256,7 +323,10 @@ export type Job = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** The principal that submitted the job. */
   createdBy: Scalars['String']['output'];
-  /** A free-text description of the job. Fetched from the job's details on first use. */
+  /**
+   * A free-text description of the job. Fetched from the job's details on first use (null as well when that call
+   * failed, with the error at its path).
+   */
   description?: Maybe<Scalars['String']['output']>;
   /** When the job finished, if it has. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -278,26 +348,47 @@ export type Job = Node & {
   maxWorkerCount?: Maybe<Scalars['Int']['output']>;
   /** The job's name, e.g. `sq010_sh0040_comp_v003`. */
   name: Scalars['String']['output'];
-  /** The job's parameter values. Fetched from the job's details on first use. */
-  parameters: Array<JobParameter>;
+  /**
+   * The job's parameter values (empty when it has none). Fetched from the job's details on first use; null only when
+   * that call failed, with the error at its path.
+   */
+  parameters?: Maybe<Array<JobParameter>>;
   /** Scheduling priority from 0 (lowest) to 100 (highest). */
   priority: Scalars['Int']['output'];
-  /** The queue that holds this job. */
-  queue: Queue;
+  /** The queue that holds this job. Null only when its Deadline call failed, with the error at its path. */
+  queue?: Maybe<Queue>;
   /** The ID of the queue that holds this job. */
   queueId: Scalars['ID']['output'];
   /** One session of this job by its ID. Null with `NOT_FOUND` if it does not exist. */
   session?: Maybe<Session>;
+  /** One session action of this job by its ID. Null with `NOT_FOUND` if it does not exist. */
+  sessionAction?: Maybe<SessionAction>;
+  /**
+   * Every session action of the job (all sessions, all tasks), in Deadline Cloud's order. Pages forward only. Null
+   * only when the page's Deadline call failed, with the error at its path.
+   */
+  sessionActions?: Maybe<SessionActionConnection>;
   /**
    * The job's sessions (each one a worker running part of the job), in Deadline Cloud's order. Pages forward only.
-   * Cursors stay valid while the upstream pagination token they wrap is (24 hours).
+   * Cursors stay valid while the upstream pagination token they wrap is (24 hours). Null only when the page's
+   * Deadline call failed, with the error at its path.
    */
-  sessions: SessionConnection;
+  sessions?: Maybe<SessionConnection>;
   /** The ID of the job this one was copied from, if any. */
   sourceJobId?: Maybe<Scalars['ID']['output']>;
   /** When the first task of the job started, if any has. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The storage profile the job was submitted with. Fetched from the job's details on first use. */
+  /** One step of this job by its ID. Null with `NOT_FOUND` if it does not exist. */
+  step?: Maybe<Step>;
+  /**
+   * The job's steps, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
+   * with the error at its path.
+   */
+  steps?: Maybe<StepConnection>;
+  /**
+   * The storage profile the job was submitted with, if any. Fetched from the job's details on first use (null as well
+   * when that call failed, with the error at its path).
+   */
   storageProfileId?: Maybe<Scalars['ID']['output']>;
   /** The run status the job has been asked to move to, if a change is pending. */
   targetTaskRunStatus?: Maybe<JobTargetTaskRunStatus>;
@@ -321,7 +412,33 @@ export type JobSessionArgs = {
 
 
 /** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobSessionActionArgs = {
+  sessionActionId: Scalars['ID']['input'];
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobSessionActionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
 export type JobSessionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobStepArgs = {
+  stepId: Scalars['ID']['input'];
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobStepsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -455,6 +572,15 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The parameters a step's tasks take, and how their values combine into tasks. */
+export type ParameterSpace = {
+  __typename?: 'ParameterSpace';
+  /** How the parameters' values combine into tasks (an Open Job Description combination expression), if given. */
+  combination?: Maybe<Scalars['String']['output']>;
+  /** The step's task parameters. */
+  parameters: Array<StepParameter>;
+};
+
 /**
  * The entry points of the graph. Everything in Deadline Cloud hangs off a farm: farms hold queues and fleets,
  * queues hold jobs, jobs hold sessions (one worker running part of a job), fleets hold workers.
@@ -463,8 +589,11 @@ export type Query = {
   __typename?: 'Query';
   /** A farm by its Deadline Cloud ID (`farm-` followed by 32 hex digits). Null with `NOT_FOUND` if it does not exist. */
   farm?: Maybe<Farm>;
-  /** The farms visible to the gateway's AWS credentials, in the order Deadline Cloud lists them. */
-  farms: FarmConnection;
+  /**
+   * The farms visible to the gateway's AWS credentials, in the order Deadline Cloud lists them. Null only when the
+   * page's Deadline call failed, with the error at its path.
+   */
+  farms?: Maybe<FarmConnection>;
   /** A fleet by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
   fleet?: Maybe<Fleet>;
   /** A job by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
@@ -485,6 +614,12 @@ export type Query = {
   queue?: Maybe<Queue>;
   /** A session by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
   session?: Maybe<Session>;
+  /** A session action by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
+  sessionAction?: Maybe<SessionAction>;
+  /** A step by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
+  step?: Maybe<Step>;
+  /** A task by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
+  task?: Maybe<Task>;
   /** A worker by its Deadline Cloud IDs. Null with `NOT_FOUND` if it does not exist. */
   worker?: Maybe<Worker>;
 };
@@ -574,6 +709,43 @@ export type QuerySessionArgs = {
  * The entry points of the graph. Everything in Deadline Cloud hangs off a farm: farms hold queues and fleets,
  * queues hold jobs, jobs hold sessions (one worker running part of a job), fleets hold workers.
  */
+export type QuerySessionActionArgs = {
+  farmId: Scalars['ID']['input'];
+  jobId: Scalars['ID']['input'];
+  queueId: Scalars['ID']['input'];
+  sessionActionId: Scalars['ID']['input'];
+};
+
+
+/**
+ * The entry points of the graph. Everything in Deadline Cloud hangs off a farm: farms hold queues and fleets,
+ * queues hold jobs, jobs hold sessions (one worker running part of a job), fleets hold workers.
+ */
+export type QueryStepArgs = {
+  farmId: Scalars['ID']['input'];
+  jobId: Scalars['ID']['input'];
+  queueId: Scalars['ID']['input'];
+  stepId: Scalars['ID']['input'];
+};
+
+
+/**
+ * The entry points of the graph. Everything in Deadline Cloud hangs off a farm: farms hold queues and fleets,
+ * queues hold jobs, jobs hold sessions (one worker running part of a job), fleets hold workers.
+ */
+export type QueryTaskArgs = {
+  farmId: Scalars['ID']['input'];
+  jobId: Scalars['ID']['input'];
+  queueId: Scalars['ID']['input'];
+  stepId: Scalars['ID']['input'];
+  taskId: Scalars['ID']['input'];
+};
+
+
+/**
+ * The entry points of the graph. Everything in Deadline Cloud hangs off a farm: farms hold queues and fleets,
+ * queues hold jobs, jobs hold sessions (one worker running part of a job), fleets hold workers.
+ */
 export type QueryWorkerArgs = {
   farmId: Scalars['ID']['input'];
   fleetId: Scalars['ID']['input'];
@@ -591,20 +763,26 @@ export type Queue = Node & {
   createdBy: Scalars['String']['output'];
   /** What happens to the queue's jobs when its budget runs out. */
   defaultBudgetAction: DefaultQueueBudgetAction;
-  /** A free-text description of the queue. Fetched from the queue's details on first use. */
+  /**
+   * A free-text description of the queue. Fetched from the queue's details on first use (null as well when that call
+   * failed, with the error at its path).
+   */
   description?: Maybe<Scalars['String']['output']>;
   /** The queue's name, e.g. `comp` or `lighting`. */
   displayName: Scalars['String']['output'];
-  /** The farm that holds this queue. */
-  farm: Farm;
+  /** The farm that holds this queue. Null only when its Deadline call failed, with the error at its path. */
+  farm?: Maybe<Farm>;
   /** The ID of the farm that holds this queue. */
   farmId: Scalars['ID']['output'];
   /** Opaque global ID for `Query.node`. */
   id: Scalars['ID']['output'];
   /** One job of this queue by its ID. Null with `NOT_FOUND` if it does not exist. */
   job?: Maybe<Job>;
-  /** The queue's jobs, in Deadline Cloud's order. Pages forward only. */
-  jobs: JobConnection;
+  /**
+   * The queue's jobs, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
+   * with the error at its path.
+   */
+  jobs?: Maybe<JobConnection>;
   /** The queue's Deadline Cloud ID (`queue-…`). */
   queueId: Scalars['ID']['output'];
   /** Whether the queue is scheduling jobs right now. */
@@ -671,25 +849,39 @@ export type QueueStatus =
 /** A session: one worker running part of a job, from its environment setup to its teardown. */
 export type Session = Node & {
   __typename?: 'Session';
+  /**
+   * The actions this session ran, in order: environment setup, task runs, teardown. Pages forward only. Null only
+   * when the page's Deadline call failed, with the error at its path.
+   */
+  actions?: Maybe<SessionActionConnection>;
   /** When the session ended, if it has. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The ID of the farm that holds this session. */
   farmId: Scalars['ID']['output'];
-  /** The fleet of the worker running this session. Null with `NOT_FOUND` if the fleet has been deleted. */
+  /**
+   * The fleet of the worker running this session. Null with `NOT_FOUND` if the fleet has been deleted (null as well
+   * when its Deadline call failed, with the error at its path).
+   */
   fleet?: Maybe<Fleet>;
   /** The ID of the fleet of the worker running this session. */
   fleetId: Scalars['ID']['output'];
-  /** The host the session ran on, as recorded with the session. Fetched from the session's details on first use. */
+  /**
+   * The host the session ran on, as recorded with the session, if it was. Fetched from the session's details on first
+   * use (null as well when that call failed, with the error at its path).
+   */
   hostProperties?: Maybe<HostProperties>;
   /** Opaque global ID for `Query.node`. */
   id: Scalars['ID']['output'];
-  /** The job this session works on. */
-  job: Job;
+  /** The job this session works on. Null only when its Deadline call failed, with the error at its path. */
+  job?: Maybe<Job>;
   /** The ID of the job this session works on. */
   jobId: Scalars['ID']['output'];
   /** Where the session is in its life. */
   lifecycleStatus: SessionLifecycleStatus;
-  /** Where the session's log goes. Fetched from the session's details on first use. */
+  /**
+   * Where the session's log goes. Fetched from the session's details on first use; null only when that call failed,
+   * with the error at its path.
+   */
   log?: Maybe<LogConfiguration>;
   /** The ID of the queue that holds this session's job. */
   queueId: Scalars['ID']['output'];
@@ -703,13 +895,123 @@ export type Session = Node & {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The principal that last updated the session, if ever. */
   updatedBy?: Maybe<Scalars['String']['output']>;
-  /** The worker running this session. Null with `NOT_FOUND` if the worker has been deleted. */
+  /**
+   * The worker running this session. Null with `NOT_FOUND` if the worker has been deleted (null as well when its
+   * Deadline call failed, with the error at its path).
+   */
   worker?: Maybe<Worker>;
   /** The ID of the worker running this session. */
   workerId: Scalars['ID']['output'];
-  /** Where the log of the worker running the session goes. Fetched from the session's details on first use. */
+  /**
+   * Where the log of the worker running the session goes, if Deadline Cloud recorded it. Fetched from the session's
+   * details on first use (null as well when that call failed, with the error at its path).
+   */
   workerLog?: Maybe<LogConfiguration>;
 };
+
+
+/** A session: one worker running part of a job, from its environment setup to its teardown. */
+export type SessionActionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One action a session ran: entering or leaving an environment, syncing the job's attachments, or running a task. */
+export type SessionAction = Node & {
+  __typename?: 'SessionAction';
+  /** The limits the action acquired to run, if any. Fetched from the action's details on first use. */
+  acquiredLimits?: Maybe<Array<AcquiredLimit>>;
+  /** What the action does. */
+  definition: SessionActionDefinition;
+  /** When the action ended, if it has. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The ID of the farm that holds this action. */
+  farmId: Scalars['ID']['output'];
+  /** Opaque global ID for `Query.node`. */
+  id: Scalars['ID']['output'];
+  /** The job this action belongs to. Null only when its Deadline call failed, with the error at its path. */
+  job?: Maybe<Job>;
+  /** The ID of the job this action belongs to. */
+  jobId: Scalars['ID']['output'];
+  /** The manifests of the outputs the action uploaded, for a task run with job attachments. */
+  manifests?: Maybe<Array<TaskRunManifest>>;
+  /** The exit code of the action's process, once it has ended. Fetched from the action's details on first use. */
+  processExitCode?: Maybe<Scalars['Int']['output']>;
+  /** The last progress message the worker reported, if any. Fetched from the action's details on first use. */
+  progressMessage?: Maybe<Scalars['String']['output']>;
+  /** How far the action has got, from 0 to 100, if the worker reported it. */
+  progressPercent?: Maybe<Scalars['Float']['output']>;
+  /** The ID of the queue that holds this action's job. */
+  queueId: Scalars['ID']['output'];
+  /**
+   * The session that ran the action (from the action's details, then the session's). Null with `NOT_FOUND` if the
+   * session no longer exists, or with the error at its path when a Deadline call failed.
+   */
+  session?: Maybe<Session>;
+  /** The action's Deadline Cloud ID (`sessionaction-…`). */
+  sessionActionId: Scalars['ID']['output'];
+  /**
+   * The ID of the session that ran the action. Fetched from the action's details on first use; null only when that
+   * call failed, with the error at its path.
+   */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  /** When the action started, if it has. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the action is in its run. */
+  status: SessionActionStatus;
+  /** When the worker last reported on the action, if it has. */
+  workerUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of session actions. */
+export type SessionActionConnection = {
+  __typename?: 'SessionActionConnection';
+  /** The session actions of this page with their cursors. */
+  edges: Array<SessionActionEdge>;
+  /** The session actions of this page, without cursors. */
+  nodes: Array<SessionAction>;
+  /** Where this page sits in the whole list; `endCursor` leads to the next page. */
+  pageInfo: PageInfo;
+};
+
+/** What a session action does. */
+export type SessionActionDefinition = EnvironmentEnterAction | EnvironmentExitAction | SyncInputJobAttachmentsAction | TaskRunAction;
+
+/** A session action with its position in the list. */
+export type SessionActionEdge = {
+  __typename?: 'SessionActionEdge';
+  /** Pass as `after` to get the session actions that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The session action. */
+  node: SessionAction;
+};
+
+/** Where a session action is in its run. */
+export type SessionActionStatus =
+  /** Assigned to a worker. */
+  | 'ASSIGNED'
+  /** Canceled. */
+  | 'CANCELED'
+  /** Being canceled. */
+  | 'CANCELING'
+  /** Failed. */
+  | 'FAILED'
+  /** Interrupted. */
+  | 'INTERRUPTED'
+  /** Never attempted (an earlier action of the session failed). */
+  | 'NEVER_ATTEMPTED'
+  /** Reclaimed. */
+  | 'RECLAIMED'
+  /** Being reclaimed (the worker's instance is going away). */
+  | 'RECLAIMING'
+  /** Running. */
+  | 'RUNNING'
+  /** Scheduled on a worker. */
+  | 'SCHEDULED'
+  /** Succeeded. */
+  | 'SUCCEEDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A page of sessions. */
 export type SessionConnection = {
@@ -752,6 +1054,369 @@ export type SessionLifecycleTargetStatus =
   | 'ENDED'
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type Step = Node & {
+  __typename?: 'Step';
+  /**
+   * The steps that depend on this one, with whether each dependency is resolved. Null only when the page's Deadline
+   * call failed, with the error at its path.
+   */
+  consumers?: Maybe<StepDependencyConnection>;
+  /** When the step was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The principal that created the step. */
+  createdBy: Scalars['String']['output'];
+  /**
+   * The steps this step depends on (they must finish first), with whether each dependency is resolved. Null only when
+   * the page's Deadline call failed, with the error at its path.
+   */
+  dependencies?: Maybe<StepDependencyConnection>;
+  /** How many of the step's dependencies and consumers are resolved, if the step has any. */
+  dependencyCounts?: Maybe<DependencyCounts>;
+  /**
+   * A free-text description of the step. Fetched from the step's details on first use (null as well when that call
+   * failed, with the error at its path).
+   */
+  description?: Maybe<Scalars['String']['output']>;
+  /** When the step finished, if it has. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The ID of the farm that holds this step. */
+  farmId: Scalars['ID']['output'];
+  /** Opaque global ID for `Query.node`. */
+  id: Scalars['ID']['output'];
+  /** The job this step belongs to. Null only when its Deadline call failed, with the error at its path. */
+  job?: Maybe<Job>;
+  /** The ID of the job this step belongs to. */
+  jobId: Scalars['ID']['output'];
+  /** Where the step is in its life. */
+  lifecycleStatus: StepLifecycleStatus;
+  /** A human-readable explanation of `lifecycleStatus`, if Deadline Cloud gave one. */
+  lifecycleStatusMessage?: Maybe<Scalars['String']['output']>;
+  /** The step's name from the job template, e.g. `Render`. */
+  name: Scalars['String']['output'];
+  /** The step's parameter space: the parameters its tasks take. Fetched from the step's details on first use. */
+  parameterSpace?: Maybe<ParameterSpace>;
+  /** The ID of the queue that holds this step's job. */
+  queueId: Scalars['ID']['output'];
+  /** The capabilities a worker needs to run the step. Fetched from the step's details on first use. */
+  requiredCapabilities?: Maybe<StepRequiredCapabilities>;
+  /** When the first task of the step started, if any has. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The step's Deadline Cloud ID (`step-…`). */
+  stepId: Scalars['ID']['output'];
+  /** The run status the step has been asked to move to, if a change is pending. */
+  targetTaskRunStatus?: Maybe<StepTargetTaskRunStatus>;
+  /** One task of this step by its ID. Null with `NOT_FOUND` if it does not exist. */
+  task?: Maybe<Task>;
+  /** How many times failed tasks of this step have been retried. */
+  taskFailureRetryCount?: Maybe<Scalars['Int']['output']>;
+  /** The aggregate run status of the step's tasks. */
+  taskRunStatus: TaskRunStatus;
+  /** How many of the step's tasks are in each run status, as Deadline Cloud reports them. */
+  taskRunStatusCounts: Array<TaskRunStatusCount>;
+  /**
+   * The step's tasks, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
+   * with the error at its path.
+   */
+  tasks?: Maybe<TaskConnection>;
+  /** When the step was last updated, if ever. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The principal that last updated the step, if ever. */
+  updatedBy?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type StepConsumersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type StepDependenciesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type StepTaskArgs = {
+  taskId: Scalars['ID']['input'];
+};
+
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type StepTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** An amount a worker must have to run a step. */
+export type StepAmountCapability = {
+  __typename?: 'StepAmountCapability';
+  /** The most amount used, if bounded. */
+  max?: Maybe<Scalars['Float']['output']>;
+  /** The least amount needed, if bounded. */
+  min?: Maybe<Scalars['Float']['output']>;
+  /** The amount's name, e.g. `amount.worker.vcpu`. */
+  name: Scalars['String']['output'];
+  /** The amount, if fixed. */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+/** An attribute a worker must have to run a step. */
+export type StepAttributeCapability = {
+  __typename?: 'StepAttributeCapability';
+  /** The worker must have all of these values. */
+  allOf?: Maybe<Array<Scalars['String']['output']>>;
+  /** The worker must have at least one of these values. */
+  anyOf?: Maybe<Array<Scalars['String']['output']>>;
+  /** The attribute's name, e.g. `attr.worker.os.family`. */
+  name: Scalars['String']['output'];
+};
+
+/** A page of steps. */
+export type StepConnection = {
+  __typename?: 'StepConnection';
+  /** The steps of this page with their cursors. */
+  edges: Array<StepEdge>;
+  /** The steps of this page, without cursors. */
+  nodes: Array<Step>;
+  /** Where this page sits in the whole list; `endCursor` leads to the next page. */
+  pageInfo: PageInfo;
+};
+
+/** A page of the steps one step depends on (or that depend on it). */
+export type StepDependencyConnection = {
+  __typename?: 'StepDependencyConnection';
+  /** The linked steps of this page with their cursors and the dependency's status. */
+  edges: Array<StepDependencyEdge>;
+  /** The linked steps of this page, without cursors. */
+  nodes: Array<Step>;
+  /** Where this page sits in the whole list; `endCursor` leads to the next page. */
+  pageInfo: PageInfo;
+};
+
+/** A step linked by a dependency, with the dependency's status and its position in the list. */
+export type StepDependencyEdge = {
+  __typename?: 'StepDependencyEdge';
+  /** Pass as `after` to get the links that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The linked step. */
+  node: Step;
+  /** Whether the dependency is resolved. */
+  status: DependencyConsumerResolutionStatus;
+};
+
+/** A step with its position in the list. */
+export type StepEdge = {
+  __typename?: 'StepEdge';
+  /** Pass as `after` to get the steps that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The step. */
+  node: Step;
+};
+
+/** Where a step is in its life. */
+export type StepLifecycleStatus =
+  /** The step was created. */
+  | 'CREATE_COMPLETE'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN'
+  /** An update of the step failed. */
+  | 'UPDATE_FAILED'
+  /** The step is being updated. */
+  | 'UPDATE_IN_PROGRESS'
+  /** The last update of the step succeeded. */
+  | 'UPDATE_SUCCEEDED';
+
+/** One parameter of a step's parameter space. */
+export type StepParameter = {
+  __typename?: 'StepParameter';
+  /** How the parameter's range is divided into chunks, for a `CHUNK_INT` parameter. */
+  chunks?: Maybe<StepParameterChunks>;
+  /** The parameter's name, e.g. `Frame`. */
+  name: Scalars['String']['output'];
+  /** The parameter's type. */
+  type: StepParameterType;
+};
+
+/** How a chunked parameter's range is divided into chunks, one task each. */
+export type StepParameterChunks = {
+  __typename?: 'StepParameterChunks';
+  /** How many values a chunk holds by default. */
+  defaultTaskCount: Scalars['Int']['output'];
+  /** Whether a chunk's values must be contiguous: `CONTIGUOUS` or `NONCONTIGUOUS`. */
+  rangeConstraint: Scalars['String']['output'];
+  /** The run time a chunk aims at, in seconds, if set. */
+  targetRuntimeSeconds?: Maybe<Scalars['Int']['output']>;
+};
+
+/** The type of a step parameter or of a task parameter value. */
+export type StepParameterType =
+  /** A chunk of integers, e.g. `1-10` or `1-3,7`. */
+  | 'CHUNK_INT'
+  /** A floating-point number. */
+  | 'FLOAT'
+  /** An integer. */
+  | 'INT'
+  /** A file system path. */
+  | 'PATH'
+  /** A string. */
+  | 'STRING'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
+
+/** The capabilities a worker needs to run a step. */
+export type StepRequiredCapabilities = {
+  __typename?: 'StepRequiredCapabilities';
+  /** Amount capabilities, e.g. vCPUs or memory. */
+  amounts: Array<StepAmountCapability>;
+  /** Attribute capabilities, e.g. the OS family or the installed software. */
+  attributes: Array<StepAttributeCapability>;
+};
+
+/** The run status a step (or a task) has been asked to move to. */
+export type StepTargetTaskRunStatus =
+  /** Cancel the tasks. */
+  | 'CANCELED'
+  /** Mark the tasks failed. */
+  | 'FAILED'
+  /** Return the tasks to pending. */
+  | 'PENDING'
+  /** Requeue the tasks. */
+  | 'READY'
+  /** Mark the tasks succeeded. */
+  | 'SUCCEEDED'
+  /** Suspend the tasks. */
+  | 'SUSPENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
+
+/** Syncing the job's input attachments onto the worker. */
+export type SyncInputJobAttachmentsAction = {
+  __typename?: 'SyncInputJobAttachmentsAction';
+  /** The step the attachments are synced for; null for the job's own, or (with the error at its path) on failure. */
+  step?: Maybe<Step>;
+  /** The ID of the step the attachments are synced for; null for the job's own. */
+  stepId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A task: one run of a step's script for one combination of its parameter values (a frame, a chunk of frames…). */
+export type Task = Node & {
+  __typename?: 'Task';
+  /** When the task was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The principal that created the task. */
+  createdBy: Scalars['String']['output'];
+  /** When the task last ended, if it has. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** How many times the task has been retried after failing. */
+  failureRetryCount?: Maybe<Scalars['Int']['output']>;
+  /** The ID of the farm that holds this task. */
+  farmId: Scalars['ID']['output'];
+  /** Opaque global ID for `Query.node`. */
+  id: Scalars['ID']['output'];
+  /** The ID of the job this task belongs to. */
+  jobId: Scalars['ID']['output'];
+  /**
+   * The latest session action that ran this task; null when the task has never run, or (with the error at its path)
+   * when its Deadline call failed.
+   */
+  latestSessionAction?: Maybe<SessionAction>;
+  /** The task's parameter values, e.g. `Frame = 42`. */
+  parameters: Array<TaskParameter>;
+  /** The ID of the queue that holds this task's job. */
+  queueId: Scalars['ID']['output'];
+  /** The task's run status. */
+  runStatus: TaskRunStatus;
+  /**
+   * The session actions that ran this task (each run and retry), in Deadline Cloud's order. Pages forward only. Null
+   * only when the page's Deadline call failed, with the error at its path.
+   */
+  sessionActions?: Maybe<SessionActionConnection>;
+  /** When the task last started, if it has. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The step this task belongs to. Null only when its Deadline call failed, with the error at its path. */
+  step?: Maybe<Step>;
+  /** The ID of the step this task belongs to. */
+  stepId: Scalars['ID']['output'];
+  /** The run status the task has been asked to move to, if a change is pending. */
+  targetRunStatus?: Maybe<StepTargetTaskRunStatus>;
+  /** The task's Deadline Cloud ID (`task-…`). */
+  taskId: Scalars['ID']['output'];
+  /** When the task was last updated, if ever. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The principal that last updated the task, if ever. */
+  updatedBy?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A task: one run of a step's script for one combination of its parameter values (a frame, a chunk of frames…). */
+export type TaskSessionActionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of tasks. */
+export type TaskConnection = {
+  __typename?: 'TaskConnection';
+  /** The tasks of this page with their cursors. */
+  edges: Array<TaskEdge>;
+  /** The tasks of this page, without cursors. */
+  nodes: Array<Task>;
+  /** Where this page sits in the whole list; `endCursor` leads to the next page. */
+  pageInfo: PageInfo;
+};
+
+/** A task with its position in the list. */
+export type TaskEdge = {
+  __typename?: 'TaskEdge';
+  /** Pass as `after` to get the tasks that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: Task;
+};
+
+/** One parameter value of a task (or of a task run). */
+export type TaskParameter = {
+  __typename?: 'TaskParameter';
+  /** The parameter's name from the step's parameter space, e.g. `Frame`. */
+  name: Scalars['String']['output'];
+  /** The value's type. */
+  type: StepParameterType;
+  /** The value, as a string whatever the type (Deadline Cloud sends every value as a string), e.g. `42` or `1-10`. */
+  value: Scalars['String']['output'];
+};
+
+/** Running one task of a step. */
+export type TaskRunAction = {
+  __typename?: 'TaskRunAction';
+  /** The parameter values of the run. */
+  parameters: Array<TaskParameter>;
+  /** The step whose task runs. Null only when its Deadline call failed, with the error at its path. */
+  step?: Maybe<Step>;
+  /**
+   * The ID of the step whose task runs. Never null (nullable only so that it merges with
+   * `SyncInputJobAttachmentsAction.stepId` in one selection).
+   */
+  stepId?: Maybe<Scalars['ID']['output']>;
+  /** The task that runs; null when the action names no task, or (with the error at its path) when its call failed. */
+  task?: Maybe<Task>;
+  /** The ID of the task that runs, if Deadline Cloud gave one. */
+  taskId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** An output manifest a task run uploaded. */
+export type TaskRunManifest = {
+  __typename?: 'TaskRunManifest';
+  /** The manifest's hash. */
+  outputManifestHash?: Maybe<Scalars['String']['output']>;
+  /** Where the manifest is stored. */
+  outputManifestPath?: Maybe<Scalars['String']['output']>;
+};
 
 /** The run status of a task, or the aggregate status of a job's tasks. */
 export type TaskRunStatus =
@@ -800,8 +1465,8 @@ export type Worker = Node & {
   createdBy: Scalars['String']['output'];
   /** The ID of the farm that holds this worker's fleet. */
   farmId: Scalars['ID']['output'];
-  /** The fleet this worker belongs to. */
-  fleet: Fleet;
+  /** The fleet this worker belongs to. Null only when its Deadline call failed, with the error at its path. */
+  fleet?: Maybe<Fleet>;
   /** The ID of the fleet this worker belongs to. */
   fleetId: Scalars['ID']['output'];
   /** The worker's host name, when the worker reported one (shorthand for `hostProperties.hostName`). */
@@ -812,6 +1477,11 @@ export type Worker = Node & {
   id: Scalars['ID']['output'];
   /** Where the worker's log goes. */
   log?: Maybe<LogConfiguration>;
+  /**
+   * The sessions this worker has run, in Deadline Cloud's order. Pages forward only. Null only when the page's
+   * Deadline call failed, with the error at its path.
+   */
+  sessions?: Maybe<SessionConnection>;
   /** The worker's status. */
   status: WorkerStatus;
   /** When the worker was last updated, if ever. */
@@ -820,6 +1490,13 @@ export type Worker = Node & {
   updatedBy?: Maybe<Scalars['String']['output']>;
   /** The worker's Deadline Cloud ID (`worker-…`). */
   workerId: Scalars['ID']['output'];
+};
+
+
+/** A worker: one host of a fleet that runs sessions. */
+export type WorkerSessionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of workers. */
@@ -948,6 +1625,9 @@ export type FederationTypes = {
   Job: Job;
   Queue: Queue;
   Session: Session;
+  SessionAction: SessionAction;
+  Step: Step;
+  Task: Task;
   Worker: Worker;
 };
 
@@ -973,12 +1653,33 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Session' }
     & ( GraphQLRecursivePick<FederationTypes['Session'], {"id":true}>
         | GraphQLRecursivePick<FederationTypes['Session'], {"farmId":true,"queueId":true,"jobId":true,"sessionId":true}> ) );
+  SessionAction:
+    ( { __typename: 'SessionAction' }
+    & ( GraphQLRecursivePick<FederationTypes['SessionAction'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['SessionAction'], {"farmId":true,"queueId":true,"jobId":true,"sessionActionId":true}> ) );
+  Step:
+    ( { __typename: 'Step' }
+    & ( GraphQLRecursivePick<FederationTypes['Step'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Step'], {"farmId":true,"queueId":true,"jobId":true,"stepId":true}> ) );
+  Task:
+    ( { __typename: 'Task' }
+    & ( GraphQLRecursivePick<FederationTypes['Task'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Task'], {"farmId":true,"queueId":true,"jobId":true,"stepId":true,"taskId":true}> ) );
   Worker:
     ( { __typename: 'Worker' }
     & ( GraphQLRecursivePick<FederationTypes['Worker'], {"id":true}>
         | GraphQLRecursivePick<FederationTypes['Worker'], {"farmId":true,"fleetId":true,"workerId":true}> ) );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  SessionActionDefinition:
+    | ( DefinitionSource )
+    | ( DefinitionSource )
+    | ( DefinitionSource )
+    | ( DefinitionSource )
+  ;
+};
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
@@ -988,19 +1689,27 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( EntityRecord<'Job'> )
     | ( EntityRecord<'Queue'> )
     | ( EntityRecord<'Session'> )
+    | ( EntityRecord<'SessionAction'> )
+    | ( EntityRecord<'Step'> )
+    | ( EntityRecord<'Task'> )
     | ( EntityRecord<'Worker'> )
   ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AcquiredLimit: ResolverTypeWrapper<AcquiredLimit>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AutoScalingStatus: AutoScalingStatus;
   CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DefaultQueueBudgetAction: DefaultQueueBudgetAction;
+  DependencyConsumerResolutionStatus: DependencyConsumerResolutionStatus;
+  DependencyCounts: ResolverTypeWrapper<DependencyCounts>;
+  EnvironmentEnterAction: ResolverTypeWrapper<DefinitionSource>;
+  EnvironmentExitAction: ResolverTypeWrapper<DefinitionSource>;
   Farm: ResolverTypeWrapper<EntityRecord<'Farm'>>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   FarmConnection: ResolverTypeWrapper<Omit<FarmConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['FarmEdge']>, nodes: Array<ResolversTypes['Farm']>, pageInfo: ResolversTypes['PageInfo'] }>;
   FarmEdge: ResolverTypeWrapper<Omit<FarmEdge, 'node'> & { node: ResolversTypes['Farm'] }>;
   Fleet: ResolverTypeWrapper<EntityRecord<'Fleet'>>;
@@ -1020,6 +1729,7 @@ export type ResolversTypes = {
   LogConfiguration: ResolverTypeWrapper<LogConfiguration>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<LazyPageInfo>;
+  ParameterSpace: ResolverTypeWrapper<ParameterSpace>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Queue: ResolverTypeWrapper<EntityRecord<'Queue'>>;
   QueueBlockedReason: QueueBlockedReason;
@@ -1027,10 +1737,35 @@ export type ResolversTypes = {
   QueueEdge: ResolverTypeWrapper<Omit<QueueEdge, 'node'> & { node: ResolversTypes['Queue'] }>;
   QueueStatus: QueueStatus;
   Session: ResolverTypeWrapper<EntityRecord<'Session'>>;
+  SessionAction: ResolverTypeWrapper<EntityRecord<'SessionAction'>>;
+  SessionActionConnection: ResolverTypeWrapper<Omit<SessionActionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['SessionActionEdge']>, nodes: Array<ResolversTypes['SessionAction']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  SessionActionDefinition: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SessionActionDefinition']>;
+  SessionActionEdge: ResolverTypeWrapper<Omit<SessionActionEdge, 'node'> & { node: ResolversTypes['SessionAction'] }>;
+  SessionActionStatus: SessionActionStatus;
   SessionConnection: ResolverTypeWrapper<Omit<SessionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['SessionEdge']>, nodes: Array<ResolversTypes['Session']>, pageInfo: ResolversTypes['PageInfo'] }>;
   SessionEdge: ResolverTypeWrapper<Omit<SessionEdge, 'node'> & { node: ResolversTypes['Session'] }>;
   SessionLifecycleStatus: SessionLifecycleStatus;
   SessionLifecycleTargetStatus: SessionLifecycleTargetStatus;
+  Step: ResolverTypeWrapper<EntityRecord<'Step'>>;
+  StepAmountCapability: ResolverTypeWrapper<StepAmountCapability>;
+  StepAttributeCapability: ResolverTypeWrapper<StepAttributeCapability>;
+  StepConnection: ResolverTypeWrapper<Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  StepDependencyConnection: ResolverTypeWrapper<Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepDependencyEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  StepDependencyEdge: ResolverTypeWrapper<Omit<StepDependencyEdge, 'node'> & { node: ResolversTypes['Step'] }>;
+  StepEdge: ResolverTypeWrapper<Omit<StepEdge, 'node'> & { node: ResolversTypes['Step'] }>;
+  StepLifecycleStatus: StepLifecycleStatus;
+  StepParameter: ResolverTypeWrapper<StepParameter>;
+  StepParameterChunks: ResolverTypeWrapper<StepParameterChunks>;
+  StepParameterType: StepParameterType;
+  StepRequiredCapabilities: ResolverTypeWrapper<StepRequiredCapabilities>;
+  StepTargetTaskRunStatus: StepTargetTaskRunStatus;
+  SyncInputJobAttachmentsAction: ResolverTypeWrapper<DefinitionSource>;
+  Task: ResolverTypeWrapper<EntityRecord<'Task'>>;
+  TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['TaskEdge']>, nodes: Array<ResolversTypes['Task']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
+  TaskParameter: ResolverTypeWrapper<TaskParameter>;
+  TaskRunAction: ResolverTypeWrapper<DefinitionSource>;
+  TaskRunManifest: ResolverTypeWrapper<TaskRunManifest>;
   TaskRunStatus: TaskRunStatus;
   TaskRunStatusCount: ResolverTypeWrapper<TaskRunStatusCount>;
   Worker: ResolverTypeWrapper<EntityRecord<'Worker'>>;
@@ -1044,10 +1779,14 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AcquiredLimit: AcquiredLimit;
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DependencyCounts: DependencyCounts;
+  EnvironmentEnterAction: DefinitionSource;
+  EnvironmentExitAction: DefinitionSource;
   Farm: EntityRecord<'Farm'>;
   Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
   FarmConnection: Omit<FarmConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['FarmEdge']>, nodes: Array<ResolversParentTypes['Farm']>, pageInfo: ResolversParentTypes['PageInfo'] };
   FarmEdge: Omit<FarmEdge, 'node'> & { node: ResolversParentTypes['Farm'] };
   Fleet: EntityRecord<'Fleet'>;
@@ -1062,13 +1801,35 @@ export type ResolversParentTypes = {
   LogConfiguration: LogConfiguration;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: LazyPageInfo;
+  ParameterSpace: ParameterSpace;
   Query: Record<PropertyKey, never>;
   Queue: EntityRecord<'Queue'>;
   QueueConnection: Omit<QueueConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['QueueEdge']>, nodes: Array<ResolversParentTypes['Queue']>, pageInfo: ResolversParentTypes['PageInfo'] };
   QueueEdge: Omit<QueueEdge, 'node'> & { node: ResolversParentTypes['Queue'] };
   Session: EntityRecord<'Session'>;
+  SessionAction: EntityRecord<'SessionAction'>;
+  SessionActionConnection: Omit<SessionActionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['SessionActionEdge']>, nodes: Array<ResolversParentTypes['SessionAction']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  SessionActionDefinition: ResolversUnionTypes<ResolversParentTypes>['SessionActionDefinition'];
+  SessionActionEdge: Omit<SessionActionEdge, 'node'> & { node: ResolversParentTypes['SessionAction'] };
   SessionConnection: Omit<SessionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['SessionEdge']>, nodes: Array<ResolversParentTypes['Session']>, pageInfo: ResolversParentTypes['PageInfo'] };
   SessionEdge: Omit<SessionEdge, 'node'> & { node: ResolversParentTypes['Session'] };
+  Step: EntityRecord<'Step'>;
+  StepAmountCapability: StepAmountCapability;
+  StepAttributeCapability: StepAttributeCapability;
+  StepConnection: Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  StepDependencyConnection: Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepDependencyEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  StepDependencyEdge: Omit<StepDependencyEdge, 'node'> & { node: ResolversParentTypes['Step'] };
+  StepEdge: Omit<StepEdge, 'node'> & { node: ResolversParentTypes['Step'] };
+  StepParameter: StepParameter;
+  StepParameterChunks: StepParameterChunks;
+  StepRequiredCapabilities: StepRequiredCapabilities;
+  SyncInputJobAttachmentsAction: DefinitionSource;
+  Task: EntityRecord<'Task'>;
+  TaskConnection: Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
+  TaskParameter: TaskParameter;
+  TaskRunAction: DefinitionSource;
+  TaskRunManifest: TaskRunManifest;
   TaskRunStatusCount: TaskRunStatusCount;
   Worker: EntityRecord<'Worker'>;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
@@ -1108,13 +1869,41 @@ export type ListSizeDirectiveArgs = {
 
 export type ListSizeDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SemanticNonNullDirectiveArgs = {
+  levels?: Maybe<Array<Maybe<Scalars['Int']['input']>>>;
+};
+
+export type SemanticNonNullDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = SemanticNonNullDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AcquiredLimitResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AcquiredLimit'] = ResolversParentTypes['AcquiredLimit']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  limitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DependencyCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DependencyCounts'] = ResolversParentTypes['DependencyCounts']> = {
+  consumersResolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  consumersUnresolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dependenciesResolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dependenciesUnresolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EnvironmentEnterActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EnvironmentEnterAction'] = ResolversParentTypes['EnvironmentEnterAction']> = {
+  environmentId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EnvironmentExitActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EnvironmentExitAction'] = ResolversParentTypes['EnvironmentExitAction']> = {
+  environmentId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type FarmResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Farm'] = ResolversParentTypes['Farm'], FederationReferenceType extends FederationReferenceTypes['Farm'] = FederationReferenceTypes['Farm']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Farm']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -1125,11 +1914,11 @@ export type FarmResolvers<ContextType = GatewayContext, ParentType extends Resol
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType, RequireFields<FarmFleetArgs, 'fleetId'>>;
-  fleets?: Resolver<ResolversTypes['FleetConnection'], ParentType, ContextType, RequireFields<FarmFleetsArgs, 'first'>>;
+  fleets?: Resolver<Maybe<ResolversTypes['FleetConnection']>, ParentType, ContextType, RequireFields<FarmFleetsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kmsKeyArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<FarmQueueArgs, 'queueId'>>;
-  queues?: Resolver<ResolversTypes['QueueConnection'], ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
+  queues?: Resolver<Maybe<ResolversTypes['QueueConnection']>, ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1154,7 +1943,7 @@ export type FleetResolvers<ContextType = GatewayContext, ParentType extends Reso
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  farm?: Resolver<ResolversTypes['Farm'], ParentType, ContextType>;
+  farm?: Resolver<Maybe<ResolversTypes['Farm']>, ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fleetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1168,7 +1957,7 @@ export type FleetResolvers<ContextType = GatewayContext, ParentType extends Reso
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   worker?: Resolver<Maybe<ResolversTypes['Worker']>, ParentType, ContextType, RequireFields<FleetWorkerArgs, 'workerId'>>;
   workerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  workers?: Resolver<ResolversTypes['WorkerConnection'], ParentType, ContextType, RequireFields<FleetWorkersArgs, 'first'>>;
+  workers?: Resolver<Maybe<ResolversTypes['WorkerConnection']>, ParentType, ContextType, RequireFields<FleetWorkersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1206,14 +1995,18 @@ export type JobResolvers<ContextType = GatewayContext, ParentType extends Resolv
   maxRetriesPerTask?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   maxWorkerCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  parameters?: Resolver<Array<ResolversTypes['JobParameter']>, ParentType, ContextType>;
+  parameters?: Resolver<Maybe<Array<ResolversTypes['JobParameter']>>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  queue?: Resolver<ResolversTypes['Queue'], ParentType, ContextType>;
+  queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType>;
   queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<JobSessionArgs, 'sessionId'>>;
-  sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<JobSessionsArgs, 'first'>>;
+  sessionAction?: Resolver<Maybe<ResolversTypes['SessionAction']>, ParentType, ContextType, RequireFields<JobSessionActionArgs, 'sessionActionId'>>;
+  sessionActions?: Resolver<Maybe<ResolversTypes['SessionActionConnection']>, ParentType, ContextType, RequireFields<JobSessionActionsArgs, 'first'>>;
+  sessions?: Resolver<Maybe<ResolversTypes['SessionConnection']>, ParentType, ContextType, RequireFields<JobSessionsArgs, 'first'>>;
   sourceJobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType, RequireFields<JobStepArgs, 'stepId'>>;
+  steps?: Resolver<Maybe<ResolversTypes['StepConnection']>, ParentType, ContextType, RequireFields<JobStepsArgs, 'first'>>;
   storageProfileId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetTaskRunStatus?: Resolver<Maybe<ResolversTypes['JobTargetTaskRunStatus']>, ParentType, ContextType>;
   taskFailureRetryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1254,7 +2047,7 @@ export type LogConfigurationResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Farm' | 'Fleet' | 'Job' | 'Queue' | 'Session' | 'Worker', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Farm' | 'Fleet' | 'Job' | 'Queue' | 'Session' | 'SessionAction' | 'Step' | 'Task' | 'Worker', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1264,15 +2057,23 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ParameterSpaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ParameterSpace'] = ResolversParentTypes['ParameterSpace']> = {
+  combination?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parameters?: Resolver<Array<ResolversTypes['StepParameter']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   farm?: Resolver<Maybe<ResolversTypes['Farm']>, ParentType, ContextType, RequireFields<QueryFarmArgs, 'farmId'>>;
-  farms?: Resolver<ResolversTypes['FarmConnection'], ParentType, ContextType, RequireFields<QueryFarmsArgs, 'first'>>;
+  farms?: Resolver<Maybe<ResolversTypes['FarmConnection']>, ParentType, ContextType, RequireFields<QueryFarmsArgs, 'first'>>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType, RequireFields<QueryFleetArgs, 'farmId' | 'fleetId'>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'farmId' | 'jobId' | 'queueId'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<QueryQueueArgs, 'farmId' | 'queueId'>>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'farmId' | 'jobId' | 'queueId' | 'sessionId'>>;
+  sessionAction?: Resolver<Maybe<ResolversTypes['SessionAction']>, ParentType, ContextType, RequireFields<QuerySessionActionArgs, 'farmId' | 'jobId' | 'queueId' | 'sessionActionId'>>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType, RequireFields<QueryStepArgs, 'farmId' | 'jobId' | 'queueId' | 'stepId'>>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'farmId' | 'jobId' | 'queueId' | 'stepId' | 'taskId'>>;
   worker?: Resolver<Maybe<ResolversTypes['Worker']>, ParentType, ContextType, RequireFields<QueryWorkerArgs, 'farmId' | 'fleetId' | 'workerId'>>;
 };
 
@@ -1284,11 +2085,11 @@ export type QueueResolvers<ContextType = GatewayContext, ParentType extends Reso
   defaultBudgetAction?: Resolver<ResolversTypes['DefaultQueueBudgetAction'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  farm?: Resolver<ResolversTypes['Farm'], ParentType, ContextType>;
+  farm?: Resolver<Maybe<ResolversTypes['Farm']>, ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueueJobArgs, 'jobId'>>;
-  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, RequireFields<QueueJobsArgs, 'first'>>;
+  jobs?: Resolver<Maybe<ResolversTypes['JobConnection']>, ParentType, ContextType, RequireFields<QueueJobsArgs, 'first'>>;
   queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['QueueStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1309,13 +2110,14 @@ export type QueueEdgeResolvers<ContextType = GatewayContext, ParentType extends 
 
 export type SessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Session']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  actions?: Resolver<Maybe<ResolversTypes['SessionActionConnection']>, ParentType, ContextType, RequireFields<SessionActionsArgs, 'first'>>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType>;
   fleetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   hostProperties?: Resolver<Maybe<ResolversTypes['HostProperties']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  job?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   jobId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lifecycleStatus?: Resolver<ResolversTypes['SessionLifecycleStatus'], ParentType, ContextType>;
   log?: Resolver<Maybe<ResolversTypes['LogConfiguration']>, ParentType, ContextType>;
@@ -1331,6 +2133,44 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SessionActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionAction'] = ResolversParentTypes['SessionAction'], FederationReferenceType extends FederationReferenceTypes['SessionAction'] = FederationReferenceTypes['SessionAction']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SessionAction']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  acquiredLimits?: Resolver<Maybe<Array<ResolversTypes['AcquiredLimit']>>, ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['SessionActionDefinition'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  jobId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  manifests?: Resolver<Maybe<Array<ResolversTypes['TaskRunManifest']>>, ParentType, ContextType>;
+  processExitCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  progressMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  progressPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
+  sessionActionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SessionActionStatus'], ParentType, ContextType>;
+  workerUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SessionActionConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionActionConnection'] = ResolversParentTypes['SessionActionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SessionActionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['SessionAction']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SessionActionDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionActionDefinition'] = ResolversParentTypes['SessionActionDefinition']> = {
+  __resolveType: TypeResolveFn<'EnvironmentEnterAction' | 'EnvironmentExitAction' | 'SyncInputJobAttachmentsAction' | 'TaskRunAction', ParentType, ContextType>;
+};
+
+export type SessionActionEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionActionEdge'] = ResolversParentTypes['SessionActionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SessionAction'], ParentType, ContextType>;
+};
+
 export type SessionConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionConnection'] = ResolversParentTypes['SessionConnection']> = {
   edges?: Resolver<Array<ResolversTypes['SessionEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
@@ -1340,6 +2180,152 @@ export type SessionConnectionResolvers<ContextType = GatewayContext, ParentType 
 export type SessionEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionEdge'] = ResolversParentTypes['SessionEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
+};
+
+export type StepResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step'], FederationReferenceType extends FederationReferenceTypes['Step'] = FederationReferenceTypes['Step']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Step']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  consumers?: Resolver<Maybe<ResolversTypes['StepDependencyConnection']>, ParentType, ContextType, RequireFields<StepConsumersArgs, 'first'>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dependencies?: Resolver<Maybe<ResolversTypes['StepDependencyConnection']>, ParentType, ContextType, RequireFields<StepDependenciesArgs, 'first'>>;
+  dependencyCounts?: Resolver<Maybe<ResolversTypes['DependencyCounts']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  jobId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lifecycleStatus?: Resolver<ResolversTypes['StepLifecycleStatus'], ParentType, ContextType>;
+  lifecycleStatusMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parameterSpace?: Resolver<Maybe<ResolversTypes['ParameterSpace']>, ParentType, ContextType>;
+  queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requiredCapabilities?: Resolver<Maybe<ResolversTypes['StepRequiredCapabilities']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetTaskRunStatus?: Resolver<Maybe<ResolversTypes['StepTargetTaskRunStatus']>, ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<StepTaskArgs, 'taskId'>>;
+  taskFailureRetryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  taskRunStatus?: Resolver<ResolversTypes['TaskRunStatus'], ParentType, ContextType>;
+  taskRunStatusCounts?: Resolver<Array<ResolversTypes['TaskRunStatusCount']>, ParentType, ContextType>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, RequireFields<StepTasksArgs, 'first'>>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StepAmountCapabilityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepAmountCapability'] = ResolversParentTypes['StepAmountCapability']> = {
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type StepAttributeCapabilityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepAttributeCapability'] = ResolversParentTypes['StepAttributeCapability']> = {
+  allOf?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  anyOf?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type StepConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepConnection'] = ResolversParentTypes['StepConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StepEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StepDependencyConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepDependencyConnection'] = ResolversParentTypes['StepDependencyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StepDependencyEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StepDependencyEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepDependencyEdge'] = ResolversParentTypes['StepDependencyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Step'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DependencyConsumerResolutionStatus'], ParentType, ContextType>;
+};
+
+export type StepEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepEdge'] = ResolversParentTypes['StepEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Step'], ParentType, ContextType>;
+};
+
+export type StepParameterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepParameter'] = ResolversParentTypes['StepParameter']> = {
+  chunks?: Resolver<Maybe<ResolversTypes['StepParameterChunks']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['StepParameterType'], ParentType, ContextType>;
+};
+
+export type StepParameterChunksResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepParameterChunks'] = ResolversParentTypes['StepParameterChunks']> = {
+  defaultTaskCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rangeConstraint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetRuntimeSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type StepRequiredCapabilitiesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepRequiredCapabilities'] = ResolversParentTypes['StepRequiredCapabilities']> = {
+  amounts?: Resolver<Array<ResolversTypes['StepAmountCapability']>, ParentType, ContextType>;
+  attributes?: Resolver<Array<ResolversTypes['StepAttributeCapability']>, ParentType, ContextType>;
+};
+
+export type SyncInputJobAttachmentsActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncInputJobAttachmentsAction'] = ResolversParentTypes['SyncInputJobAttachmentsAction']> = {
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+  stepId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TaskResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Task']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failureRetryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  jobId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  latestSessionAction?: Resolver<Maybe<ResolversTypes['SessionAction']>, ParentType, ContextType>;
+  parameters?: Resolver<Array<ResolversTypes['TaskParameter']>, ParentType, ContextType>;
+  queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  runStatus?: Resolver<ResolversTypes['TaskRunStatus'], ParentType, ContextType>;
+  sessionActions?: Resolver<Maybe<ResolversTypes['SessionActionConnection']>, ParentType, ContextType, RequireFields<TaskSessionActionsArgs, 'first'>>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+  stepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetRunStatus?: Resolver<Maybe<ResolversTypes['StepTargetTaskRunStatus']>, ParentType, ContextType>;
+  taskId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TaskConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TaskEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TaskEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskEdge'] = ResolversParentTypes['TaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+};
+
+export type TaskParameterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskParameter'] = ResolversParentTypes['TaskParameter']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['StepParameterType'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TaskRunActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskRunAction'] = ResolversParentTypes['TaskRunAction']> = {
+  parameters?: Resolver<Array<ResolversTypes['TaskParameter']>, ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+  stepId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
+  taskId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TaskRunManifestResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskRunManifest'] = ResolversParentTypes['TaskRunManifest']> = {
+  outputManifestHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outputManifestPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type TaskRunStatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskRunStatusCount'] = ResolversParentTypes['TaskRunStatusCount']> = {
@@ -1352,12 +2338,13 @@ export type WorkerResolvers<ContextType = GatewayContext, ParentType extends Res
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  fleet?: Resolver<ResolversTypes['Fleet'], ParentType, ContextType>;
+  fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType>;
   fleetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   hostName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hostProperties?: Resolver<Maybe<ResolversTypes['HostProperties']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   log?: Resolver<Maybe<ResolversTypes['LogConfiguration']>, ParentType, ContextType>;
+  sessions?: Resolver<Maybe<ResolversTypes['SessionConnection']>, ParentType, ContextType, RequireFields<WorkerSessionsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['WorkerStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1377,7 +2364,11 @@ export type WorkerEdgeResolvers<ContextType = GatewayContext, ParentType extends
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
+  AcquiredLimit?: AcquiredLimitResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DependencyCounts?: DependencyCountsResolvers<ContextType>;
+  EnvironmentEnterAction?: EnvironmentEnterActionResolvers<ContextType>;
+  EnvironmentExitAction?: EnvironmentExitActionResolvers<ContextType>;
   Farm?: FarmResolvers<ContextType>;
   FarmConnection?: FarmConnectionResolvers<ContextType>;
   FarmEdge?: FarmEdgeResolvers<ContextType>;
@@ -1393,13 +2384,35 @@ export type Resolvers<ContextType = GatewayContext> = {
   LogConfiguration?: LogConfigurationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ParameterSpace?: ParameterSpaceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Queue?: QueueResolvers<ContextType>;
   QueueConnection?: QueueConnectionResolvers<ContextType>;
   QueueEdge?: QueueEdgeResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SessionAction?: SessionActionResolvers<ContextType>;
+  SessionActionConnection?: SessionActionConnectionResolvers<ContextType>;
+  SessionActionDefinition?: SessionActionDefinitionResolvers<ContextType>;
+  SessionActionEdge?: SessionActionEdgeResolvers<ContextType>;
   SessionConnection?: SessionConnectionResolvers<ContextType>;
   SessionEdge?: SessionEdgeResolvers<ContextType>;
+  Step?: StepResolvers<ContextType>;
+  StepAmountCapability?: StepAmountCapabilityResolvers<ContextType>;
+  StepAttributeCapability?: StepAttributeCapabilityResolvers<ContextType>;
+  StepConnection?: StepConnectionResolvers<ContextType>;
+  StepDependencyConnection?: StepDependencyConnectionResolvers<ContextType>;
+  StepDependencyEdge?: StepDependencyEdgeResolvers<ContextType>;
+  StepEdge?: StepEdgeResolvers<ContextType>;
+  StepParameter?: StepParameterResolvers<ContextType>;
+  StepParameterChunks?: StepParameterChunksResolvers<ContextType>;
+  StepRequiredCapabilities?: StepRequiredCapabilitiesResolvers<ContextType>;
+  SyncInputJobAttachmentsAction?: SyncInputJobAttachmentsActionResolvers<ContextType>;
+  Task?: TaskResolvers<ContextType>;
+  TaskConnection?: TaskConnectionResolvers<ContextType>;
+  TaskEdge?: TaskEdgeResolvers<ContextType>;
+  TaskParameter?: TaskParameterResolvers<ContextType>;
+  TaskRunAction?: TaskRunActionResolvers<ContextType>;
+  TaskRunManifest?: TaskRunManifestResolvers<ContextType>;
   TaskRunStatusCount?: TaskRunStatusCountResolvers<ContextType>;
   Worker?: WorkerResolvers<ContextType>;
   WorkerConnection?: WorkerConnectionResolvers<ContextType>;
@@ -1411,5 +2424,6 @@ export type DirectiveResolvers<ContextType = GatewayContext> = {
   cost?: CostDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
+  semanticNonNull?: SemanticNonNullDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 };

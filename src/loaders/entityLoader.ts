@@ -19,7 +19,7 @@ import {
   type ParentKey,
   parentTypeOf,
 } from '../ids/keys.js';
-import { ENTITIES, type OperationName } from '../model/entities.js';
+import { type AlsoListed, ENTITIES, type EntityLinks, type OperationName } from '../model/entities.js';
 import { type DetailRecord, type EntityRecord, RECORDS } from '../model/records.js';
 import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
@@ -44,7 +44,7 @@ export function commandOf(operation: OperationName, input: object): Command {
 export class EntityLoader<T extends EntityType> {
   private readonly known = new Map<string, EntityRecord<T>>();
   private readonly details: DataLoader<EntityKeys[T], DetailRecord<T>, string>;
-  private readonly pageCache = new Map<string, Promise<UpstreamPage<EntityRecord<T>>>>();
+  private readonly pageCache = new Map<string, Promise<UpstreamPage<unknown>>>();
   /** The request's farm allow-list, checked right before every Deadline call (see `restrictTo`). */
   private farmAccess: FarmAccess = FarmAccess.unrestricted;
 
@@ -112,7 +112,9 @@ export class EntityLoader<T extends EntityType> {
     if (!this.farmAccess.allows(farmOf(key))) return;
     const path = keyPath(this.type, key);
     const previous = this.known.get(path);
-    if (previous === undefined || previous.level === 'summary') this.known.set(path, record);
+    // A record whose list lacks members never replaces one that has them.
+    if (previous === undefined || (previous.level === 'summary' && !LACKING.has(record)))
+      this.known.set(path, record);
     const detail = asDetail<T>(record);
     if (detail) this.details.prime(key, detail);
   }
@@ -193,46 +195,129 @@ export class EntityLoader<T extends EntityType> {
   pagesOf(parent: ParentKey<T>): FetchPage<EntityRecord<T>> {
     const parentType = parentTypeOf(this.type);
     const parentKey = parentType === undefined ? {} : keyOf(parentType, parent);
-    const parentPath = parentType === undefined ? '' : keyPath(parentType, parentKey as never);
-    const { operation, items: itemsMember } = ENTITIES[this.type].list as {
-      operation: OperationName;
-      items: string;
-    };
+    const { operation, items } = ENTITIES[this.type].list as { operation: OperationName; items: string };
     const listItem = RECORDS[this.type].listItem;
+    return this.listPages({
+      operation,
+      items,
+      input: parentKey,
+      pageId: parentType === undefined ? '' : keyPath(parentType, parentKey as never),
+      farmId: parentType === undefined ? undefined : farmOf(parentKey),
+      toItem: (item) => {
+        const record = listItem(item, keyUnder(this.type, parentKey as ParentKey<T>, item));
+        this.remember(record);
+        return record;
+      },
+    });
+  }
+
+  /**
+   * A page fetcher for one of the type's other connections (`ENTITIES[type].alsoListed[index]`, e.g.
+   * `Session.actions`) on the owner with key `owner`: its items' keys complete the owner's; records whose list
+   * lacks members are marked so their fields load the detail (`lacksMember`).
+   */
+  pagesUnder(index: number, owner: Record<string, string>): FetchPage<EntityRecord<T>> {
+    const entry = (ENTITIES[this.type].alsoListed as readonly AlsoListed[])[index];
+    if (entry === undefined) throw new TypeError(`${this.type} has no other list ${index}`);
+    const input = Object.fromEntries(entry.input.map((part) => [part, owner[part]]));
+    const listItem = RECORDS[this.type].listItem;
+    return this.listPages({
+      operation: entry.operation,
+      items: entry.items,
+      input,
+      pageId: `${entry.owner}.${entry.field}|${entry.input.map((part) => owner[part]).join('/')}`,
+      farmId: owner.farmId,
+      toItem: (item) => {
+        const source = { ...owner, ...item };
+        const record = listItem(source, keyOf(this.type, source));
+        if (entry.lacks.length > 0) LACKING.set(record, entry.lacks);
+        this.remember(record);
+        return record;
+      },
+    });
+  }
+
+  /**
+   * A page fetcher for links from the entity `from` to others of its type (`ENTITIES[type].links[index]`, e.g.
+   * `Step.dependencies`): each item is the linked entity's key with the link's members.
+   */
+  linksOf(index: number, from: EntityKeys[T]): FetchPage<EntityLink<T>> {
+    const entry = (ENTITIES[this.type].links as readonly EntityLinks[])[index];
+    if (entry === undefined) throw new TypeError(`${this.type} has no links ${index}`);
+    const ownKey = keyOf(this.type, from) as Record<string, string>;
+    return this.listPages({
+      operation: entry.operation,
+      items: entry.items,
+      input: ownKey,
+      pageId: `${entry.field}|${keyPath(this.type, from)}`,
+      farmId: farmOf(ownKey),
+      toItem: (item) => ({
+        key: keyOf(this.type, { ...ownKey, ...item }) as EntityKeys[T],
+        link: Object.fromEntries(entry.linkMembers.map((member) => [member, item[member]])),
+      }),
+    });
+  }
+
+  /**
+   * Pages of one List call with fixed `input`, each fetched once per request (`pageId` names the list); `toItem`
+   * turns each upstream item into a page item. Checks the farm allow-list before each call (`farmId`, the list's
+   * farm; undefined for the farms themselves).
+   */
+  private listPages<I extends { key: object }>(list: {
+    operation: OperationName;
+    items: string;
+    input: object;
+    pageId: string;
+    farmId: string | undefined;
+    toItem: (item: Record<string, unknown>) => I;
+  }): FetchPage<I> {
+    const { operation, input, farmId } = list;
     const fetchRaw = ({
       nextToken,
       maxResults,
       resumedFromCursor,
       whenIdle,
-    }: PageRequest): Promise<UpstreamPage<EntityRecord<T>>> => {
-      const id = `${parentPath}|${maxResults}|${nextToken ?? ''}`;
-      let page = this.pageCache.get(id);
+    }: PageRequest): Promise<UpstreamPage<I>> => {
+      const id = `${operation}|${list.pageId}|${maxResults}|${nextToken ?? ''}`;
+      let page = this.pageCache.get(id) as Promise<UpstreamPage<I>> | undefined;
       if (page === undefined) {
         const call = () =>
           this.upstream.call({ operation, resumedFromCursor }, (client) =>
-            client.send(commandOf(operation, { ...parentKey, nextToken, maxResults })),
+            client.send(commandOf(operation, { ...input, nextToken, maxResults })),
           ) as Promise<unknown> as Promise<Record<string, unknown> & { nextToken?: string }>;
         page = (
           whenIdle ? new Promise<void>((idle) => this.upstream.whenIdle(idle)).then(call) : call()
-        ).then((output): UpstreamPage<EntityRecord<T>> => {
-          const items = ((output[itemsMember] ?? []) as Array<Record<string, unknown>>).map((item) =>
-            listItem(item, keyUnder(this.type, parentKey as ParentKey<T>, item)),
-          );
-          for (const item of items) this.remember(item);
-          return { items, nextToken: output.nextToken };
-        });
+        ).then(
+          (output): UpstreamPage<I> => ({
+            items: ((output[list.items] ?? []) as Array<Record<string, unknown>>).map(list.toItem),
+            nextToken: output.nextToken,
+          }),
+        );
         this.pageCache.set(id, page);
       }
       return page;
     };
-    const parentFarmId = parentType === undefined ? undefined : farmOf(parentKey);
     return (request) => {
       const access = this.farmAccess;
-      if (parentFarmId !== undefined && !access.allows(parentFarmId))
-        return Promise.reject(farmNotAllowedAtRunTime(parentFarmId));
+      if (farmId !== undefined && !access.allows(farmId))
+        return Promise.reject(farmNotAllowedAtRunTime(farmId));
       return pagesAllowedBy(access, fetchRaw, request);
     };
   }
+}
+
+/** An item of a links connection: the linked entity's key and the link's own members (`status`). */
+export interface EntityLink<T extends EntityType> {
+  key: EntityKeys[T];
+  link: Record<string, unknown>;
+}
+
+/** Records listed by a list whose items lack members (`alsoListed[].lacks`), with those members. */
+const LACKING = new WeakMap<object, readonly string[]>();
+
+/** Whether `record` came from a list whose items lack `member` (its field must then load the detail). */
+export function lacksMember(record: object, member: string): boolean {
+  return LACKING.get(record)?.includes(member) ?? false;
 }
 
 /** FORBIDDEN for one field: the loaders' last line of defence behind the static check. */

@@ -61,6 +61,37 @@ export interface EntityDefinition {
   readonly cache: { readonly resource: string; readonly ttlMs: number };
   /** The lookups by native IDs: `Query.<root>(<key…>)`, and `<Parent>.<child>(<own ID>)` (null for a root type). */
   readonly lookups: { readonly root: string; readonly child: string | null };
+  /**
+   * Further connections of this type on an entity that is not its parent (`Session.actions`, `Worker.sessions`):
+   * `owner`, the entity type holding connection `field`; `operation`/`items`, the List call and its output member;
+   * `input`, the owner's key parts the call sends (the rest of the item's key comes from the items); `lacks`, the
+   * list-item members these items do not carry (their fields then load the detail; docs/adding-a-type.md).
+   */
+  readonly alsoListed: readonly AlsoListed[];
+  /** Other List calls of this entity that return links to entities of the same type with a status of the link. */
+  readonly links: readonly EntityLinks[];
+}
+
+/** A connection of an entity type on another owner than its parent (see `EntityDefinition.alsoListed`). */
+export interface AlsoListed {
+  readonly owner: string;
+  readonly field: string;
+  readonly operation: OperationName;
+  readonly items: string;
+  readonly input: readonly string[];
+  readonly lacks: readonly string[];
+}
+
+/**
+ * A connection of links from an entity to others of its own type (`Step.dependencies`): the List call under the
+ * entity answers items of the linked entity's own ID and a link member (`status`); the nodes are looked up by key.
+ */
+export interface EntityLinks {
+  readonly field: string;
+  readonly operation: OperationName;
+  readonly items: string;
+  /** The members of an item that describe the link rather than the linked entity. */
+  readonly linkMembers: readonly string[];
 }
 
 const hexId = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{32}$`);
@@ -103,6 +134,8 @@ export const ENTITIES = {
     detailFields: ['description', 'costScaleFactor'],
     cache: { resource: 'farm', ttlMs: 60_000 },
     lookups: { root: 'farm', child: null },
+    alsoListed: [],
+    links: [],
   },
   Queue: {
     key: ['farmId', 'queueId'],
@@ -137,6 +170,8 @@ export const ENTITIES = {
     detailFields: ['description'],
     cache: { resource: 'queue', ttlMs: 60_000 },
     lookups: { root: 'queue', child: 'queue' },
+    alsoListed: [],
+    links: [],
   },
   Job: {
     key: ['farmId', 'queueId', 'jobId'],
@@ -152,6 +187,8 @@ export const ENTITIES = {
     detailFields: ['description', 'storageProfileId', 'parameters'],
     cache: { resource: 'job', ttlMs: 5_000 },
     lookups: { root: 'job', child: 'job' },
+    alsoListed: [],
+    links: [],
   },
   Session: {
     key: ['farmId', 'queueId', 'jobId', 'sessionId'],
@@ -177,6 +214,18 @@ export const ENTITIES = {
     detailFields: ['log', 'workerLog', 'hostProperties'],
     cache: { resource: 'session', ttlMs: 2_000 },
     lookups: { root: 'session', child: 'session' },
+    alsoListed: [
+      {
+        owner: 'Worker',
+        field: 'sessions',
+        operation: 'ListSessionsForWorker',
+        items: 'sessions',
+        input: ['farmId', 'fleetId', 'workerId'],
+        // WorkerSessionSummary: the fleet and worker come from the owner's key; these two it has not.
+        lacks: ['updatedAt', 'updatedBy'],
+      },
+    ],
+    links: [],
   },
   Fleet: {
     key: ['farmId', 'fleetId'],
@@ -208,6 +257,8 @@ export const ENTITIES = {
     detailFields: ['description', 'roleArn'],
     cache: { resource: 'fleet', ttlMs: 60_000 },
     lookups: { root: 'fleet', child: 'fleet' },
+    alsoListed: [],
+    links: [],
   },
   Worker: {
     key: ['farmId', 'fleetId', 'workerId'],
@@ -233,5 +284,140 @@ export const ENTITIES = {
     detailFields: [],
     cache: { resource: 'worker', ttlMs: 5_000 },
     lookups: { root: 'worker', child: 'worker' },
+    alsoListed: [],
+    links: [],
+  },
+  Step: {
+    key: ['farmId', 'queueId', 'jobId', 'stepId'],
+    idPattern: hexId('step'),
+    list: { field: 'steps', operation: 'ListSteps', items: 'steps', provesParent: true },
+    get: 'GetStep',
+    batchGet: { operation: 'BatchGetStep', items: 'steps' },
+    members: {
+      summary: [
+        'stepId',
+        'name',
+        'lifecycleStatus',
+        'lifecycleStatusMessage',
+        'taskRunStatus',
+        'taskRunStatusCounts',
+        'taskFailureRetryCount',
+        'targetTaskRunStatus',
+        'createdAt',
+        'createdBy',
+        'updatedAt',
+        'updatedBy',
+        'startedAt',
+        'endedAt',
+        'dependencyCounts',
+      ],
+      detailOnly: ['requiredCapabilities', 'parameterSpace', 'description'],
+      fromKey: ['farmId', 'queueId', 'jobId'],
+    },
+    detailFields: ['description', 'parameterSpace', 'requiredCapabilities'],
+    // A step's status moves with its job's.
+    cache: { resource: 'job', ttlMs: 5_000 },
+    lookups: { root: 'step', child: 'step' },
+    alsoListed: [],
+    links: [
+      {
+        field: 'dependencies',
+        operation: 'ListStepDependencies',
+        items: 'dependencies',
+        linkMembers: ['status'],
+      },
+      { field: 'consumers', operation: 'ListStepConsumers', items: 'consumers', linkMembers: ['status'] },
+    ],
+  },
+  Task: {
+    key: ['farmId', 'queueId', 'jobId', 'stepId', 'taskId'],
+    idPattern: /^task-[0-9a-f]{32}-(0|([1-9][0-9]{0,9}))$/,
+    list: { field: 'tasks', operation: 'ListTasks', items: 'tasks', provesParent: true },
+    get: 'GetTask',
+    batchGet: { operation: 'BatchGetTask', items: 'tasks' },
+    members: {
+      // ListTasks items carry every member GetTask has.
+      summary: null,
+      detailOnly: [
+        'taskId',
+        'createdAt',
+        'createdBy',
+        'runStatus',
+        'targetRunStatus',
+        'failureRetryCount',
+        'startedAt',
+        'endedAt',
+        'updatedAt',
+        'updatedBy',
+        'latestSessionActionId',
+        'parameters',
+      ],
+      fromKey: ['farmId', 'queueId', 'jobId', 'stepId'],
+    },
+    detailFields: [],
+    cache: { resource: 'job', ttlMs: 5_000 },
+    lookups: { root: 'task', child: 'task' },
+    alsoListed: [],
+    links: [],
+  },
+  SessionAction: {
+    key: ['farmId', 'queueId', 'jobId', 'sessionActionId'],
+    idPattern: /^sessionaction-[0-9a-f]{32}-(0|([1-9][0-9]{0,9}))$/,
+    list: {
+      field: 'sessionActions',
+      operation: 'ListSessionActions',
+      items: 'sessionActions',
+      provesParent: true,
+    },
+    get: 'GetSessionAction',
+    batchGet: { operation: 'BatchGetSessionAction', items: 'sessionActions' },
+    members: {
+      summary: [
+        'sessionActionId',
+        'status',
+        'startedAt',
+        'endedAt',
+        'workerUpdatedAt',
+        'progressPercent',
+        'manifests',
+        'definition',
+      ],
+      detailOnly: ['sessionId', 'processExitCode', 'progressMessage', 'acquiredLimits'],
+      fromKey: ['farmId', 'queueId', 'jobId'],
+    },
+    detailFields: ['sessionId', 'processExitCode', 'progressMessage', 'acquiredLimits'],
+    // An action's status moves with its session's.
+    cache: { resource: 'session', ttlMs: 2_000 },
+    lookups: { root: 'sessionAction', child: 'sessionAction' },
+    alsoListed: [
+      {
+        owner: 'Session',
+        field: 'actions',
+        operation: 'ListSessionActions',
+        items: 'sessionActions',
+        input: ['farmId', 'queueId', 'jobId', 'sessionId'],
+        lacks: [],
+      },
+      {
+        owner: 'Task',
+        field: 'sessionActions',
+        operation: 'ListSessionActions',
+        items: 'sessionActions',
+        input: ['farmId', 'queueId', 'jobId', 'taskId'],
+        lacks: [],
+      },
+    ],
+    links: [],
   },
 } as const satisfies Record<string, EntityDefinition>;
+
+/** Every Deadline operation an entry makes the gateway call: its List, Get, BatchGet, other lists and links. */
+export function operationsOf(entry: EntityDefinition): OperationName[] {
+  return [
+    entry.list.operation,
+    entry.get,
+    ...(entry.batchGet ? [entry.batchGet.operation] : []),
+    ...entry.alsoListed.map(({ operation }) => operation),
+    ...entry.links.map(({ operation }) => operation),
+  ];
+}

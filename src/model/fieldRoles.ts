@@ -3,7 +3,7 @@
  * model, the preflight) read these instead of keeping their own tables. Derived from src/model/entities.ts.
  */
 import { ENTITY_TYPES, type EntityType, parentTypeOf } from '../ids/keys.js';
-import { ENTITIES } from './entities.js';
+import { type AlsoListed, ENTITIES, type EntityLinks } from './entities.js';
 
 export type FieldRole =
   /** The connection of `type` under its parent (`Queue.jobs`), or on `Query` for a root type (`Query.farms`). */
@@ -13,12 +13,18 @@ export type FieldRole =
   /** `<Parent>.<child>(<own ID>)`: `type` under the parent, by its own ID. */
   | { readonly kind: 'childLookup'; readonly type: EntityType }
   /** `<Type>.<parent>`: the parent `type` of the object (a key ancestor: its key is part of the object's). */
-  | { readonly kind: 'parent'; readonly type: EntityType };
+  | { readonly kind: 'parent'; readonly type: EntityType }
+  /** A connection of `type` on an owner that is not its parent (`Session.actions`): `ENTITIES[type].alsoListed[index]`. */
+  | { readonly kind: 'alsoListed'; readonly type: EntityType; readonly index: number }
+  /** A connection of links to other entities of `type` (`Step.dependencies`): `ENTITIES[type].links[index]`. */
+  | { readonly kind: 'links'; readonly type: EntityType; readonly index: number };
 
 const lowerFirst = (name: string) => `${name[0]?.toLowerCase() ?? ''}${name.slice(1)}`;
 
 function rolesOf(type: EntityType): Array<[string, FieldRole]> {
   const { list, lookups } = ENTITIES[type];
+  const alsoListed: readonly AlsoListed[] = ENTITIES[type].alsoListed;
+  const links: readonly EntityLinks[] = ENTITIES[type].links;
   const parent = parentTypeOf(type);
   const roles: Array<[string, FieldRole]> = [
     [`${parent ?? 'Query'}.${list.field}`, { kind: 'list', type }],
@@ -28,6 +34,12 @@ function rolesOf(type: EntityType): Array<[string, FieldRole]> {
     if (lookups.child !== null) roles.push([`${parent}.${lookups.child}`, { kind: 'childLookup', type }]);
     roles.push([`${type}.${lowerFirst(parent)}`, { kind: 'parent', type: parent }]);
   }
+  alsoListed.forEach(({ owner, field }, index) => {
+    roles.push([`${owner}.${field}`, { kind: 'alsoListed', type, index }]);
+  });
+  links.forEach(({ field }, index) => {
+    roles.push([`${type}.${field}`, { kind: 'links', type, index }]);
+  });
   return roles;
 }
 

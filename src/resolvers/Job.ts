@@ -1,26 +1,13 @@
-import type { JobParameter as JobParameterDto } from '@aws-sdk/client-deadline';
-import type { JobParameter, JobResolvers, TaskRunStatus } from '../__generated__/resolvers-types.js';
+import type { JobParameterType, JobResolvers } from '../__generated__/resolvers-types.js';
+import { parameterList, statusCounts } from './upstreamValues.js';
 
 /** Job fields that reshape upstream members (the rest: entityResolvers.ts and the DTO's members). */
 export const Job: JobResolvers = {
-  taskRunStatusCounts: (job) =>
-    Object.entries(job.taskRunStatusCounts ?? {}).map(([status, count]) => ({
-      status: status as TaskRunStatus,
-      count,
+  taskRunStatusCounts: (job) => statusCounts(job.taskRunStatusCounts),
+  // A job parameter is never a chunk (the model's JobParameter has no `chunkInt`).
+  parameters: async (job, _, ctx) =>
+    parameterList((await ctx.loaders.Job.detailOf(job)).parameters).map((parameter) => ({
+      ...parameter,
+      type: parameter.type as JobParameterType,
     })),
-  parameters: async (job, _, ctx) => jobParameters((await ctx.loaders.Job.detailOf(job)).parameters),
 };
-
-/**
- * Deadline sends each parameter as a one-key union (`{int: "3"}`, `{path: "/mnt/…"}`); every value is a string. A
- * member sent as null is absent.
- */
-function jobParameters(parameters: Record<string, JobParameterDto> | undefined): JobParameter[] {
-  return Object.entries(parameters ?? {}).flatMap(([name, parameter]): JobParameter[] => {
-    if (parameter.int != null) return [{ name, type: 'INT', value: parameter.int }];
-    if (parameter.float != null) return [{ name, type: 'FLOAT', value: parameter.float }];
-    if (parameter.string != null) return [{ name, type: 'STRING', value: parameter.string }];
-    if (parameter.path != null) return [{ name, type: 'PATH', value: parameter.path }];
-    return [];
-  });
-}

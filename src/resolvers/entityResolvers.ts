@@ -15,11 +15,13 @@ import {
   keyOf,
   keyPartReader,
 } from '../ids/keys.js';
-import { ENTITIES } from '../model/entities.js';
+import { lacksMember } from '../loaders/entityLoader.js';
+import { type AlsoListed, ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES, type FieldRole } from '../model/fieldRoles.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
 import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
+import { resolveAlsoListed, resolveLinks } from './ownedConnections.js';
 import { resolveChildConnection, resolveRootLookup } from './rootLookup.js';
 
 type Resolver = (parent: never, args: never, ctx: GatewayContext, info: never) => unknown;
@@ -47,6 +49,12 @@ function resolverOf(role: FieldRole): Resolver {
     case 'parent':
       return ((record: Keyed, _: unknown, ctx: GatewayContext) =>
         ctx.loaders[type].load(keyOf(type, record.key) as never)) as Resolver;
+    case 'alsoListed':
+      return ((owner: Keyed, args: ConnectionArgs, ctx: GatewayContext) =>
+        resolveAlsoListed(type, role.index, owner, args, ctx)) as Resolver;
+    case 'links':
+      return ((from: Keyed, args: ConnectionArgs, ctx: GatewayContext) =>
+        resolveLinks(type, role.index, from, args, ctx)) as Resolver;
   }
 }
 
@@ -68,9 +76,16 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
     id: (record: Keyed) => globalIdOf(type, record.key as EntityKeys[T]),
   };
   for (const part of KEY_PARTS[type]) resolvers[part] = keyPartReader(part as IdName);
+  const fromDetail = async (record: Keyed, field: string, ctx: GatewayContext) =>
+    ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ?? null;
   for (const field of ENTITIES[type].detailFields) {
-    resolvers[field] = async (record: Keyed, _: unknown, ctx: GatewayContext) =>
-      ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ?? null;
+    resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) => fromDetail(record, field, ctx);
+  }
+  // Members some other list's items lack (`Worker.sessions` items have no `updatedAt`): from the detail for those.
+  const alsoListed: readonly AlsoListed[] = ENTITIES[type].alsoListed;
+  for (const field of new Set(alsoListed.flatMap(({ lacks }) => lacks))) {
+    resolvers[field] = (record: Keyed & Record<string, unknown>, _: unknown, ctx: GatewayContext) =>
+      lacksMember(record, field) ? fromDetail(record, field, ctx) : (record[field] ?? null);
   }
   return { ...(resolvers as FieldResolvers), ...roleFieldsOn(type) };
 }

@@ -6,13 +6,22 @@ import { entityResolvers, queryResolvers } from './entityResolvers.js';
 import { Fleet } from './Fleet.js';
 import { Job } from './Job.js';
 import { Node } from './Node.js';
+import { linkTypeResolvers } from './ownedConnections.js';
 import { PageInfo } from './PageInfo.js';
 import { Query } from './Query.js';
 import { Session } from './Session.js';
+import {
+  SessionAction,
+  SessionActionDefinition,
+  SyncInputJobAttachmentsAction,
+  TaskRunAction,
+} from './SessionAction.js';
+import { Step } from './Step.js';
+import { Task } from './Task.js';
 import { Worker } from './Worker.js';
 
 /** Resolvers of a type's own file, added to (or overriding) those its registry entry gives it. */
-const ownResolvers: Resolvers = { Job, Session, Fleet, Worker };
+const ownResolvers: Resolvers = { Job, Session, Fleet, Worker, Step, Task, SessionAction };
 
 /**
  * The resolver map, keyed by type name: every entity type's derived resolvers (entityResolvers.ts) with its own file
@@ -23,6 +32,10 @@ export const resolvers = {
   Node,
   PageInfo,
   DateTime,
+  SessionActionDefinition,
+  TaskRunAction,
+  SyncInputJobAttachmentsAction,
+  ...linkTypeResolvers(),
   ...Object.fromEntries(
     ENTITY_TYPES.map((type) => [type, { ...entityResolvers(type), ...ownResolvers[type] }]),
   ),

@@ -15,7 +15,7 @@
  */
 import type { PageCache } from '../cache/types.js';
 import type { EntityType } from '../ids/keys.js';
-import { ENTITIES, type EntityDefinition } from '../model/entities.js';
+import { ENTITIES, type EntityDefinition, operationsOf } from '../model/entities.js';
 
 /** A resource whose answers are cached for a TTL of their own (CACHE_TTL_<RESOURCE>_MS). */
 export type CachedResource = (typeof ENTITIES)[EntityType]['cache']['resource'];
@@ -35,11 +35,8 @@ export const CACHED_RESOURCES = Object.keys(DEFAULT_CACHE_TTL_MS) as CachedResou
 
 /** The read operations the gateway makes, by the resource whose TTL applies. Anything else is never shared. */
 const RESOURCE_OF_OPERATION: Readonly<Record<string, CachedResource>> = Object.fromEntries(
-  ENTRIES.flatMap(({ list, get, batchGet, cache }) =>
-    [list.operation, get, ...(batchGet ? [batchGet.operation] : [])].map((operation) => [
-      operation,
-      cache.resource as CachedResource,
-    ]),
+  ENTRIES.flatMap((entry) =>
+    operationsOf(entry).map((operation) => [operation, entry.cache.resource as CachedResource]),
   ),
 );
 

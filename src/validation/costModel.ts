@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import { DEFAULT_CHAIN_PAGE_SIZE } from '../config.js';
 import { parseGlobalId } from '../ids/globalId.js';
-import { ENTITY_TYPES, type EntityType, isEntityType, keyAncestorsOf } from '../ids/keys.js';
+import { ENTITY_TYPES, type EntityType, isEntityType, KEY_PARTS, keyAncestorsOf } from '../ids/keys.js';
 import { ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
@@ -100,6 +100,8 @@ interface Instances {
   ancestors: Partial<Record<EntityType, Ancestor>>;
   /** For a connection or an edge: the items it carries. */
   items?: Instances;
+  /** Members the objects' list lacks (`alsoListed[].lacks`): their fields load the detail, like detail fields. */
+  lacks?: ReadonlySet<string>;
 }
 
 /** Entity lookups of a plain list or a root lookup, per type: how many results, how many distinct keys. */
@@ -299,7 +301,8 @@ class CostWalk {
     if (this.visits > this.maxFieldVisits) throw new OperationTooLargeError(this.maxFieldVisits);
     const type = objectType.name;
     const detailFields = isEntityType(type) ? DETAIL_FIELDS[type] : undefined;
-    if (!at.detail && detailFields && fields.some((field) => detailFields.has(field.fieldDef.name))) {
+    const needsDetail = (name: string) => detailFields?.has(name) || at.lacks?.has(name);
+    if (!at.detail && detailFields && fields.some((field) => needsDetail(field.fieldDef.name))) {
       this.add(place, lookupCalls(type as EntityType, at.distinct), 0);
     }
     for (const field of fields) this.visitField(objectType, field, at, place);
@@ -347,17 +350,26 @@ class CostWalk {
         after !== undefined,
         this.selectsHasNextPage(childType, selections),
       );
-      const itemType = childType.name.slice(0, -'Connection'.length);
+      const role = FIELD_ROLES.get(coordinate);
+      const itemType = role?.type ?? childType.name.slice(0, -'Connection'.length);
       const parentEntity = isEntityType(parentType.name) ? parentType.name : undefined;
+      const lacks =
+        role?.kind === 'alsoListed' ? ENTITIES[role.type].alsoListed[role.index]?.lacks : undefined;
+      // A links connection's nodes are looked up by key (BatchGet), when selected.
+      const linkLookups =
+        role?.kind === 'links' && this.selectsNodes(childType, selections)
+          ? lookupCalls(role.type, at.distinct * first)
+          : 0;
       const items: Instances = {
         count: at.count * first,
         distinct: at.distinct * first,
-        detail: isEntityType(itemType) && listItemsAreDetails(itemType),
+        detail: isEntityType(itemType) && (listItemsAreDetails(itemType) || role?.kind === 'links'),
         ancestors: parentEntity
           ? { ...at.ancestors, [parentEntity]: { distinct: at.distinct, known: true, detail: at.detail } }
           : {},
+        ...(lacks && lacks.length > 0 ? { lacks: new Set<string>(lacks) } : {}),
       };
-      this.add(place, at.distinct * perParent, at.count * first);
+      this.add(place, at.distinct * perParent + linkLookups, at.count * first);
       descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {}, items });
       return;
     }
@@ -398,9 +410,20 @@ class CostWalk {
       });
       return;
     }
-    // A reference to another entity by IDs the object carries (`Session.fleet`, `Session.worker`).
+    // A reference to another entity by IDs the object carries (`Session.fleet`, `Session.worker`); when the
+    // referenced ID is a detail-only member (`SessionAction.session`), the object's detail first.
     if (isEntityType(parentType.name) && isEntityType(typeName) && Object.keys(args).length === 0) {
+      const ownId = String(KEY_PARTS[typeName].at(-1));
+      if (!at.detail && DETAIL_FIELDS[parentType.name].has(ownId))
+        this.add(place, lookupCalls(parentType.name, at.distinct), 0);
       this.visitReference(parentType.name, typeName, at, descend, place);
+      return;
+    }
+    // A reference from a value object of an entity (`TaskRunAction.task` in a session action's definition): one
+    // lookup per distinct object.
+    if (isEntityType(typeName) && !isEntityType(parentType.name) && parentType !== this.scope.rootType) {
+      this.add(place, lookupCalls(typeName, at.distinct), 0);
+      descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {} });
       return;
     }
     if (parentType === this.scope.rootType) {
@@ -514,6 +537,21 @@ class CostWalk {
       return counts;
     }
     return undefined;
+  }
+
+  /** Whether a connection's selection asks for its nodes (`nodes`, or `edges { node }`). */
+  private selectsNodes(connectionType: GraphQLObjectType, selections: readonly SelectionSetNode[]): boolean {
+    for (const field of collectFields(this.scope, connectionType, selections)) {
+      if (field.fieldDef.name === 'nodes') return true;
+      if (field.fieldDef.name !== 'edges') continue;
+      const edge = getNamedType(field.fieldDef.type);
+      if (
+        isObjectType(edge) &&
+        collectFields(this.scope, edge, subSelections(field)).some((f) => f.fieldDef.name === 'node')
+      )
+        return true;
+    }
+    return false;
   }
 
   /** Whether a connection's selection asks for `pageInfo { hasNextPage }` (which may cost a look-ahead call). */

@@ -32,6 +32,9 @@ const ENTITIES = /* GraphQL */ `
       ... on Session { id farmId queueId jobId sessionId workerId lifecycleStatus }
       ... on Fleet { id farmId fleetId displayName }
       ... on Worker { id farmId fleetId workerId status }
+      ... on Step { id farmId queueId jobId stepId name }
+      ... on Task { id farmId queueId jobId stepId taskId runStatus }
+      ... on SessionAction { id farmId queueId jobId sessionActionId actionStatus: status }
     }
   }
 `;
@@ -183,6 +186,46 @@ describe('every entity type by every key', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?._entities).toEqual([expected, expected]);
     expect(result.calls).toEqual({ BatchGetSession: 1 });
+  });
+
+  it('Step, Task and SessionAction by id and by their native keys, one BatchGet per type', async () => {
+    const { job } = fixtures();
+    const path = `${job.farmId}/${job.queueId}/${job.jobId}`;
+    const step = dataset.steps
+      .get(path)
+      ?.find((s) => (dataset.tasks.get(`${path}/${s.stepId}`) ?? []).length > 0);
+    if (!step) throw new Error('dataset: no step with tasks');
+    const task = dataset.tasks.get(`${path}/${step.stepId}`)?.[0];
+    const action = dataset.sessionActions.get(path)?.[0];
+    if (!task || !action) throw new Error('dataset: no task or session action');
+    const ids = { farmId: job.farmId, queueId: job.queueId, jobId: job.jobId };
+    const stepKey = { ...ids, stepId: step.stepId };
+    const taskKey = { ...stepKey, taskId: task.taskId };
+    const actionKey = { ...ids, sessionActionId: action.sessionActionId };
+    const expected = [
+      { __typename: 'Step', id: gid('Step', ...Object.values(stepKey)), ...stepKey, name: step.name },
+      {
+        __typename: 'Task',
+        id: gid('Task', ...Object.values(taskKey)),
+        ...taskKey,
+        runStatus: task.runStatus,
+      },
+      {
+        __typename: 'SessionAction',
+        id: gid('SessionAction', ...Object.values(actionKey)),
+        ...actionKey,
+        actionStatus: action.status,
+      },
+    ];
+    const result = await entities([
+      ...expected.map(({ __typename, id }) => ({ __typename, id })),
+      { __typename: 'Step', ...stepKey },
+      { __typename: 'Task', ...taskKey },
+      { __typename: 'SessionAction', ...actionKey },
+    ]);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([...expected, ...expected]);
+    expect(result.calls).toEqual({ BatchGetStep: 1, BatchGetTask: 1, BatchGetSessionAction: 1 });
   });
 
   it('Fleet by id and by farmId fleetId', async () => {

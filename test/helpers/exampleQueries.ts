@@ -40,3 +40,29 @@ export const DATALOADER_EXAMPLE = /* GraphQL */ `
     }
   }
 `;
+
+/** README "Inside a job": a job's detail page (steps, their dependencies, tasks and each task's latest run). */
+export const README_JOB_DETAIL_QUERY = /* GraphQL */ `
+  query JobDetail($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      name
+      taskRunStatusCounts { status count }
+      steps(first: 20) {
+        nodes {
+          name
+          taskRunStatus
+          dependencies { edges { status node { name } } }
+          tasks(first: 100) {
+            pageInfo { hasNextPage endCursor }
+            nodes {
+              taskId
+              runStatus
+              parameters { name value }
+              latestSessionAction { status progressPercent startedAt endedAt processExitCode }
+            }
+          }
+        }
+      }
+    }
+  }
+`;

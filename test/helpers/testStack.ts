@@ -131,3 +131,21 @@ function executorFromEnvironment(): Pick<GatewayOptions, 'executor'> {
   }
   return { executor };
 }
+
+/** Runs one query and returns its response with the emulator's calls it caused, by operation (none counted as 0). */
+export async function queryCountingCalls<T>(
+  stack: TestStack,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ response: GraphQLResponse<T>; calls: Record<string, number> }> {
+  const emulator = stack.emulator;
+  if (!emulator) throw new Error('queryCountingCalls needs the embedded emulator');
+  const before = emulator.calls();
+  const response = await stack.query<T>(query, variables);
+  const calls: Record<string, number> = {};
+  for (const [operation, count] of Object.entries(emulator.calls())) {
+    const made = count - (before[operation] ?? 0);
+    if (made > 0) calls[operation] = made;
+  }
+  return { response, calls };
+}

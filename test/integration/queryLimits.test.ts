@@ -219,6 +219,52 @@ describe('the estimate is never below the calls actually made', () => {
     for (const [query, variables] of cases) await expectAccepted(query, variables);
   });
 
+  it("over the views inside a job: steps, tasks, session actions, links, a worker's sessions", async () => {
+    const farmId = dataset.farms[0]?.farmId ?? '';
+    const queueId = dataset.queues.get(farmId)?.[0]?.queueId ?? '';
+    const [jobId = '', steps = []] =
+      [...dataset.steps.entries()]
+        .filter(([path]) => path.startsWith(`${farmId}/${queueId}/`))
+        .map(([path, list]) => [path.split('/')[2], list] as const)
+        .sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+    const job = { farmId, queueId, jobId };
+    const step = steps.at(-1);
+    const action = dataset.sessionActions.get(`${farmId}/${queueId}/${jobId}`)?.[0];
+    const fleet = dataset.fleets.get(farmId)?.[0];
+    const worker = dataset.workers.get(`${farmId}/${fleet?.fleetId}`)?.[0];
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [
+        `query($farmId: ID!, $queueId: ID!, $jobId: ID!) { job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+          steps(first: 10) { nodes { name description tasks(first: 50) { pageInfo { hasNextPage }
+            nodes { runStatus parameters { value } latestSessionAction { status processExitCode session { workerId } } } } } } } }`,
+        job,
+      ],
+      [
+        `query($farmId: ID!, $queueId: ID!, $jobId: ID!, $stepId: ID!) { step(farmId: $farmId, queueId: $queueId, jobId: $jobId, stepId: $stepId) {
+          dependencies(first: 5) { edges { status node { name } } } consumers { nodes { name parameterSpace { combination } } } } }`,
+        { ...job, stepId: step?.stepId },
+      ],
+      [
+        `query($farmId: ID!, $queueId: ID!, $jobId: ID!) { job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+          sessions(first: 3) { nodes { actions(first: 10) { nodes { status progressMessage definition {
+            ... on TaskRunAction { task { runStatus } step { name } } ... on SyncInputJobAttachmentsAction { step { name } } } } } } }
+          sessionActions(first: 20) { nodes { session { workerId } } } } }`,
+        job,
+      ],
+      [
+        `query($farmId: ID!, $queueId: ID!, $jobId: ID!, $sessionActionId: ID!) {
+          sessionAction(farmId: $farmId, queueId: $queueId, jobId: $jobId, sessionActionId: $sessionActionId) { sessionId job { name } } }`,
+        { ...job, sessionActionId: action?.sessionActionId },
+      ],
+      [
+        `query($farmId: ID!, $fleetId: ID!, $workerId: ID!) { worker(farmId: $farmId, fleetId: $fleetId, workerId: $workerId) {
+          sessions(first: 30) { nodes { updatedAt log { logDriver } job { name } actions(first: 2) { nodes { status } } } } } }`,
+        { farmId, fleetId: fleet?.fleetId, workerId: worker?.workerId },
+      ],
+    ];
+    for (const [query, variables] of cases) await expectAccepted(query, variables);
+  });
+
   it('resuming mid-page (after) may straddle two upstream pages', async () => {
     const page = `query($farmId: ID!, $queueId: ID!, $jobId: ID!, $after: String) {
       job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {

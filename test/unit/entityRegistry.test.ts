@@ -1,5 +1,6 @@
 import {
   type ConstDirectiveNode,
+  type GraphQLOutputType,
   getNamedType,
   isNonNullType,
   isObjectType,
@@ -64,7 +65,7 @@ describe('the entity registry and the schema', () => {
       }
     }
     const registered = [...FIELD_ROLES]
-      .filter(([, role]) => role.kind === 'list')
+      .filter(([, role]) => role.kind === 'list' || role.kind === 'alsoListed' || role.kind === 'links')
       .map(([coordinate]) => coordinate);
     expect(connections.sort()).toEqual(registered.sort());
   });
@@ -122,7 +123,11 @@ describe('the entity registry and the schema', () => {
       const owner = objectType(parent ?? 'Query');
       const field = owner.getFields()[entry.list.field];
       expect(field, `${owner.name}.${entry.list.field}`).toBeDefined();
-      expect(isNonNullType(field?.type)).toBe(true);
+      // Partial results: null only when its page failed (docs/errors.md).
+      expect(isNonNullType(field?.type)).toBe(false);
+      expect(field?.astNode?.directives?.map((directive) => directive.name.value)).toContain(
+        'semanticNonNull',
+      );
       expect(field && getNamedType(field.type).name).toBe(`${type}Connection`);
       expect(field?.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
     });
@@ -172,9 +177,43 @@ describe('the entity registry and the schema', () => {
 
     it("has an own-ID pattern that accepts the model's ID shape and nothing around it", () => {
       const prefix = String(KEY_PARTS[type].at(-1)).replace(/Id$/, '').toLowerCase();
-      expect(entry.idPattern.test(`${prefix}-${'0'.repeat(32)}`)).toBe(true);
-      expect(entry.idPattern.test(` ${prefix}-${'0'.repeat(32)}`)).toBe(false);
-      expect(entry.idPattern.test(`${prefix}-${'0'.repeat(32)}0`)).toBe(false);
+      // Tasks and session actions are numbered within their step or session (`task-<32 hex>-<n>`).
+      const numbered = type === 'Task' || type === 'SessionAction';
+      const id = `${prefix}-${'0'.repeat(32)}${numbered ? '-12' : ''}`;
+      expect(entry.idPattern.test(id)).toBe(true);
+      expect(entry.idPattern.test(` ${id}`)).toBe(false);
+      expect(entry.idPattern.test(`${id}-`)).toBe(false);
+      expect(entry.idPattern.test(numbered ? `${prefix}-${'0'.repeat(32)}-01` : `${id}0`)).toBe(false);
     });
   });
+});
+
+describe("the registry's other connections", () => {
+  for (const type of ENTITY_TYPES) {
+    const entry = ENTITIES[type];
+    entry.alsoListed.forEach(({ owner, field, input, lacks }) => {
+      it(`lists ${type} on ${owner}.${field}, sending the owner's key parts, lacking only list-item members`, () => {
+        const connection = objectType(owner).getFields()[field];
+        expect(connection && getNamedType(connection.type).name).toBe(`${type}Connection`);
+        expect(connection?.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
+        expect(ENTITY_TYPES).toContain(owner);
+        for (const part of input) expect(KEY_PARTS[owner as EntityType]).toContain(part);
+        const summary = (entry.members.summary ?? entry.members.detailOnly) as readonly string[];
+        for (const member of lacks) expect(summary).toContain(member);
+      });
+    });
+    entry.links.forEach(({ field, linkMembers }) => {
+      it(`links ${type}.${field} to ${type} nodes, with the link's members on the edge`, () => {
+        const namedType = (field: { type: GraphQLOutputType } | undefined) =>
+          field ? getNamedType(field.type).name : undefined;
+        const connection = objectType(type).getFields()[field];
+        const connectionType = objectType(namedType(connection) ?? '');
+        expect(connection?.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
+        expect(namedType(connectionType.getFields().nodes)).toBe(type);
+        const edge = objectType(namedType(connectionType.getFields().edges) ?? '');
+        expect(namedType(edge.getFields().node)).toBe(type);
+        for (const member of linkMembers) expect(edge.getFields()[member], member).toBeDefined();
+      });
+    });
+  }
 });

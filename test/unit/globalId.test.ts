@@ -10,7 +10,11 @@ describe('key paths', () => {
   it('join the parts KEY_PARTS names, in its order, for every entity type', () => {
     for (const type of Object.keys(KEY_PARTS) as EntityType[]) {
       const key = Object.fromEntries(
-        KEY_PARTS[type].map((part) => [part, `${part.slice(0, -2)}-${hex('9')}`]),
+        // Task and session action IDs are numbered within their step or session (`task-<32 hex>-<n>`).
+        KEY_PARTS[type].map((part) => [
+          part,
+          `${part.slice(0, -2).toLowerCase()}-${hex('9')}${part === 'taskId' || part === 'sessionActionId' ? '-3' : ''}`,
+        ]),
       );
       const path = keyPath(type, key as unknown as EntityKeys[typeof type]);
       expect(path).toBe(KEY_PARTS[type].map((part) => key[part]).join('/'));

@@ -5,7 +5,12 @@ import { collectBody, HttpBindingProtocol, HttpResponse } from '@smithy/core/pro
 import { NormalizedSchema } from '@smithy/core/schema';
 import { describe, expect, it } from 'vitest';
 import { commandOf } from '../../src/loaders/entityLoader.js';
-import { ENTITIES, type OperationName } from '../../src/model/entities.js';
+import {
+  ENTITIES,
+  type EntityDefinition,
+  type OperationName,
+  operationsOf,
+} from '../../src/model/entities.js';
 import { createDeadlineClient } from '../../src/upstream/deadlineClient.js';
 import { isPlainJson, LeanRestJsonProtocol } from '../../src/upstream/leanResponses.js';
 
@@ -17,15 +22,9 @@ import { isPlainJson, LeanRestJsonProtocol } from '../../src/upstream/leanRespon
  * network: the client's request handler answers from memory.
  */
 
-/** Every operation the gateway sends: the registry's List/Get/BatchGet, and the readiness probe's ListFarms. */
+/** Every operation the gateway sends: the registry's, and the readiness probe's ListFarms. */
 const GATEWAY_OPERATIONS: OperationName[] = [
-  ...new Set(
-    Object.values(ENTITIES).flatMap((entry): OperationName[] => [
-      entry.list.operation,
-      entry.get,
-      ...(entry.batchGet ? [entry.batchGet.operation] : []),
-    ]),
-  ),
+  ...new Set(Object.values(ENTITIES).flatMap((entry) => operationsOf(entry as EntityDefinition))),
   'ListFarms',
 ];
 
@@ -175,6 +174,9 @@ describe('every operation the gateway calls takes the lean path', () => {
           sessionId: 'session-1',
           fleetId: 'fleet-1',
           workerId: 'worker-1',
+          stepId: 'step-1',
+          taskId: 'task-1',
+          sessionActionId: 'sessionaction-1',
           identifiers: [],
         }),
       );

@@ -1,6 +1,7 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ENTITY_TYPES } from '../../src/ids/keys.js';
+import { ENTITIES } from '../../src/model/entities.js';
 import { buildGatewaySchema } from '../../src/schema.js';
 
 const schema = buildGatewaySchema();
@@ -43,24 +44,31 @@ describe('the schema', () => {
       expect(String(type.getFields().id?.type)).toBe('ID!');
     }
     const connections = ownTypes.filter((type) => type.name.endsWith('Connection'));
-    expect(connections.map((c) => c.name).sort()).toEqual(entities.map((e) => `${e}Connection`).sort());
+    // Links between entities of one type (`Step.dependencies`) page `<Type>DependencyConnection`s of that type.
+    const linkConnections = new Map(
+      entities.filter((e) => ENTITIES[e].links.length > 0).map((e) => [`${e}DependencyConnection`, e]),
+    );
+    expect(connections.map((c) => c.name).sort()).toEqual(
+      [...entities.map((e) => `${e}Connection`), ...linkConnections.keys()].sort(),
+    );
     for (const connection of connections) {
       if (!isObjectType(connection)) throw new Error(connection.name);
       const item = connection.name.replace(/Connection$/, '');
+      const nodeType = linkConnections.get(connection.name) ?? item;
       const fields = connection.getFields();
       expect(String(fields.edges?.type)).toBe(`[${item}Edge!]!`);
-      expect(String(fields.nodes?.type)).toBe(`[${item}!]!`);
+      expect(String(fields.nodes?.type)).toBe(`[${nodeType}!]!`);
       expect(String(fields.pageInfo?.type)).toBe('PageInfo!');
       const edge = schema.getType(`${item}Edge`);
       if (!isObjectType(edge)) throw new Error(`${item}Edge`);
       expect(String(edge.getFields().cursor?.type)).toBe('String!');
-      expect(String(edge.getFields().node?.type)).toBe(`${item}!`);
+      expect(String(edge.getFields().node?.type)).toBe(`${nodeType}!`);
     }
     // Every field returning a connection takes exactly `first: Int` and `after: String`.
     for (const type of ownTypes) {
       if (!isObjectType(type)) continue;
       for (const field of Object.values(type.getFields())) {
-        if (!String(field.type).endsWith('Connection!')) continue;
+        if (!/Connection!?$/.test(String(field.type))) continue;
         expect(
           field.args.map((a) => `${a.name}: ${a.type}`),
           `${type.name}.${field.name}`,
