@@ -846,6 +846,15 @@ export type QueueStatus =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/** Whether the values of a chunk of a parameter's range must be contiguous. */
+export type RangeConstraint =
+  /** A chunk is one contiguous range, e.g. `1-10`. */
+  | 'CONTIGUOUS'
+  /** A chunk may have gaps, e.g. `1-3,7`. */
+  | 'NONCONTIGUOUS'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
+
 /** A session: one worker running part of a job, from its environment setup to its teardown. */
 export type Session = Node & {
   __typename?: 'Session';
@@ -921,8 +930,12 @@ export type SessionAction = Node & {
   __typename?: 'SessionAction';
   /** The limits the action acquired to run, if any. Fetched from the action's details on first use. */
   acquiredLimits?: Maybe<Array<AcquiredLimit>>;
-  /** What the action does. */
-  definition: SessionActionDefinition;
+  /**
+   * What the action does. Null only with an error at its path: when Deadline Cloud sent a kind of action this version
+   * of the gateway does not know, or the action's details (needed for a task run the list item leaves incomplete)
+   * could not be fetched.
+   */
+  definition?: Maybe<SessionActionDefinition>;
   /** When the action ended, if it has. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The ID of the farm that holds this action. */
@@ -1193,8 +1206,11 @@ export type StepDependencyConnection = {
   __typename?: 'StepDependencyConnection';
   /** The linked steps of this page with their cursors and the dependency's status. */
   edges: Array<StepDependencyEdge>;
-  /** The linked steps of this page, without cursors. */
-  nodes: Array<Step>;
+  /**
+   * The linked steps of this page, without cursors. Each is looked up by its own Deadline call: an entry is null only
+   * when that lookup failed, with the error at its index.
+   */
+  nodes: Array<Maybe<Step>>;
   /** Where this page sits in the whole list; `endCursor` leads to the next page. */
   pageInfo: PageInfo;
 };
@@ -1204,8 +1220,11 @@ export type StepDependencyEdge = {
   __typename?: 'StepDependencyEdge';
   /** Pass as `after` to get the links that follow this one. */
   cursor: Scalars['String']['output'];
-  /** The linked step. */
-  node: Step;
+  /**
+   * The linked step, looked up by its own Deadline call (the link's page does not carry it): null only when that
+   * lookup failed, with the error at its path; `status` and `cursor` stay.
+   */
+  node?: Maybe<Step>;
   /** Whether the dependency is resolved. */
   status: DependencyConsumerResolutionStatus;
 };
@@ -1248,8 +1267,8 @@ export type StepParameterChunks = {
   __typename?: 'StepParameterChunks';
   /** How many values a chunk holds by default. */
   defaultTaskCount: Scalars['Int']['output'];
-  /** Whether a chunk's values must be contiguous: `CONTIGUOUS` or `NONCONTIGUOUS`. */
-  rangeConstraint: Scalars['String']['output'];
+  /** Whether a chunk's values must be contiguous. */
+  rangeConstraint: RangeConstraint;
   /** The run time a chunk aims at, in seconds, if set. */
   targetRuntimeSeconds?: Maybe<Scalars['Int']['output']>;
 };
@@ -1278,7 +1297,7 @@ export type StepRequiredCapabilities = {
   attributes: Array<StepAttributeCapability>;
 };
 
-/** The run status a step (or a task) has been asked to move to. */
+/** The run status a step has been asked to move to. */
 export type StepTargetTaskRunStatus =
   /** Cancel the tasks. */
   | 'CANCELED'
@@ -1344,7 +1363,7 @@ export type Task = Node & {
   /** The ID of the step this task belongs to. */
   stepId: Scalars['ID']['output'];
   /** The run status the task has been asked to move to, if a change is pending. */
-  targetRunStatus?: Maybe<StepTargetTaskRunStatus>;
+  targetRunStatus?: Maybe<TaskTargetRunStatus>;
   /** The task's Deadline Cloud ID (`task-…`). */
   taskId: Scalars['ID']['output'];
   /** When the task was last updated, if ever. */
@@ -1455,6 +1474,23 @@ export type TaskRunStatusCount = {
   /** The run status. */
   status: TaskRunStatus;
 };
+
+/** The run status a task has been asked to move to. */
+export type TaskTargetRunStatus =
+  /** Cancel the task. */
+  | 'CANCELED'
+  /** Mark the task failed. */
+  | 'FAILED'
+  /** Return the task to pending. */
+  | 'PENDING'
+  /** Requeue the task. */
+  | 'READY'
+  /** Mark the task succeeded. */
+  | 'SUCCEEDED'
+  /** Suspend the task. */
+  | 'SUSPENDED'
+  /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
+  | 'UNKNOWN';
 
 /** A worker: one host of a fleet that runs sessions. */
 export type Worker = Node & {
@@ -1736,6 +1772,7 @@ export type ResolversTypes = {
   QueueConnection: ResolverTypeWrapper<Omit<QueueConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['QueueEdge']>, nodes: Array<ResolversTypes['Queue']>, pageInfo: ResolversTypes['PageInfo'] }>;
   QueueEdge: ResolverTypeWrapper<Omit<QueueEdge, 'node'> & { node: ResolversTypes['Queue'] }>;
   QueueStatus: QueueStatus;
+  RangeConstraint: RangeConstraint;
   Session: ResolverTypeWrapper<EntityRecord<'Session'>>;
   SessionAction: ResolverTypeWrapper<EntityRecord<'SessionAction'>>;
   SessionActionConnection: ResolverTypeWrapper<Omit<SessionActionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['SessionActionEdge']>, nodes: Array<ResolversTypes['SessionAction']>, pageInfo: ResolversTypes['PageInfo'] }>;
@@ -1750,8 +1787,8 @@ export type ResolversTypes = {
   StepAmountCapability: ResolverTypeWrapper<StepAmountCapability>;
   StepAttributeCapability: ResolverTypeWrapper<StepAttributeCapability>;
   StepConnection: ResolverTypeWrapper<Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
-  StepDependencyConnection: ResolverTypeWrapper<Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepDependencyEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
-  StepDependencyEdge: ResolverTypeWrapper<Omit<StepDependencyEdge, 'node'> & { node: ResolversTypes['Step'] }>;
+  StepDependencyConnection: ResolverTypeWrapper<Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepDependencyEdge']>, nodes: Array<Maybe<ResolversTypes['Step']>>, pageInfo: ResolversTypes['PageInfo'] }>;
+  StepDependencyEdge: ResolverTypeWrapper<Omit<StepDependencyEdge, 'node'> & { node?: Maybe<ResolversTypes['Step']> }>;
   StepEdge: ResolverTypeWrapper<Omit<StepEdge, 'node'> & { node: ResolversTypes['Step'] }>;
   StepLifecycleStatus: StepLifecycleStatus;
   StepParameter: ResolverTypeWrapper<StepParameter>;
@@ -1768,6 +1805,7 @@ export type ResolversTypes = {
   TaskRunManifest: ResolverTypeWrapper<TaskRunManifest>;
   TaskRunStatus: TaskRunStatus;
   TaskRunStatusCount: ResolverTypeWrapper<TaskRunStatusCount>;
+  TaskTargetRunStatus: TaskTargetRunStatus;
   Worker: ResolverTypeWrapper<EntityRecord<'Worker'>>;
   WorkerConnection: ResolverTypeWrapper<Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
   WorkerEdge: ResolverTypeWrapper<Omit<WorkerEdge, 'node'> & { node: ResolversTypes['Worker'] }>;
@@ -1817,8 +1855,8 @@ export type ResolversParentTypes = {
   StepAmountCapability: StepAmountCapability;
   StepAttributeCapability: StepAttributeCapability;
   StepConnection: Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
-  StepDependencyConnection: Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepDependencyEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
-  StepDependencyEdge: Omit<StepDependencyEdge, 'node'> & { node: ResolversParentTypes['Step'] };
+  StepDependencyConnection: Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepDependencyEdge']>, nodes: Array<Maybe<ResolversParentTypes['Step']>>, pageInfo: ResolversParentTypes['PageInfo'] };
+  StepDependencyEdge: Omit<StepDependencyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Step']> };
   StepEdge: Omit<StepEdge, 'node'> & { node: ResolversParentTypes['Step'] };
   StepParameter: StepParameter;
   StepParameterChunks: StepParameterChunks;
@@ -2136,7 +2174,7 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
 export type SessionActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SessionAction'] = ResolversParentTypes['SessionAction'], FederationReferenceType extends FederationReferenceTypes['SessionAction'] = FederationReferenceTypes['SessionAction']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SessionAction']> | FederationReferenceType, FederationReferenceType, ContextType>;
   acquiredLimits?: Resolver<Maybe<Array<ResolversTypes['AcquiredLimit']>>, ParentType, ContextType>;
-  definition?: Resolver<ResolversTypes['SessionActionDefinition'], ParentType, ContextType>;
+  definition?: Resolver<Maybe<ResolversTypes['SessionActionDefinition']>, ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2235,13 +2273,13 @@ export type StepConnectionResolvers<ContextType = GatewayContext, ParentType ext
 
 export type StepDependencyConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepDependencyConnection'] = ResolversParentTypes['StepDependencyConnection']> = {
   edges?: Resolver<Array<ResolversTypes['StepDependencyEdge']>, ParentType, ContextType>;
-  nodes?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Step']>>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type StepDependencyEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepDependencyEdge'] = ResolversParentTypes['StepDependencyEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Step'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DependencyConsumerResolutionStatus'], ParentType, ContextType>;
 };
 
@@ -2258,7 +2296,7 @@ export type StepParameterResolvers<ContextType = GatewayContext, ParentType exte
 
 export type StepParameterChunksResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepParameterChunks'] = ResolversParentTypes['StepParameterChunks']> = {
   defaultTaskCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  rangeConstraint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rangeConstraint?: Resolver<ResolversTypes['RangeConstraint'], ParentType, ContextType>;
   targetRuntimeSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
@@ -2290,7 +2328,7 @@ export type TaskResolvers<ContextType = GatewayContext, ParentType extends Resol
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
   stepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  targetRunStatus?: Resolver<Maybe<ResolversTypes['StepTargetTaskRunStatus']>, ParentType, ContextType>;
+  targetRunStatus?: Resolver<Maybe<ResolversTypes['TaskTargetRunStatus']>, ParentType, ContextType>;
   taskId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -13,8 +13,13 @@ import { DEFINITION_TYPES, type DefinitionSource } from '../model/sessionActionD
 import { parameterList } from './upstreamValues.js';
 
 export const SessionAction: SessionActionResolvers = {
-  definition: (action) => {
-    const definition = (action.definition ?? {}) as Record<string, unknown>;
+  definition: async (action, _, ctx) => {
+    let definition = (action.definition ?? {}) as Record<string, unknown>;
+    // A list item's task run may leave out its parameters (the model's Summary variant); the detail always has them.
+    const taskRun = definition.taskRun as { parameters?: unknown } | null | undefined;
+    if (action.level === 'summary' && taskRun != null && taskRun.parameters == null) {
+      definition = (await ctx.loaders.SessionAction.detailOf(action)).definition as Record<string, unknown>;
+    }
     const { farmId, queueId, jobId } = action.key;
     for (const [member, definitionType] of Object.entries(DEFINITION_TYPES)) {
       const value = definition[member];
@@ -27,8 +32,14 @@ export const SessionAction: SessionActionResolvers = {
   },
   session: async (action, _, ctx) => {
     const { sessionId } = await ctx.loaders.SessionAction.detailOf(action);
+    if (!sessionId) {
+      throw gatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `Deadline Cloud sent session action ${action.key.sessionActionId} without the session it belongs to, which its API model requires. Retry later.`,
+      );
+    }
     const { farmId, queueId, jobId } = action.key;
-    return ctx.loaders.Session.load({ farmId, queueId, jobId, sessionId: sessionId ?? '' });
+    return ctx.loaders.Session.load({ farmId, queueId, jobId, sessionId });
   },
 };
 

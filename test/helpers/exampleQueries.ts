@@ -15,6 +15,9 @@ export const README_FIRST_QUERY = /* GraphQL */ `
             jobs(first: 3) {
               nodes {
                 id
+                farmId
+                queueId
+                jobId
                 name
                 lifecycleStatus
                 taskRunStatus

@@ -52,19 +52,22 @@ function allJobs(): JobIds[] {
   return jobs;
 }
 
-/** A job with two or more steps, each of at most `maxTasks` tasks, some of which have run. */
+/**
+ * The job with two or more steps, each of at most `maxTasks` tasks, where most tasks have run (over 100 in the demo
+ * data, so batches of session actions are more than one).
+ */
 function detailJob(maxTasks = 100): JobIds {
-  const job = allJobs().find((candidate) => {
-    const steps = stepsOf(candidate);
-    const tasks = steps.flatMap((step) => tasksOf(candidate, step.stepId));
-    return (
-      steps.length >= 2 &&
-      steps.every((step) => tasksOf(candidate, step.stepId).length <= maxTasks) &&
-      tasks.some((task) => task.latestSessionActionId) &&
-      tasks.length > 10
-    );
-  });
-  if (!job) throw new Error('the dataset has no multi-step job with run tasks');
+  const ranTasks = (job: JobIds) =>
+    stepsOf(job)
+      .flatMap((step) => tasksOf(job, step.stepId))
+      .filter((task) => task.latestSessionActionId).length;
+  const [job] = allJobs()
+    .filter((candidate) => {
+      const steps = stepsOf(candidate);
+      return steps.length >= 2 && steps.every((step) => tasksOf(candidate, step.stepId).length <= maxTasks);
+    })
+    .sort((a, b) => ranTasks(b) - ranTasks(a));
+  if (!job || ranTasks(job) === 0) throw new Error('the dataset has no multi-step job with run tasks');
   return job;
 }
 
@@ -141,7 +144,14 @@ interface JobDetailData {
 
 describe("a job's detail page", () => {
   it('answers the steps, their tasks and each task’s latest run as the dataset has them', async () => {
-    const job = detailJob();
+    // The job whose first task page per step holds the most tasks that ran: more than one batch of their runs.
+    const firstPageRan = (candidate: JobIds) =>
+      stepsOf(candidate)
+        .flatMap((step) => tasksOf(candidate, step.stepId).slice(0, 100))
+        .filter((task) => task.latestSessionActionId).length;
+    const [job = detailJob()] = allJobs()
+      .filter((candidate) => stepsOf(candidate).length <= 20)
+      .sort((a, b) => firstPageRan(b) - firstPageRan(a));
     const { response, calls } = await queryCountingCalls<JobDetailData>(stack, JOB_DETAIL, { ...job });
     expect(response.errors).toBeUndefined();
     const actions = new Map(actionsOf(job).map((action) => [action.sessionActionId, action]));
@@ -154,29 +164,33 @@ describe("a job's detail page", () => {
         taskRunStatus: step.taskRunStatus,
         taskRunStatusCounts: countList(step.taskRunStatusCounts),
         tasks: {
-          nodes: tasksOf(job, step.stepId).map((task) => {
-            const latest = task.latestSessionActionId ? actions.get(task.latestSessionActionId) : undefined;
-            return {
-              taskId: task.taskId,
-              runStatus: task.runStatus,
-              failureRetryCount: task.failureRetryCount ?? null,
-              parameters: parameterList(task.parameters),
-              latestSessionAction: latest
-                ? {
-                    sessionActionId: latest.sessionActionId,
-                    status: latest.status,
-                    processExitCode: latest.processExitCode ?? null,
-                  }
-                : null,
-            };
-          }),
+          nodes: tasksOf(job, step.stepId)
+            .slice(0, 100)
+            .map((task) => {
+              const latest = task.latestSessionActionId ? actions.get(task.latestSessionActionId) : undefined;
+              return {
+                taskId: task.taskId,
+                runStatus: task.runStatus,
+                failureRetryCount: task.failureRetryCount ?? null,
+                parameters: parameterList(task.parameters),
+                latestSessionAction: latest
+                  ? {
+                      sessionActionId: latest.sessionActionId,
+                      status: latest.status,
+                      processExitCode: latest.processExitCode ?? null,
+                    }
+                  : null,
+              };
+            }),
         },
       })),
     );
     // 1 ListSteps + one ListTasks per step + ⌈tasks that ran / 100⌉ BatchGetSessionAction; no GetJob, no Get*.
     const ran = steps
-      .flatMap((step) => tasksOf(job, step.stepId))
+      .flatMap((step) => tasksOf(job, step.stepId).slice(0, 100))
       .filter((task) => task.latestSessionActionId);
+    expect(ran.length, 'more than one batch of session actions').toBeGreaterThan(100);
+    expect(ran.length, 'more than one batch of session actions').toBeGreaterThan(100);
     expect(calls).toEqual({
       ListSteps: 1,
       ListTasks: steps.length,
@@ -564,6 +578,8 @@ describe('step dependencies and consumers', () => {
 
 describe('walks of the new connections', () => {
   const SIZES = [7, 100, 1, 33];
+  /** A walk of n items in `pages` GraphQL pages reads each upstream page once, plus one per page it resumes in. */
+  const withinBudget = (n: number, pages: number) => pages + Math.ceil(n / 100) + 1;
 
   it.each([0, 1, 100, 101, 2500])(
     "walk a step's %i tasks, each once, within the call budget",
@@ -580,8 +596,20 @@ describe('walks of the new connections', () => {
         sizes: SIZES,
       });
       expect(walk.ids).toEqual(tasksOf(ref, stepId).map((task) => task.taskId));
-      const meanPage = SIZES.reduce((a, b) => a + b, 0) / SIZES.length;
-      expect(walk.listCalls).toBeLessThanOrEqual(callBudget(count, Math.floor(meanPage)) + walk.pages);
+      // Each GraphQL page reads at most the upstream page it resumes in: within ⌈N/k⌉ + ⌈N/100⌉ + 1 for mixed k.
+      expect(walk.listCalls).toBeLessThanOrEqual(withinBudget(count, walk.pages));
+      for (const k of [7, 100]) {
+        const uniform = await walkList(stack, {
+          lookup: 'step',
+          keys: { farmId, queueId, jobId, stepId },
+          field: 'tasks',
+          idField: 'taskId',
+          operation: 'ListTasks',
+          sizes: [k],
+        });
+        expect(uniform.ids).toEqual(walk.ids);
+        expect(uniform.listCalls).toBeLessThanOrEqual(callBudget(count, k));
+      }
     },
   );
 
@@ -596,6 +624,7 @@ describe('walks of the new connections', () => {
       sizes: [1],
     });
     expect(steps.ids).toEqual(stepsOf(job).map((step) => step.stepId));
+    expect(steps.listCalls).toBeLessThanOrEqual(withinBudget(steps.ids.length, steps.pages));
 
     const actions = await walkList(stack, {
       lookup: 'job',
@@ -606,6 +635,7 @@ describe('walks of the new connections', () => {
       sizes: [13, 100, 2],
     });
     expect(actions.ids).toEqual(actionsOf(job).map((action) => action.sessionActionId));
+    expect(actions.listCalls).toBeLessThanOrEqual(withinBudget(actions.ids.length, actions.pages));
 
     const sessionId = actionsOf(job)[0]?.sessionId as string;
     const sessionActions = await walkList(stack, {
@@ -620,6 +650,9 @@ describe('walks of the new connections', () => {
       actionsOf(job)
         .filter((action) => action.sessionId === sessionId)
         .map((action) => action.sessionActionId),
+    );
+    expect(sessionActions.listCalls).toBeLessThanOrEqual(
+      withinBudget(sessionActions.ids.length, sessionActions.pages),
     );
   });
 
@@ -646,6 +679,7 @@ describe('walks of the new connections', () => {
         )
         .map((action) => action.sessionActionId),
     );
+    expect(runs.listCalls).toBeLessThanOrEqual(withinBudget(runs.ids.length, runs.pages));
 
     const [workerPath, workerSessions] =
       [...sessionsByWorker(dataset)].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
@@ -659,6 +693,7 @@ describe('walks of the new connections', () => {
       sizes: [3, 100, 1],
     });
     expect(sessions.ids).toEqual((workerSessions ?? []).map(({ session }) => session.sessionId));
+    expect(sessions.listCalls).toBeLessThanOrEqual(withinBudget(sessions.ids.length, sessions.pages));
 
     for (const field of ['dependencies', 'consumers'] as const) {
       const links = field === 'dependencies' ? dataset.stepDependencies : dataset.stepConsumers;
@@ -674,6 +709,7 @@ describe('walks of the new connections', () => {
       });
       expect(walk.ids.length).toBeGreaterThan(1);
       expect(walk.ids).toEqual((linked ?? []).map((link) => link.stepId));
+      expect(walk.listCalls).toBeLessThanOrEqual(withinBudget(walk.ids.length, walk.pages));
     }
   });
 
@@ -726,8 +762,10 @@ describe('lookups, node refetch and federation references of the new types', () 
   it('refetch a step, a task and a session action by global ID, and batch `nodes` per type', async () => {
     const job = detailJob();
     const steps = stepsOf(job);
-    const tasks = steps.flatMap((step) => tasksOf(job, step.stepId).map((task) => ({ step, task })));
-    const actions = actionsOf(job).slice(0, 120);
+    const tasks = steps
+      .flatMap((step) => tasksOf(job, step.stepId).map((task) => ({ step, task })))
+      .slice(0, 45);
+    const actions = actionsOf(job).slice(0, 45);
     const ids = [
       ...steps.map((step) => globalId('Step', jobPath(job), step.stepId)),
       ...tasks.map(({ step, task }) => globalId('Task', jobPath(job), step.stepId, task.taskId)),
@@ -745,7 +783,7 @@ describe('lookups, node refetch and federation references of the new types', () 
           }
         }
       `,
-      { ids: ids.slice(0, 100) },
+      { ids },
     );
     expect(response.errors).toBeUndefined();
     const expected = [
@@ -756,10 +794,10 @@ describe('lookups, node refetch and federation references of the new types', () 
         sessionActionId: action.sessionActionId,
         status: action.status,
       })),
-    ].slice(0, 100);
+    ];
     expect(response.data?.nodes).toEqual(expected);
-    const typesAsked = new Set(expected.map((node) => node.__typename));
-    expect(calls).toEqual(Object.fromEntries([...typesAsked].map((type) => [`BatchGet${type}`, 1])));
+    expect(ids.length).toBeLessThanOrEqual(100);
+    expect(calls).toEqual({ BatchGetStep: 1, BatchGetTask: 1, BatchGetSessionAction: 1 });
   });
 
   it('look up by native IDs on Query and under the parent, NOT_FOUND on their own field only', async () => {
@@ -853,5 +891,76 @@ describe('lookups, node refetch and federation references of the new types', () 
       BatchGetTask: Math.ceil(tasks.length / 100),
       BatchGetSessionAction: Math.ceil(actions.length / 100),
     });
+  });
+});
+
+describe('partial results inside a job', () => {
+  it("a throttled step's task page nulls that step's tasks only; every other step keeps its tasks", async () => {
+    const job = detailJob();
+    const steps = stepsOf(job);
+    const failing = steps[1] as StepRecord;
+    stack.emulator?.failNext('ListTasks', 'ThrottlingException', 1, { stepId: failing.stepId });
+    const { response, calls } = await queryCountingCalls<{
+      job: {
+        steps: { nodes: Array<{ stepId: string; tasks: { nodes: Array<{ taskId: string }> } | null }> };
+      };
+    }>(
+      stack,
+      /* GraphQL */ `
+        query ($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+          job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+            steps { nodes { stepId tasks(first: 100) { nodes { taskId } } } }
+          }
+        }
+      `,
+      { ...job },
+    );
+    expect(response.data?.job.steps.nodes).toEqual(
+      steps.map((step) => ({
+        stepId: step.stepId,
+        tasks:
+          step === failing
+            ? null
+            : { nodes: tasksOf(job, step.stepId).map((task) => ({ taskId: task.taskId })) },
+      })),
+    );
+    expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+      [['job', 'steps', 'nodes', 1, 'tasks'], 'UPSTREAM_THROTTLED'],
+    ]);
+    expect(calls).toEqual({ ListSteps: 1, ListTasks: steps.length });
+  });
+
+  it("a failed lookup of linked steps nulls the steps only; the links' statuses stay", async () => {
+    const job = allJobs().find(
+      (candidate) =>
+        (dataset.stepConsumers.get(`${jobPath(candidate)}/${stepsOf(candidate)[0]?.stepId}`) ?? []).length >
+        0,
+    ) as JobIds;
+    const first = stepsOf(job)[0] as StepRecord;
+    const consumers = dataset.stepConsumers.get(`${jobPath(job)}/${first.stepId}`) ?? [];
+    // Upstream pages of one step, so that the page lists the first step alone and its consumers must be looked up.
+    const narrow = await startTestStack({ chainPageSize: 1, emulator: { sizes: { largeJobSessions: 120 } } });
+    narrow.emulator?.failNext('BatchGetStep', 'ThrottlingException', 1);
+    const { response, calls } = await queryCountingCalls<{
+      job: { steps: { nodes: Array<{ consumers: { edges: Array<{ status: string; node: null }> } }> } };
+    }>(
+      narrow,
+      /* GraphQL */ `
+        query ($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+          job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+            steps(first: 1) { nodes { consumers { edges { status node { name } } } } }
+          }
+        }
+      `,
+      { ...job },
+    );
+    expect(response.data?.job.steps.nodes[0]?.consumers.edges).toEqual(
+      consumers.map(({ status }) => ({ status, node: null })),
+    );
+    expect(response.errors?.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual(
+      consumers.map((_, index) => [`job.steps.nodes.0.consumers.edges.${index}.node`, 'UPSTREAM_THROTTLED']),
+    );
+    expect(calls).toEqual({ ListSteps: 1, ListStepConsumers: consumers.length + 1, BatchGetStep: 1 });
+    await narrow.close();
   });
 });

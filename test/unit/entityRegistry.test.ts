@@ -195,6 +195,8 @@ describe("the registry's other connections", () => {
       it(`lists ${type} on ${owner}.${field}, sending the owner's key parts, lacking only list-item members`, () => {
         const connection = objectType(owner).getFields()[field];
         expect(connection && getNamedType(connection.type).name).toBe(`${type}Connection`);
+        expect(isNonNullType(connection?.type)).toBe(false);
+        expect(connection?.astNode?.directives?.map((d) => d.name.value)).toContain('semanticNonNull');
         expect(connection?.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
         expect(ENTITY_TYPES).toContain(owner);
         for (const part of input) expect(KEY_PARTS[owner as EntityType]).toContain(part);
@@ -208,6 +210,8 @@ describe("the registry's other connections", () => {
           field ? getNamedType(field.type).name : undefined;
         const connection = objectType(type).getFields()[field];
         const connectionType = objectType(namedType(connection) ?? '');
+        expect(isNonNullType(connection?.type)).toBe(false);
+        expect(connection?.astNode?.directives?.map((d) => d.name.value)).toContain('semanticNonNull');
         expect(connection?.args.map((arg) => arg.name).sort()).toEqual(['after', 'first']);
         expect(namedType(connectionType.getFields().nodes)).toBe(type);
         const edge = objectType(namedType(connectionType.getFields().edges) ?? '');
