@@ -6,8 +6,11 @@ import {
   JobDetailDocument,
   type JobDetailQuery,
   type JobLifecycleStatus,
+  JobStepsDocument,
   QueueBoardDocument,
   type QueueStatus,
+  type SessionActionStatus,
+  SessionActionsDocument,
   SessionDetailDocument,
   type SessionLifecycleStatus,
   type SessionSummaryFragment,
@@ -290,6 +293,94 @@ describe('example operations with Apollo Client 4 and the generated typed docume
         parameters: Object.entries(record.log.parameters ?? {}).map(([key, value]) => ({ key, value })),
         error: record.log.error ?? null,
       });
+    }
+    client.stop();
+  });
+
+  it("JobSteps: a job's steps, their dependencies, tasks and each task's latest run", async () => {
+    const client = newClient();
+    const [path, steps] =
+      [...dataset.steps].find(
+        ([, list]) => list.length >= 3 && list.every((step) => step.dependencyCounts),
+      ) ?? [];
+    if (!path || !steps) throw new Error('no job with three steps in the dataset');
+    const [farmId = '', queueId = '', jobId = ''] = path.split('/');
+    const actions = new Map((dataset.sessionActions.get(path) ?? []).map((a) => [a.sessionActionId, a]));
+    const names = new Map(steps.map((step) => [step.stepId, step.name]));
+    const { data } = await client.query({ query: JobStepsDocument, variables: { farmId, queueId, jobId } });
+    const stepNodes = data?.job?.steps.nodes ?? [];
+    expect(stepNodes.map((step) => step.stepId)).toEqual(steps.map((step) => step.stepId));
+    for (const [i, step] of stepNodes.entries()) {
+      const record = steps[i];
+      if (!record) throw new Error(`step ${i} missing from the dataset`);
+      const taskRunStatus: TaskRunStatus = step.taskRunStatus;
+      expect({ name: step.name, taskRunStatus }).toEqual({
+        name: record.name,
+        taskRunStatus: record.taskRunStatus,
+      });
+      expect(countsOf(step.taskRunStatusCounts)).toEqual(record.taskRunStatusCounts);
+      const dependencies: Array<{ status: string; name: string }> = step.dependencies.edges.map((edge) => ({
+        status: edge.status,
+        name: edge.node.name,
+      }));
+      expect(dependencies).toEqual(
+        (dataset.stepDependencies.get(`${path}/${record.stepId}`) ?? []).map((link) => ({
+          status: link.status,
+          name: names.get(link.stepId),
+        })),
+      );
+      const tasks = (dataset.tasks.get(`${path}/${record.stepId}`) ?? []).slice(0, 100);
+      expect(step.tasks.nodes.map((task) => task.taskId)).toEqual(tasks.map((task) => task.taskId));
+      for (const [j, task] of step.tasks.nodes.entries()) {
+        const latestId = tasks[j]?.latestSessionActionId;
+        const latest = latestId ? actions.get(latestId) : undefined;
+        const status: SessionActionStatus | undefined = task.latestSessionAction?.status;
+        expect(status).toBe(latest?.status);
+        expect(task.latestSessionAction?.processExitCode ?? null).toBe(latest?.processExitCode ?? null);
+      }
+    }
+    client.stop();
+  });
+
+  it('SessionActions: what a session ran, in order, with the task each task run ran', async () => {
+    const client = newClient();
+    const [path, all] =
+      [...dataset.sessionActions].find(([, list]) => list.some((a) => 'taskRun' in a.definition)) ?? [];
+    if (!path || !all) throw new Error('no session with task runs in the dataset');
+    const [farmId = '', queueId = '', jobId = ''] = path.split('/');
+    const sessionId = all.find((a) => 'taskRun' in a.definition)?.sessionId ?? '';
+    const expected = all.filter((a) => a.sessionId === sessionId);
+    const { data } = await client.query({
+      query: SessionActionsDocument,
+      variables: { farmId, queueId, jobId, sessionId },
+    });
+    const nodes = data?.session?.actions.nodes ?? [];
+    expect(nodes.map((node) => node.sessionActionId)).toEqual(expected.map((a) => a.sessionActionId));
+    for (const [i, node] of nodes.entries()) {
+      const record = expected[i];
+      if (!record) throw new Error(`action ${i} missing from the dataset`);
+      const definition = node.definition;
+      if ('taskRun' in record.definition) {
+        if (definition.__typename !== 'TaskRunAction') throw new Error(`action ${i} is not a task run`);
+        const runStatus: TaskRunStatus | undefined = definition.task?.runStatus;
+        expect({ stepId: definition.stepId, taskId: definition.task?.taskId }).toEqual({
+          stepId: record.definition.taskRun.stepId,
+          taskId: record.definition.taskRun.taskId,
+        });
+        expect(runStatus).toEqual(expect.any(String));
+      } else if ('envEnter' in record.definition) {
+        expect(definition).toEqual({
+          __typename: 'EnvironmentEnterAction',
+          environmentId: record.definition.envEnter.environmentId,
+        });
+      } else if ('envExit' in record.definition) {
+        expect(definition).toEqual({
+          __typename: 'EnvironmentExitAction',
+          environmentId: record.definition.envExit.environmentId,
+        });
+      }
+      const status: SessionActionStatus = node.status;
+      expect(status).toBe(record.status);
     }
     client.stop();
   });
