@@ -214,12 +214,15 @@ export class EntityLoader<T extends EntityType> {
   /**
    * A page fetcher for one of the type's other connections (`ENTITIES[type].alsoListed[index]`, e.g.
    * `Session.actions`) on the owner with key `owner`: its items' keys complete the owner's; records whose list
-   * lacks members are marked so their fields load the detail (`lacksMember`).
+   * lacks members are marked so their fields load the detail (`lacksMember`), and detail-only members the call's
+   * input names (`sessionId`) are set from the owner.
    */
   pagesUnder(index: number, owner: Record<string, string>): FetchPage<EntityRecord<T>> {
     const entry = (ENTITIES[this.type].alsoListed as readonly AlsoListed[])[index];
     if (entry === undefined) throw new TypeError(`${this.type} has no other list ${index}`);
     const input = Object.fromEntries(entry.input.map((part) => [part, owner[part]]));
+    const detailOnly: readonly string[] = ENTITIES[this.type].members.detailOnly;
+    const ownerKnown = entry.input.filter((part) => detailOnly.includes(part));
     const listItem = RECORDS[this.type].listItem;
     return this.listPages({
       operation: entry.operation,
@@ -231,6 +234,8 @@ export class EntityLoader<T extends EntityType> {
         const source = { ...owner, ...item };
         const record = listItem(source, keyOf(this.type, source));
         if (entry.lacks.length > 0) LACKING.set(record, entry.lacks);
+        // Detail-only members the owner's key tells (the session of `Session.actions` items): known without a Get.
+        for (const part of ownerKnown) (record as Record<string, unknown>)[part] = owner[part];
         this.remember(record);
         return record;
       },

@@ -31,7 +31,10 @@ export const SessionAction: SessionActionResolvers = {
     );
   },
   session: async (action, _, ctx) => {
-    const { sessionId } = await ctx.loaders.SessionAction.detailOf(action);
+    // Set on actions listed under their session (entityLoader.ts pagesUnder); else from the action's detail.
+    const sessionId =
+      (action as { sessionId?: string }).sessionId ??
+      (await ctx.loaders.SessionAction.detailOf(action)).sessionId;
     if (!sessionId) {
       throw gatewayError(
         ErrorCode.UPSTREAM_UNAVAILABLE,

@@ -76,8 +76,11 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
     id: (record: Keyed) => globalIdOf(type, record.key as EntityKeys[T]),
   };
   for (const part of KEY_PARTS[type]) resolvers[part] = keyPartReader(part as IdName);
+  // A detail-only member a list already set on the record (from its owner's key) is served as is.
   const fromDetail = async (record: Keyed, field: string, ctx: GatewayContext) =>
-    ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ?? null;
+    (record as Keyed & Record<string, unknown>)[field] ??
+    ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ??
+    null;
   for (const field of ENTITIES[type].detailFields) {
     resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) => fromDetail(record, field, ctx);
   }

@@ -419,6 +419,29 @@ describe('session actions', () => {
     });
   });
 
+  it('knows the session of the actions it lists under it without their details', async () => {
+    const { job, sessionId, actions } = sessionWithTaskRuns();
+    const { response, calls } = await queryCountingCalls<{
+      session: { actions: { nodes: Array<{ sessionId: string; session: { sessionId: string } }> } };
+    }>(
+      stack,
+      /* GraphQL */ `
+        query ($farmId: ID!, $queueId: ID!, $jobId: ID!, $sessionId: ID!) {
+          session(farmId: $farmId, queueId: $queueId, jobId: $jobId, sessionId: $sessionId) {
+            actions(first: 100) { nodes { sessionId session { sessionId } } }
+          }
+        }
+      `,
+      { ...job, sessionId },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.session.actions.nodes).toEqual(
+      actions.map(() => ({ sessionId, session: { sessionId } })),
+    );
+    // The session's own lookup and its actions' page; no BatchGetSessionAction.
+    expect(calls).toEqual({ BatchGetSession: 1, ListSessionActions: 1 });
+  });
+
   it("lists a task's runs, and reaches each run's session through the action's detail", async () => {
     const job = allJobs().find((candidate) =>
       stepsOf(candidate).some((step) =>
