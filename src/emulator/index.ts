@@ -46,6 +46,16 @@ export {
   TASK_RUN_STATUS_PRECEDENCE,
 } from './dataset.js';
 export type { InjectableError } from './faultInjection.js';
+/** SearchJobs' field-name table and limits, as data (the filter evaluator stays internal). */
+export type { ComparisonOperator, FieldFilterType, SearchJobField } from './search.js';
+export {
+  COMPARISON_OPERATORS,
+  SEARCH_DEFAULT_PAGE_SIZE,
+  SEARCH_JOB_FIELDS,
+  SEARCH_MAX_GROUP_DEPTH,
+  SEARCH_MAX_GROUP_FILTERS,
+  SEARCH_RESULT_CAP,
+} from './search.js';
 export { DATASET_NOW, generateDataset } from './seed.js';
 
 export interface EmulatorOptions {

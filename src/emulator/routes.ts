@@ -5,6 +5,7 @@
 import { AwsError, accessDenied } from './awsErrors.js';
 import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
 import { cannotParse, type IdField, isJsonObject, RequestFields } from './requestValidation.js';
+import { readSearchJobsRequest, searchJobs } from './search.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
 import {
   batchJobItem,
@@ -550,6 +551,17 @@ export const OPERATIONS: readonly Operation[] = [
       const { farmId = '', queueId = '', jobId = '', sessionActionId = '' } = ids;
       assertFarmAllowed(context, 'GetSessionAction', farmId);
       return context.store.sessionAction(farmId, queueId, jobId, sessionActionId);
+    },
+  },
+  {
+    name: 'SearchJobs',
+    method: 'POST',
+    path: `${V}/farms/{farmId}/search/jobs`,
+    // Validation, filters, sort and paging: search.ts (its field-name table marks what is UNVERIFIED).
+    handle(request, context) {
+      const input = readSearchJobsRequest(label(request, 'farmId'), request.body);
+      assertFarmAllowed(context, 'SearchJobs', input.farmId);
+      return searchJobs(context.store, input);
     },
   },
   {

@@ -439,7 +439,7 @@ class DatasetBuilder {
     const name = `sq${sequence}_sh${shot}_${task}_v${version}`;
     const drawnFrameCount = random.int(24, 240);
     const frameCount = plan.stepTasks ?? drawnFrameCount;
-    const createdAtMs = DATASET_NOW - (plan.createdAgoMs ?? random.int(2 * HOUR, 14 * DAY));
+    const createdAtMs = DATASET_NOW - (plan.createdAgoMs ?? random.int(2 * HOUR, 42 * DAY));
     const createdBy = this.principal();
     const count = plan.sessionCount;
     const running =

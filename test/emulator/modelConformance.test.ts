@@ -189,7 +189,20 @@ async function disagreements(
 }
 
 const GET_OPERATIONS = OPERATIONS.filter((op) => op.method === 'GET');
-const BATCH_OPERATIONS = OPERATIONS.filter((op) => op.method === 'POST');
+const BATCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/batch-get-'));
+const SEARCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/search/'));
+
+/** The smallest valid body of a Search* operation (its required members). */
+function searchBody(): string {
+  return JSON.stringify({ queueIds: [valid.queueId], itemOffset: 0 });
+}
+
+/** A request to `path`: a GET, or a Search* POST with its smallest valid body. */
+function askAt(method: string, path: string, init: Parameters<typeof rawRequest>[2] = {}): Promise<Answer> {
+  return method === 'POST'
+    ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body: searchBody(), ...init })
+    : rawRequest(fixture.emulator.endpoint, path, init);
+}
 
 // ---------------------------------------------------------------------------------------------------- tests
 
@@ -209,17 +222,17 @@ describe('operation table', () => {
 });
 
 describe('URI labels follow the model patterns', () => {
-  const cases = GET_OPERATIONS.flatMap((op) =>
+  const cases = [...GET_OPERATIONS, ...SEARCH_OPERATIONS].flatMap((op) =>
     inputMembers(op.name)
       .filter(([, member]) => member.location === 'uri')
-      .map(([name, member]) => [op.name, name, member.shape, op.path] as const),
+      .map(([name, member]) => [op.name, name, member.shape, op.path, op.method] as const),
   );
 
-  it.each(cases)('%s %s (%s)', async (_operation, label, shapeName, template) => {
+  it.each(cases)('%s %s (%s)', async (_operation, label, shapeName, template, method) => {
     const wrong = await disagreements(
       idVariants(label),
       (value) => modelAccepts(shapeName, value),
-      (value) => rawRequest(fixture.emulator.endpoint, pathOf(template, { ...valid, [label]: value })),
+      (value) => askAt(method, pathOf(template, { ...valid, [label]: value })),
       [label],
       // A well-formed ID is served (200) or not found (404); never a validation error.
       [200, 404],
@@ -461,9 +474,9 @@ describe('error answers follow the model', () => {
     const [first] = labels;
     const last = labels.at(-1);
     const ask = (path: string, init: Parameters<typeof rawRequest>[2] = {}) =>
-      op.method === 'POST'
+      BATCH_OPERATIONS.includes(op)
         ? rawRequest(endpoint, op.path, { method: 'POST', body: '{"identifiers": []}', ...init })
-        : rawRequest(endpoint, path, init);
+        : askAt(op.method, path, init);
     const validPath = pathOf(op.path, valid);
     const injected = (error: InjectableError) => () => {
       fixture.emulator.failNext(op.name, error);
