@@ -17,7 +17,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /**
    * A point in time as an ISO-8601 string in UTC with milliseconds, e.g. `2026-11-27T09:15:02.123Z`, exactly as Deadline
-   * Cloud reported it.
+   * Cloud reported it. As an argument, the milliseconds may be left out (`2026-11-27T09:15:02Z`).
    */
   DateTime: { input: string; output: Date | string; }
   _FieldSet: { input: string; output: string; }
@@ -49,6 +49,22 @@ export type CacheControlScope =
   | 'PRIVATE'
   /** Shared caches (CDNs, proxies) may store the response. */
   | 'PUBLIC';
+
+/** Conditions on an instant: each one given must hold. */
+export type DateTimeCondition = {
+  /** At this instant. */
+  eq?: InputMaybe<Scalars['DateTime']['input']>;
+  /** After this instant. */
+  gt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** At or after this instant. */
+  gte?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Before this instant. */
+  lt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** At or before this instant. */
+  lte?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Not at this instant. */
+  ne?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 /** What a queue does when its budget is exhausted. */
 export type DefaultQueueBudgetAction =
@@ -127,6 +143,14 @@ export type Farm = Node & {
   fleets?: Maybe<FleetConnection>;
   /** Opaque global ID for `Query.node`. */
   id: Scalars['ID']['output'];
+  /**
+   * Jobs of the given queues (1 to 10) of this farm that match `filter`, in `sort` order (ties in Deadline Cloud's
+   * order). Pages both ways: `first`/`after` forward, `last`/`before` backward, `last` alone the final page; one
+   * Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a job submitted in the
+   * last minute or so may be missing. Cursors are bound to this field, the queues, the filter and the sort. Null
+   * only when the page's Deadline call failed, with the error at its path.
+   */
+  jobSearch?: Maybe<JobSearchConnection>;
   /** ARN of the KMS key that encrypts the farm's data, if a customer key is used. */
   kmsKeyArn?: Maybe<Scalars['String']['output']>;
   /** One queue of this farm by its ID. Null with `NOT_FOUND` if it does not exist. */
@@ -153,6 +177,18 @@ export type FarmFleetArgs = {
 export type FarmFleetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A Deadline Cloud farm: the top-level container of a render farm's queues, fleets and budgets. */
+export type FarmJobSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<JobFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  queueIds: Array<Scalars['ID']['input']>;
+  sort?: InputMaybe<Array<JobSort>>;
 };
 
 
@@ -316,6 +352,22 @@ export type HostProperties = {
   ipV6Addresses: Array<Scalars['String']['output']>;
 };
 
+/** Conditions on an integer: each one given must hold. */
+export type IntCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than this. */
+  gt?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than or equal to this. */
+  gte?: InputMaybe<Scalars['Int']['input']>;
+  /** Less than this. */
+  lt?: InputMaybe<Scalars['Int']['input']>;
+  /** Less than or equal to this. */
+  lte?: InputMaybe<Scalars['Int']['input']>;
+  /** Not equal to this. */
+  ne?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
 export type Job = Node & {
   __typename?: 'Job';
@@ -443,6 +495,32 @@ export type JobStepsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Conditions on a job: each one given must hold. */
+export type JobCondition = {
+  /** When the job was submitted. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that submitted the job. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** When the job ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** The job's lifecycle status. */
+  lifecycleStatus?: InputMaybe<JobLifecycleStatusCondition>;
+  /** The job's name. */
+  name?: InputMaybe<NameCondition>;
+  /** Conditions on the job's parameter values (e.g. `{ name: "Frames", eq: "1001-1100" }`), one condition each. */
+  parameters?: InputMaybe<Array<JobParameterCondition>>;
+  /** The job's priority. */
+  priority?: InputMaybe<IntCondition>;
+  /** Free text to look for in the jobs (Deadline's search term). */
+  search?: InputMaybe<SearchTerm>;
+  /** When the job started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** The job's aggregate task run status. */
+  taskRunStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the job was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
 /** A page of jobs. */
 export type JobConnection = {
   __typename?: 'JobConnection';
@@ -461,6 +539,41 @@ export type JobEdge = {
   cursor: Scalars['String']['output'];
   /** The job. */
   node: Job;
+};
+
+/**
+ * Which jobs a search returns: every condition given here must hold, and every entry of `and`, and at least one
+ * entry of `or`. Deadline's search takes at most 3 conditions in one group and nests groups one level deep: an `or`
+ * counts as one condition of the filter, its entries as the conditions of its group, and a filter beyond these
+ * limits is refused with `BAD_USER_INPUT` naming the limit.
+ */
+export type JobFilter = {
+  /** Conditions that must all hold (the same as giving them here, one object each). */
+  and?: InputMaybe<Array<JobCondition>>;
+  /** When the job was submitted. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that submitted the job. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** When the job ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** The job's lifecycle status. */
+  lifecycleStatus?: InputMaybe<JobLifecycleStatusCondition>;
+  /** The job's name. */
+  name?: InputMaybe<NameCondition>;
+  /** Conditions of which at least one must hold. */
+  or?: InputMaybe<Array<JobCondition>>;
+  /** Conditions on the job's parameter values (e.g. `{ name: "Frames", eq: "1001-1100" }`), one condition each. */
+  parameters?: InputMaybe<Array<JobParameterCondition>>;
+  /** The job's priority. */
+  priority?: InputMaybe<IntCondition>;
+  /** Free text to look for in the jobs (Deadline's search term). */
+  search?: InputMaybe<SearchTerm>;
+  /** When the job started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** The job's aggregate task run status. */
+  taskRunStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the job was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
 };
 
 /** Where a job is in its life. */
@@ -486,6 +599,18 @@ export type JobLifecycleStatus =
   /** The job's attachments are being uploaded. */
   | 'UPLOAD_IN_PROGRESS';
 
+/** Conditions on a job lifecycle status: each one given must hold. */
+export type JobLifecycleStatusCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<JobLifecycleStatus>;
+  /** One of these. */
+  in?: InputMaybe<Array<JobLifecycleStatus>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<JobLifecycleStatus>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<JobLifecycleStatus>>;
+};
+
 /** One parameter value of a job. */
 export type JobParameter = {
   __typename?: 'JobParameter';
@@ -495,6 +620,24 @@ export type JobParameter = {
   type: JobParameterType;
   /** The value, as a string whatever the type (Deadline Cloud sends every value as a string). */
   value: Scalars['String']['output'];
+};
+
+/** Conditions on one job parameter's value (compared as numbers when both are numbers): each one given must hold. */
+export type JobParameterCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** Greater than this. */
+  gt?: InputMaybe<Scalars['String']['input']>;
+  /** Greater than or equal to this. */
+  gte?: InputMaybe<Scalars['String']['input']>;
+  /** Less than this. */
+  lt?: InputMaybe<Scalars['String']['input']>;
+  /** Less than or equal to this. */
+  lte?: InputMaybe<Scalars['String']['input']>;
+  /** The parameter's name, as in the job template. */
+  name: Scalars['String']['input'];
+  /** Not equal to this. */
+  ne?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The type of a job parameter. */
@@ -507,6 +650,71 @@ export type JobParameterType =
   | 'PATH'
   /** A string. */
   | 'STRING';
+
+/**
+ * A page of jobs found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts; see `Farm.jobSearch`.
+ */
+export type JobSearchConnection = {
+  __typename?: 'JobSearchConnection';
+  /** The jobs of this page with their cursors. */
+  edges: Array<JobSearchEdge>;
+  /** The jobs of this page, without cursors. */
+  nodes: Array<Job>;
+  /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
+  pageInfo: PageInfo;
+  /**
+   * True when the results moved since the cursor this page continues from was issued (jobs were added, or changed
+   * so that they filter or sort differently): this page may repeat or skip jobs next to the previous one. Refetch
+   * from the first page for a consistent view.
+   */
+  resultsShifted: Scalars['Boolean']['output'];
+  /**
+   * How many jobs match, as Deadline Cloud counts them. Deadline's search reaches the first 10,000 results: at
+   * 10,000 this is a lower bound.
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A job found by a search, with its position in the results. */
+export type JobSearchEdge = {
+  __typename?: 'JobSearchEdge';
+  /** Pass as `after` (or `before`) to get the jobs that follow (or precede) this one. */
+  cursor: Scalars['String']['output'];
+  /** The job. */
+  node: Job;
+};
+
+/** One key to order jobs by. */
+export type JobSort = {
+  /** Ascending (the default) or descending. */
+  direction?: InputMaybe<SortDirection>;
+  /** The field to sort on. */
+  field: JobSortField;
+  /** Put the jobs this user (an Identity Center user ID) submitted first, before sorting by `field`. */
+  userJobsFirst?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A job field search results can be sorted on. */
+export type JobSortField =
+  /** When the job was submitted. */
+  | 'CREATED_AT'
+  /** The principal that submitted the job. */
+  | 'CREATED_BY'
+  /** When the job ended. */
+  | 'ENDED_AT'
+  /** The job's lifecycle status. */
+  | 'LIFECYCLE_STATUS'
+  /** The job's name. */
+  | 'NAME'
+  /** The job's priority. */
+  | 'PRIORITY'
+  /** When the job started. */
+  | 'STARTED_AT'
+  /** The job's aggregate task run status. */
+  | 'TASK_RUN_STATUS'
+  /** When the job was last updated. */
+  | 'UPDATED_AT';
 
 /** The run status a job has been asked to move to. */
 export type JobTargetTaskRunStatus =
@@ -545,6 +753,20 @@ export type LogConfiguration = {
   options: Array<KeyValue>;
   /** The driver's parameters, e.g. the log group and stream. */
   parameters: Array<KeyValue>;
+};
+
+/** Conditions on a job's name: each one given must hold. */
+export type NameCondition = {
+  /** Contains this text, ignoring case (Deadline's search term). */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this. */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** One of these. */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<Scalars['String']['input']>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /**
@@ -779,6 +1001,11 @@ export type Queue = Node & {
   /** One job of this queue by its ID. Null with `NOT_FOUND` if it does not exist. */
   job?: Maybe<Job>;
   /**
+   * This queue's jobs that match `filter`, in `sort` order: `Farm.jobSearch` over this queue alone. Null only when
+   * the page's Deadline call failed, with the error at its path.
+   */
+  jobSearch?: Maybe<JobSearchConnection>;
+  /**
    * The queue's jobs, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
    * with the error at its path.
    */
@@ -797,6 +1024,17 @@ export type Queue = Node & {
 /** A queue of a farm: where jobs are submitted and scheduled onto the fleets associated with it. */
 export type QueueJobArgs = {
   jobId: Scalars['ID']['input'];
+};
+
+
+/** A queue of a farm: where jobs are submitted and scheduled onto the fleets associated with it. */
+export type QueueJobSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<JobFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<JobSort>>;
 };
 
 
@@ -854,6 +1092,21 @@ export type RangeConstraint =
   | 'NONCONTIGUOUS'
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
+
+/** Free text to look for. */
+export type SearchTerm = {
+  /** How the text matches: `CONTAINS` (the default) or `FUZZY`. */
+  match?: InputMaybe<SearchTermMatch>;
+  /** The text. */
+  term: Scalars['String']['input'];
+};
+
+/** How a search term matches. */
+export type SearchTermMatch =
+  /** The field contains the text. */
+  | 'CONTAINS'
+  /** The field is close to the text (Deadline Cloud's fuzzy match). */
+  | 'FUZZY';
 
 /** A session: one worker running part of a job, from its environment setup to its teardown. */
 export type Session = Node & {
@@ -1067,6 +1320,13 @@ export type SessionLifecycleTargetStatus =
   | 'ENDED'
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
+
+/** A sort direction. */
+export type SortDirection =
+  /** Smallest first. */
+  | 'ASC'
+  /** Largest first. */
+  | 'DESC';
 
 /** A step of a job: one script of the job's template, run once per task of its parameter space. */
 export type Step = Node & {
@@ -1314,6 +1574,18 @@ export type StepTargetTaskRunStatus =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/** Conditions on a string: each one given must hold. */
+export type StringCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** One of these. */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<Scalars['String']['input']>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** Syncing the job's input attachments onto the worker. */
 export type SyncInputJobAttachmentsAction = {
   __typename?: 'SyncInputJobAttachmentsAction';
@@ -1465,6 +1737,18 @@ export type TaskRunStatus =
   | 'SUSPENDED'
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
+
+/** Conditions on a task run status: each one given must hold. */
+export type TaskRunStatusCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<TaskRunStatus>;
+  /** One of these. */
+  in?: InputMaybe<Array<TaskRunStatus>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<TaskRunStatus>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<TaskRunStatus>>;
+};
 
 /** How many of a job's tasks are in one run status. */
 export type TaskRunStatusCount = {
@@ -1739,6 +2023,7 @@ export type ResolversTypes = {
   AutoScalingStatus: AutoScalingStatus;
   CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DateTimeCondition: DateTimeCondition;
   DefaultQueueBudgetAction: DefaultQueueBudgetAction;
   DependencyConsumerResolutionStatus: DependencyConsumerResolutionStatus;
   DependencyCounts: ResolverTypeWrapper<DependencyCounts>;
@@ -1754,15 +2039,25 @@ export type ResolversTypes = {
   FleetEdge: ResolverTypeWrapper<Omit<FleetEdge, 'node'> & { node: ResolversTypes['Fleet'] }>;
   FleetStatus: FleetStatus;
   HostProperties: ResolverTypeWrapper<HostProperties>;
+  IntCondition: IntCondition;
   Job: ResolverTypeWrapper<EntityRecord<'Job'>>;
+  JobCondition: JobCondition;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['JobEdge']>, nodes: Array<ResolversTypes['Job']>, pageInfo: ResolversTypes['PageInfo'] }>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
+  JobFilter: JobFilter;
   JobLifecycleStatus: JobLifecycleStatus;
+  JobLifecycleStatusCondition: JobLifecycleStatusCondition;
   JobParameter: ResolverTypeWrapper<JobParameter>;
+  JobParameterCondition: JobParameterCondition;
   JobParameterType: JobParameterType;
+  JobSearchConnection: ResolverTypeWrapper<Omit<JobSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['JobSearchEdge']>, nodes: Array<ResolversTypes['Job']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  JobSearchEdge: ResolverTypeWrapper<Omit<JobSearchEdge, 'node'> & { node: ResolversTypes['Job'] }>;
+  JobSort: JobSort;
+  JobSortField: JobSortField;
   JobTargetTaskRunStatus: JobTargetTaskRunStatus;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   LogConfiguration: ResolverTypeWrapper<LogConfiguration>;
+  NameCondition: NameCondition;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<LazyPageInfo>;
   ParameterSpace: ResolverTypeWrapper<ParameterSpace>;
@@ -1773,6 +2068,8 @@ export type ResolversTypes = {
   QueueEdge: ResolverTypeWrapper<Omit<QueueEdge, 'node'> & { node: ResolversTypes['Queue'] }>;
   QueueStatus: QueueStatus;
   RangeConstraint: RangeConstraint;
+  SearchTerm: SearchTerm;
+  SearchTermMatch: SearchTermMatch;
   Session: ResolverTypeWrapper<EntityRecord<'Session'>>;
   SessionAction: ResolverTypeWrapper<EntityRecord<'SessionAction'>>;
   SessionActionConnection: ResolverTypeWrapper<Omit<SessionActionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['SessionActionEdge']>, nodes: Array<ResolversTypes['SessionAction']>, pageInfo: ResolversTypes['PageInfo'] }>;
@@ -1783,6 +2080,7 @@ export type ResolversTypes = {
   SessionEdge: ResolverTypeWrapper<Omit<SessionEdge, 'node'> & { node: ResolversTypes['Session'] }>;
   SessionLifecycleStatus: SessionLifecycleStatus;
   SessionLifecycleTargetStatus: SessionLifecycleTargetStatus;
+  SortDirection: SortDirection;
   Step: ResolverTypeWrapper<EntityRecord<'Step'>>;
   StepAmountCapability: ResolverTypeWrapper<StepAmountCapability>;
   StepAttributeCapability: ResolverTypeWrapper<StepAttributeCapability>;
@@ -1796,6 +2094,7 @@ export type ResolversTypes = {
   StepParameterType: StepParameterType;
   StepRequiredCapabilities: ResolverTypeWrapper<StepRequiredCapabilities>;
   StepTargetTaskRunStatus: StepTargetTaskRunStatus;
+  StringCondition: StringCondition;
   SyncInputJobAttachmentsAction: ResolverTypeWrapper<DefinitionSource>;
   Task: ResolverTypeWrapper<EntityRecord<'Task'>>;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['TaskEdge']>, nodes: Array<ResolversTypes['Task']>, pageInfo: ResolversTypes['PageInfo'] }>;
@@ -1804,6 +2103,7 @@ export type ResolversTypes = {
   TaskRunAction: ResolverTypeWrapper<DefinitionSource>;
   TaskRunManifest: ResolverTypeWrapper<TaskRunManifest>;
   TaskRunStatus: TaskRunStatus;
+  TaskRunStatusCondition: TaskRunStatusCondition;
   TaskRunStatusCount: ResolverTypeWrapper<TaskRunStatusCount>;
   TaskTargetRunStatus: TaskTargetRunStatus;
   Worker: ResolverTypeWrapper<EntityRecord<'Worker'>>;
@@ -1820,6 +2120,7 @@ export type ResolversParentTypes = {
   AcquiredLimit: AcquiredLimit;
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DateTimeCondition: DateTimeCondition;
   DependencyCounts: DependencyCounts;
   EnvironmentEnterAction: DefinitionSource;
   EnvironmentExitAction: DefinitionSource;
@@ -1831,12 +2132,21 @@ export type ResolversParentTypes = {
   FleetConnection: Omit<FleetConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['FleetEdge']>, nodes: Array<ResolversParentTypes['Fleet']>, pageInfo: ResolversParentTypes['PageInfo'] };
   FleetEdge: Omit<FleetEdge, 'node'> & { node: ResolversParentTypes['Fleet'] };
   HostProperties: HostProperties;
+  IntCondition: IntCondition;
   Job: EntityRecord<'Job'>;
+  JobCondition: JobCondition;
   JobConnection: Omit<JobConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['JobEdge']>, nodes: Array<ResolversParentTypes['Job']>, pageInfo: ResolversParentTypes['PageInfo'] };
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
+  JobFilter: JobFilter;
+  JobLifecycleStatusCondition: JobLifecycleStatusCondition;
   JobParameter: JobParameter;
+  JobParameterCondition: JobParameterCondition;
+  JobSearchConnection: Omit<JobSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['JobSearchEdge']>, nodes: Array<ResolversParentTypes['Job']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  JobSearchEdge: Omit<JobSearchEdge, 'node'> & { node: ResolversParentTypes['Job'] };
+  JobSort: JobSort;
   KeyValue: KeyValue;
   LogConfiguration: LogConfiguration;
+  NameCondition: NameCondition;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: LazyPageInfo;
   ParameterSpace: ParameterSpace;
@@ -1844,6 +2154,7 @@ export type ResolversParentTypes = {
   Queue: EntityRecord<'Queue'>;
   QueueConnection: Omit<QueueConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['QueueEdge']>, nodes: Array<ResolversParentTypes['Queue']>, pageInfo: ResolversParentTypes['PageInfo'] };
   QueueEdge: Omit<QueueEdge, 'node'> & { node: ResolversParentTypes['Queue'] };
+  SearchTerm: SearchTerm;
   Session: EntityRecord<'Session'>;
   SessionAction: EntityRecord<'SessionAction'>;
   SessionActionConnection: Omit<SessionActionConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['SessionActionEdge']>, nodes: Array<ResolversParentTypes['SessionAction']>, pageInfo: ResolversParentTypes['PageInfo'] };
@@ -1861,6 +2172,7 @@ export type ResolversParentTypes = {
   StepParameter: StepParameter;
   StepParameterChunks: StepParameterChunks;
   StepRequiredCapabilities: StepRequiredCapabilities;
+  StringCondition: StringCondition;
   SyncInputJobAttachmentsAction: DefinitionSource;
   Task: EntityRecord<'Task'>;
   TaskConnection: Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
@@ -1868,6 +2180,7 @@ export type ResolversParentTypes = {
   TaskParameter: TaskParameter;
   TaskRunAction: DefinitionSource;
   TaskRunManifest: TaskRunManifest;
+  TaskRunStatusCondition: TaskRunStatusCondition;
   TaskRunStatusCount: TaskRunStatusCount;
   Worker: EntityRecord<'Worker'>;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
@@ -1954,6 +2267,7 @@ export type FarmResolvers<ContextType = GatewayContext, ParentType extends Resol
   fleet?: Resolver<Maybe<ResolversTypes['Fleet']>, ParentType, ContextType, RequireFields<FarmFleetArgs, 'fleetId'>>;
   fleets?: Resolver<Maybe<ResolversTypes['FleetConnection']>, ParentType, ContextType, RequireFields<FarmFleetsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  jobSearch?: Resolver<Maybe<ResolversTypes['JobSearchConnection']>, ParentType, ContextType, RequireFields<FarmJobSearchArgs, 'queueIds'>>;
   kmsKeyArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<FarmQueueArgs, 'queueId'>>;
   queues?: Resolver<Maybe<ResolversTypes['QueueConnection']>, ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
@@ -2072,6 +2386,19 @@ export type JobParameterResolvers<ContextType = GatewayContext, ParentType exten
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type JobSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobSearchConnection'] = ResolversParentTypes['JobSearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['JobSearchEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  resultsShifted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type JobSearchEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobSearchEdge'] = ResolversParentTypes['JobSearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+};
+
 export type KeyValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KeyValue'] = ResolversParentTypes['KeyValue']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2127,6 +2454,7 @@ export type QueueResolvers<ContextType = GatewayContext, ParentType extends Reso
   farmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueueJobArgs, 'jobId'>>;
+  jobSearch?: Resolver<Maybe<ResolversTypes['JobSearchConnection']>, ParentType, ContextType, Partial<QueueJobSearchArgs>>;
   jobs?: Resolver<Maybe<ResolversTypes['JobConnection']>, ParentType, ContextType, RequireFields<QueueJobsArgs, 'first'>>;
   queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['QueueStatus'], ParentType, ContextType>;
@@ -2418,6 +2746,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   JobConnection?: JobConnectionResolvers<ContextType>;
   JobEdge?: JobEdgeResolvers<ContextType>;
   JobParameter?: JobParameterResolvers<ContextType>;
+  JobSearchConnection?: JobSearchConnectionResolvers<ContextType>;
+  JobSearchEdge?: JobSearchEdgeResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
   LogConfiguration?: LogConfigurationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;

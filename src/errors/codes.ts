@@ -36,6 +36,11 @@ export const ErrorCode = {
   /** The cursor's upstream pagination token is no longer accepted (expired after 24 h); restart from page one. */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /**
+   * A search page lies beyond the first 10,000 results, the most Deadline Cloud's search reaches, and its sort
+   * offers no key to continue by. Narrow the filter; retrying does not help.
+   */
+  SEARCH_WINDOW_EXCEEDED: 'SEARCH_WINDOW_EXCEEDED',
+  /**
    * An argument is out of range or malformed. Apollo Server produces it too, for variables that do not match their
    * declared types.
    */

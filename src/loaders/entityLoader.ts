@@ -19,9 +19,16 @@ import {
   type ParentKey,
   parentTypeOf,
 } from '../ids/keys.js';
-import { type AlsoListed, ENTITIES, type EntityLinks, type OperationName } from '../model/entities.js';
+import {
+  type AlsoListed,
+  ENTITIES,
+  type EntityLinks,
+  type EntitySearch,
+  type OperationName,
+} from '../model/entities.js';
 import { type DetailRecord, type EntityRecord, RECORDS } from '../model/records.js';
 import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
+import type { FetchSearchPage, SearchPage } from '../pagination/offsetConnection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
 import { pagesAllowedBy } from './allowListPages.js';
 import { batchItemError } from './batchErrors.js';
@@ -45,6 +52,7 @@ export class EntityLoader<T extends EntityType> {
   private readonly known = new Map<string, EntityRecord<T>>();
   private readonly details: DataLoader<EntityKeys[T], DetailRecord<T>, string>;
   private readonly pageCache = new Map<string, Promise<UpstreamPage<unknown>>>();
+  private readonly searchCache = new Map<string, Promise<SearchPage<unknown>>>();
   /** The request's farm allow-list, checked right before every Deadline call (see `restrictTo`). */
   private farmAccess: FarmAccess = FarmAccess.unrestricted;
 
@@ -261,6 +269,43 @@ export class EntityLoader<T extends EntityType> {
         link: Object.fromEntries(entry.linkMembers.map((member) => [member, item[member]])),
       }),
     });
+  }
+
+  /**
+   * A page fetcher for a search of this type (`ENTITIES[type].search[index]`, e.g. `Queue.jobSearch`) with the
+   * request `search` (farm, queues, filter and sort expressions): each page a Search call by offset, fetched once
+   * per request; its items are remembered as list items, keyed by the farm and the item's own IDs.
+   */
+  searchPagesOf(
+    index: number,
+    search: { farmId: string } & Record<string, unknown>,
+  ): FetchSearchPage<EntityRecord<T>> {
+    const entry = (ENTITIES[this.type].search as readonly EntitySearch[])[index];
+    if (entry === undefined) throw new TypeError(`${this.type} has no search ${index}`);
+    const listItem = RECORDS[this.type].listItem;
+    const requestId = `${entry.operation}|${JSON.stringify(search)}`;
+    return ({ itemOffset, pageSize }) => {
+      if (!this.farmAccess.allows(search.farmId)) return this.refuse(search.farmId);
+      const id = `${requestId}|${itemOffset}|${pageSize}`;
+      let page = this.searchCache.get(id) as Promise<SearchPage<EntityRecord<T>>> | undefined;
+      if (page === undefined) {
+        page = (
+          this.upstream.call({ operation: entry.operation }, (client) =>
+            client.send(commandOf(entry.operation, { ...search, itemOffset, pageSize })),
+          ) as Promise<unknown> as Promise<Record<string, unknown> & { totalResults?: number }>
+        ).then((output) => ({
+          items: ((output[entry.items] ?? []) as Array<Record<string, unknown>>).map((item) => {
+            const source = { farmId: search.farmId, ...item };
+            const record = listItem(source, keyOf(this.type, source));
+            this.remember(record);
+            return record;
+          }),
+          totalResults: output.totalResults ?? 0,
+        }));
+        this.searchCache.set(id, page);
+      }
+      return page;
+    };
   }
 
   /**

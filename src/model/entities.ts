@@ -70,6 +70,20 @@ export interface EntityDefinition {
   readonly alsoListed: readonly AlsoListed[];
   /** Other List calls of this entity that return links to entities of the same type with a status of the link. */
   readonly links: readonly EntityLinks[];
+  /** Search connections of this type (offset paging with totals: docs/design/search.md). */
+  readonly search: readonly EntitySearch[];
+}
+
+/**
+ * A search connection (`Queue.jobSearch`): `operation` (SearchJobs) answers `items` by offset with `totalResults`;
+ * the queues searched are the owner's own (`queueIds: 'owner'`, a queue) or the field's `queueIds` argument.
+ */
+export interface EntitySearch {
+  readonly owner: string;
+  readonly field: string;
+  readonly operation: OperationName;
+  readonly items: string;
+  readonly queueIds: 'owner' | 'argument';
 }
 
 /** A connection of an entity type on another owner than its parent (see `EntityDefinition.alsoListed`). */
@@ -136,6 +150,7 @@ export const ENTITIES = {
     lookups: { root: 'farm', child: null },
     alsoListed: [],
     links: [],
+    search: [],
   },
   Queue: {
     key: ['farmId', 'queueId'],
@@ -172,6 +187,7 @@ export const ENTITIES = {
     lookups: { root: 'queue', child: 'queue' },
     alsoListed: [],
     links: [],
+    search: [],
   },
   Job: {
     key: ['farmId', 'queueId', 'jobId'],
@@ -189,6 +205,10 @@ export const ENTITIES = {
     lookups: { root: 'job', child: 'job' },
     alsoListed: [],
     links: [],
+    search: [
+      { owner: 'Farm', field: 'jobSearch', operation: 'SearchJobs', items: 'jobs', queueIds: 'argument' },
+      { owner: 'Queue', field: 'jobSearch', operation: 'SearchJobs', items: 'jobs', queueIds: 'owner' },
+    ],
   },
   Session: {
     key: ['farmId', 'queueId', 'jobId', 'sessionId'],
@@ -226,6 +246,7 @@ export const ENTITIES = {
       },
     ],
     links: [],
+    search: [],
   },
   Fleet: {
     key: ['farmId', 'fleetId'],
@@ -259,6 +280,7 @@ export const ENTITIES = {
     lookups: { root: 'fleet', child: 'fleet' },
     alsoListed: [],
     links: [],
+    search: [],
   },
   Worker: {
     key: ['farmId', 'fleetId', 'workerId'],
@@ -286,6 +308,7 @@ export const ENTITIES = {
     lookups: { root: 'worker', child: 'worker' },
     alsoListed: [],
     links: [],
+    search: [],
   },
   Step: {
     key: ['farmId', 'queueId', 'jobId', 'stepId'],
@@ -328,6 +351,7 @@ export const ENTITIES = {
       },
       { field: 'consumers', operation: 'ListStepConsumers', items: 'consumers', linkMembers: ['status'] },
     ],
+    search: [],
   },
   Task: {
     key: ['farmId', 'queueId', 'jobId', 'stepId', 'taskId'],
@@ -359,6 +383,7 @@ export const ENTITIES = {
     lookups: { root: 'task', child: 'task' },
     alsoListed: [],
     links: [],
+    search: [],
   },
   SessionAction: {
     key: ['farmId', 'queueId', 'jobId', 'sessionActionId'],
@@ -408,6 +433,7 @@ export const ENTITIES = {
       },
     ],
     links: [],
+    search: [],
   },
 } as const satisfies Record<string, EntityDefinition>;
 
@@ -419,5 +445,6 @@ export function operationsOf(entry: EntityDefinition): OperationName[] {
     ...(entry.batchGet ? [entry.batchGet.operation] : []),
     ...entry.alsoListed.map(({ operation }) => operation),
     ...entry.links.map(({ operation }) => operation),
+    ...entry.search.map(({ operation }) => operation),
   ];
 }

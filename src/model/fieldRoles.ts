@@ -3,7 +3,7 @@
  * model, the preflight) read these instead of keeping their own tables. Derived from src/model/entities.ts.
  */
 import { ENTITY_TYPES, type EntityType, parentTypeOf } from '../ids/keys.js';
-import { type AlsoListed, ENTITIES, type EntityLinks } from './entities.js';
+import { type AlsoListed, ENTITIES, type EntityLinks, type EntitySearch } from './entities.js';
 
 export type FieldRole =
   /** The connection of `type` under its parent (`Queue.jobs`), or on `Query` for a root type (`Query.farms`). */
@@ -17,7 +17,9 @@ export type FieldRole =
   /** A connection of `type` on an owner that is not its parent (`Session.actions`): `ENTITIES[type].alsoListed[index]`. */
   | { readonly kind: 'alsoListed'; readonly type: EntityType; readonly index: number }
   /** A connection of links to other entities of `type` (`Step.dependencies`): `ENTITIES[type].links[index]`. */
-  | { readonly kind: 'links'; readonly type: EntityType; readonly index: number };
+  | { readonly kind: 'links'; readonly type: EntityType; readonly index: number }
+  /** A search connection of `type` (`Queue.jobSearch`): `ENTITIES[type].search[index]`. */
+  | { readonly kind: 'search'; readonly type: EntityType; readonly index: number };
 
 const lowerFirst = (name: string) => `${name[0]?.toLowerCase() ?? ''}${name.slice(1)}`;
 
@@ -25,6 +27,7 @@ function rolesOf(type: EntityType): Array<[string, FieldRole]> {
   const { list, lookups } = ENTITIES[type];
   const alsoListed: readonly AlsoListed[] = ENTITIES[type].alsoListed;
   const links: readonly EntityLinks[] = ENTITIES[type].links;
+  const search: readonly EntitySearch[] = ENTITIES[type].search;
   const parent = parentTypeOf(type);
   const roles: Array<[string, FieldRole]> = [
     [`${parent ?? 'Query'}.${list.field}`, { kind: 'list', type }],
@@ -39,6 +42,9 @@ function rolesOf(type: EntityType): Array<[string, FieldRole]> {
   });
   links.forEach(({ field }, index) => {
     roles.push([`${type}.${field}`, { kind: 'links', type, index }]);
+  });
+  search.forEach(({ owner, field }, index) => {
+    roles.push([`${owner}.${field}`, { kind: 'search', type, index }]);
   });
   return roles;
 }

@@ -84,13 +84,17 @@ function fromPayload(payload: PayloadV1): DecodedCursor {
   };
 }
 
-function isPayloadV1(value: unknown): value is PayloadV1 {
-  if (typeof value !== 'object' || value === null) return false;
+/** The members every v1 payload has (version, field, parent hash), as a record to check the rest of, or undefined. */
+function boundPayload(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   const p = value as Record<string, unknown>;
+  return p.v === VERSION && typeof p.f === 'string' && typeof p.o === 'string' ? p : undefined;
+}
+
+function isPayloadV1(value: unknown): value is PayloadV1 {
+  const p = boundPayload(value);
   return (
-    p.v === VERSION &&
-    typeof p.f === 'string' &&
-    typeof p.o === 'string' &&
+    p !== undefined &&
     (p.t === null || (typeof p.t === 'string' && p.t.length > 0 && p.t.length <= MAX_TOKEN_LENGTH)) &&
     Number.isSafeInteger(p.s) &&
     (p.s as number) >= 0 &&
@@ -112,15 +116,55 @@ function splitCursor(cursor: string): { body: string; mac: string } | undefined 
   return { body, mac };
 }
 
-/** The v1 payload a cursor body holds, or undefined. */
-function payloadOf(body: string): PayloadV1 | undefined {
-  let payload: unknown;
+/** The JSON a cursor body holds, or undefined. */
+function jsonOf(body: string): unknown {
   try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** The v1 token payload a cursor body holds, or undefined. */
+function payloadOf(body: string): PayloadV1 | undefined {
+  const payload = jsonOf(body);
   return isPayloadV1(payload) ? payload : undefined;
+}
+
+/**
+ * An offset cursor's payload (search connections, docs/design/search.md): v · f · o as above, n the item's offset
+ * in the result, i the item's ID (to notice results that moved).
+ */
+interface OffsetPayloadV1 {
+  v: 1;
+  f: string;
+  o: string;
+  n: number;
+  i: string;
+}
+
+/** An offset cursor's position: the item's offset in the result, and its ID. */
+export interface OffsetPoint {
+  offset: number;
+  id: string;
+}
+
+/** Offsets beyond Deadline's search window (10,000) never reach a cursor. */
+const MAX_OFFSET = 10_000;
+const MAX_ID_LENGTH = 256;
+
+function isOffsetPayloadV1(value: unknown): value is OffsetPayloadV1 {
+  const p = boundPayload(value);
+  return (
+    p !== undefined &&
+    Number.isSafeInteger(p.n) &&
+    (p.n as number) >= 0 &&
+    (p.n as number) <= MAX_OFFSET &&
+    typeof p.i === 'string' &&
+    p.i.length > 0 &&
+    p.i.length <= MAX_ID_LENGTH &&
+    !('t' in p)
+  );
 }
 
 /**
@@ -168,14 +212,41 @@ export class CursorCodec {
    * which connection the cursor may be used on (`decodeFor`, `decodeForField`).
    */
   verify(cursor: string): DecodedCursor | undefined {
+    const body = this.signedBody(cursor);
+    const payload = body === undefined ? undefined : payloadOf(body);
+    return payload && fromPayload(payload);
+  }
+
+  /** An offset cursor for the item at `point` of search connection `binding`. */
+  encodeOffset(binding: ConnectionBinding, point: OffsetPoint): string {
+    const payload: OffsetPayloadV1 = {
+      v: VERSION,
+      f: binding.field,
+      o: parentHashOf(binding),
+      n: point.offset,
+      i: point.id,
+    };
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${body}.${this.mac(body, this.keys.signing).toString('base64url')}`;
+  }
+
+  /** The position of an offset cursor issued for search connection `binding`, or throws INVALID_CURSOR. */
+  decodeOffsetFor(binding: ConnectionBinding, cursor: string, argumentName: string): OffsetPoint {
+    const body = this.signedBody(cursor);
+    const payload = body === undefined ? undefined : jsonOf(body);
+    if (!isOffsetPayloadV1(payload) || payload.f !== binding.field || payload.o !== parentHashOf(binding))
+      throw invalidCursor(argumentName);
+    return { offset: payload.n, id: payload.i };
+  }
+
+  /** The body of a cursor this gateway signed (any kind), or undefined. */
+  private signedBody(cursor: string): string | undefined {
     const parts = splitCursor(cursor);
     if (!parts) return undefined;
     const given = Buffer.from(parts.mac, 'base64url');
     // Refuse non-canonical spellings of the same bytes (base64's unused bits).
     if (given.length !== MAC_BYTES || given.toString('base64url') !== parts.mac) return undefined;
-    if (!this.signedByRing(parts.body, given)) return undefined;
-    const payload = payloadOf(parts.body);
-    return payload && fromPayload(payload);
+    return this.signedByRing(parts.body, given) ? parts.body : undefined;
   }
 
   /** The resume point of a cursor issued for connection `binding`, or throws INVALID_CURSOR. */

@@ -6,8 +6,6 @@ import { badUserInput } from '../errors/codes.js';
  * ISO-8601 UTC with milliseconds, as Deadline sends it. Records hold the wire's string (src/upstream/leanResponses.ts);
  * serialize prints it, or a Date, in this one form.
  */
-const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 function serialize(value: unknown): string {
   // The wire's own form, a valid instant in years 1000–9999: already what toISOString would print.
   if (typeof value === 'string' && isCanonical(value)) return value;
@@ -88,13 +86,23 @@ export function isoString(time: number, date: Date): string {
   return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(ms)}Z`;
 }
 
+/** An input instant: UTC, to the second or with up to 3 fraction digits. */
+const ISO_UTC_INPUT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?Z$/;
+
+/**
+ * An input DateTime, in canonical form (milliseconds added). A day or time that does not exist (February 30th,
+ * 24:00) is refused, not rolled over: the canonical form must name the instant that was written.
+ */
 function parse(value: unknown): string {
-  if (typeof value !== 'string' || !ISO_UTC_MS.test(value) || Number.isNaN(Date.parse(value))) {
+  const match = typeof value === 'string' ? ISO_UTC_INPUT.exec(value) : null;
+  const canonical = match ? `${match[1]}.${(match[2] ?? '').padEnd(3, '0')}Z` : undefined;
+  const time = canonical === undefined ? Number.NaN : Date.parse(canonical);
+  if (canonical === undefined || Number.isNaN(time) || new Date(time).toISOString() !== canonical) {
     throw badUserInput(
-      'DateTime must be an ISO-8601 UTC string with milliseconds, e.g. 2026-11-27T09:15:02.123Z.',
+      'DateTime must be an ISO-8601 UTC instant, e.g. 2026-11-27T09:15:02.123Z or 2026-11-27T09:15:02Z.',
     );
   }
-  return value;
+  return canonical;
 }
 
 export const DateTime = new GraphQLScalarType({

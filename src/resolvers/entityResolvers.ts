@@ -21,6 +21,7 @@ import { FIELD_ROLES, type FieldRole } from '../model/fieldRoles.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
 import { keyOfReference } from '../validation/entityReference.js';
 import { checkIdArguments } from '../validation/idArguments.js';
+import { resolveSearch, type SearchArgs } from './entitySearch.js';
 import { resolveAlsoListed, resolveLinks } from './ownedConnections.js';
 import { resolveChildConnection, resolveRootLookup } from './rootLookup.js';
 
@@ -55,6 +56,9 @@ function resolverOf(role: FieldRole): Resolver {
     case 'links':
       return ((from: Keyed, args: ConnectionArgs, ctx: GatewayContext) =>
         resolveLinks(type, role.index, from, args, ctx)) as Resolver;
+    case 'search':
+      return ((owner: Keyed, args: SearchArgs, ctx: GatewayContext) =>
+        resolveSearch(type, role.index, owner, args, ctx)) as Resolver;
   }
 }
 

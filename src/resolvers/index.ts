@@ -3,6 +3,7 @@ import { ENTITY_TYPES } from '../ids/keys.js';
 import type { NodeFieldNames } from '../relayNodeFields.js';
 import { DateTime } from './DateTime.js';
 import { entityResolvers, queryResolvers } from './entityResolvers.js';
+import { searchTypeResolvers } from './entitySearch.js';
 import { Fleet } from './Fleet.js';
 import { Job } from './Job.js';
 import { Node } from './Node.js';
@@ -36,6 +37,7 @@ export const resolvers = {
   TaskRunAction,
   SyncInputJobAttachmentsAction,
   ...linkTypeResolvers(),
+  ...searchTypeResolvers(),
   ...Object.fromEntries(
     ENTITY_TYPES.map((type) => [type, { ...entityResolvers(type), ...ownResolvers[type] }]),
   ),

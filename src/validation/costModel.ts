@@ -337,6 +337,28 @@ class CostWalk {
         this.visit(runtimeType, selections, instances, place);
     };
 
+    // Search connections: one Search call a page of `first` or `last` (two for `last` without `before`: the total
+    // first; one for a page of none, for `totalCount`).
+    const searchRole = FIELD_ROLES.get(coordinate);
+    if (searchRole?.kind === 'search' && isObjectType(childType)) {
+      const size = args.first ?? args.last ?? DEFAULT_FIRST;
+      // An invalid size is the resolver's to reject (BAD_USER_INPUT) before any call.
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_FIRST) return;
+      const backwardFromEnd =
+        args.last !== undefined && args.last !== null && typeof args.before !== 'string';
+      const calls = (backwardFromEnd ? 2 : 1) * at.distinct;
+      const items: Instances = {
+        count: at.count * size,
+        distinct: at.distinct * size,
+        detail: false,
+        ancestors: isEntityType(parentType.name)
+          ? { ...at.ancestors, [parentType.name]: { distinct: at.distinct, known: true, detail: at.detail } }
+          : {},
+      };
+      this.add(place, calls, at.count * size);
+      descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {}, items });
+      return;
+    }
     // Connections: XConnection! with `first`.
     if (isObjectType(childType) && childType.name.endsWith('Connection') && 'first' in args) {
       const first = args.first ?? DEFAULT_FIRST;

@@ -99,6 +99,8 @@ function checkFieldArguments(
     });
     return undefined;
   }
+  // Search connections page by offset with cursors of their own kind: checked where they run, before any call.
+  if (FIELD_ROLES.get(field)?.kind === 'search') return undefined;
   if ('first' in args || 'after' in args) {
     validateFirst(args.first as number | null | undefined);
     if (typeof args.after === 'string') {

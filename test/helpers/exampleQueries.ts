@@ -69,3 +69,21 @@ export const README_JOB_DETAIL_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+/** README "Search": a farm's failed and canceled jobs since a date, newest first. */
+export const README_SEARCH_QUERY = /* GraphQL */ `
+  query FailedComp($farmId: ID!, $queueIds: [ID!]!) {
+    farm(farmId: $farmId) {
+      jobSearch(
+        queueIds: $queueIds
+        filter: { taskRunStatus: { in: [FAILED, CANCELED] }, createdAt: { gte: "2025-05-01T00:00:00Z" } }
+        sort: [{ field: CREATED_AT, direction: DESC }]
+        first: 20
+      ) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { name taskRunStatus createdAt queue { displayName } }
+      }
+    }
+  }
+`;

@@ -270,6 +270,30 @@ describe("successful answers: the lean path gives the SDK path's outputs on the 
       for (const { operation, items } of entry.links) {
         for (const key of (keys.get(type) ?? []).slice(0, 40)) listed += await walk(operation, key, items);
       }
+      // Searches: every page of each farm's queues (up to 10), by offset.
+      for (const { operation, items } of entry.search) {
+        for (const farm of keys.get('Farm') ?? []) {
+          const farmId = (farm as { farmId: string }).farmId;
+          const queueIds = (keys.get('Queue') ?? [])
+            .map((queue) => queue as { farmId: string; queueId: string })
+            .filter((queue) => queue.farmId === farmId)
+            .slice(0, 10)
+            .map((queue) => queue.queueId);
+          if (queueIds.length === 0) continue;
+          for (let itemOffset = 0; ; ) {
+            const output = await expectSameOutput(pair, operation, {
+              farmId,
+              queueIds,
+              itemOffset,
+              pageSize: 100,
+            });
+            listed += (output[items] as unknown[]).length;
+            called.add(operation);
+            if (typeof output.nextItemOffset !== 'number') break;
+            itemOffset = output.nextItemOffset;
+          }
+        }
+      }
     }
     expect(listed).toBeGreaterThan(0);
   }, 120_000);

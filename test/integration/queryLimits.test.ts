@@ -257,6 +257,12 @@ describe('the estimate is never below the calls actually made', () => {
         { ...job, sessionActionId: action?.sessionActionId },
       ],
       [
+        `query($farmId: ID!, $queueIds: [ID!]!) { farm(farmId: $farmId) {
+          recent: jobSearch(queueIds: $queueIds, last: 10) { totalCount nodes { description queue { displayName } steps(first: 3) { nodes { name } } } }
+          failed: jobSearch(queueIds: $queueIds, filter: { taskRunStatus: { eq: FAILED } }, first: 5) { totalCount nodes { parameters { name } } } } }`,
+        { farmId, queueIds: (dataset.queues.get(farmId) ?? []).map((q) => q.queueId) },
+      ],
+      [
         `query($farmId: ID!, $fleetId: ID!, $workerId: ID!) { worker(farmId: $farmId, fleetId: $fleetId, workerId: $workerId) {
           sessions(first: 30) { nodes { updatedAt log { logDriver } job { name } actions(first: 2) { nodes { status } } } } } }`,
         { farmId, fleetId: fleet?.fleetId, workerId: worker?.workerId },

@@ -87,3 +87,38 @@ describe('DateTime serialization', () => {
     expect(() => DateTime.serialize(42)).toThrow('DateTime cannot represent this value.');
   });
 });
+
+describe('DateTime arguments', () => {
+  it('takes any instant to the second or the millisecond, and gives it back in canonical form', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1000-01-01T00:00:00Z'), max: Date.parse('9999-12-31T23:59:59Z') }),
+        (time) => {
+          const canonical = new Date(time).toISOString();
+          expect(DateTime.parseValue(canonical)).toBe(canonical);
+          const seconds = canonical.replace(/\.\d{3}Z$/, 'Z');
+          expect(DateTime.parseValue(seconds)).toBe(seconds.replace('Z', '.000Z'));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(DateTime.parseValue('2026-11-01T00:00:00.5Z')).toBe('2026-11-01T00:00:00.500Z');
+  });
+
+  it('refuses what names no instant, or names it other than in UTC', () => {
+    for (const text of [
+      '2025-02-29T00:00:00Z',
+      '2025-04-31T00:00:00Z',
+      '2025-01-01T24:00:00Z',
+      '2025-01-01T00:00:60Z',
+      '2025-01-01T00:00:00+01:00',
+      '2025-01-01T00:00:00',
+      '2025-01-01',
+      '2025-01-01T00:00:00.1234Z',
+      ' 2025-01-01T00:00:00Z',
+    ]) {
+      expect(() => DateTime.parseValue(text), text).toThrow(/DateTime must be an ISO-8601 UTC instant/);
+    }
+    expect(() => DateTime.parseValue(1700000000000)).toThrow(/DateTime must be/);
+  });
+});

@@ -1,4 +1,4 @@
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ENTITY_TYPES } from '../../src/ids/keys.js';
 import { ENTITIES } from '../../src/model/entities.js';
@@ -48,13 +48,23 @@ describe('the schema', () => {
     const linkConnections = new Map(
       entities.filter((e) => ENTITIES[e].links.length > 0).map((e) => [`${e}DependencyConnection`, e]),
     );
+    // Searches (`Queue.jobSearch`) page `<Type>SearchConnection`s of that type, with a total.
+    const searchConnections = new Map(
+      entities.filter((e) => ENTITIES[e].search.length > 0).map((e) => [`${e}SearchConnection`, e]),
+    );
     expect(connections.map((c) => c.name).sort()).toEqual(
-      [...entities.map((e) => `${e}Connection`), ...linkConnections.keys()].sort(),
+      [
+        ...entities.map((e) => `${e}Connection`),
+        ...linkConnections.keys(),
+        ...searchConnections.keys(),
+      ].sort(),
     );
     for (const connection of connections) {
       if (!isObjectType(connection)) throw new Error(connection.name);
       const item = connection.name.replace(/Connection$/, '');
-      const nodeType = linkConnections.get(connection.name) ?? item;
+      const nodeType = linkConnections.get(connection.name) ?? searchConnections.get(connection.name) ?? item;
+      if (searchConnections.has(connection.name))
+        expect(String(connection.getFields().totalCount?.type)).toBe('Int!');
       const fields = connection.getFields();
       expect(String(fields.edges?.type)).toBe(`[${item}Edge!]!`);
       // A link's node is looked up by a call of its own, so it may fail alone (null with its error).
@@ -66,15 +76,23 @@ describe('the schema', () => {
       expect(String(edge.getFields().cursor?.type)).toBe('String!');
       expect(String(edge.getFields().node?.type)).toBe(linked ? nodeType : `${nodeType}!`);
     }
-    // Every field returning a connection takes exactly `first: Int` and `after: String`.
+    // Every field returning a connection takes exactly `first: Int` and `after: String`; a search pages both ways.
     for (const type of ownTypes) {
       if (!isObjectType(type)) continue;
       for (const field of Object.values(type.getFields())) {
         if (!/Connection!?$/.test(String(field.type))) continue;
+        const paging = field.args
+          .map((a) => `${a.name}: ${a.type}`)
+          .filter((a) => /^(first|after|last|before):/.test(a));
+        const search = searchConnections.has(getNamedType(field.type).name);
         expect(
-          field.args.map((a) => `${a.name}: ${a.type}`),
+          search ? paging : field.args.map((a) => `${a.name}: ${a.type}`),
           `${type.name}.${field.name}`,
-        ).toEqual(['first: Int', 'after: String']);
+        ).toEqual(
+          search
+            ? ['first: Int', 'after: String', 'last: Int', 'before: String']
+            : ['first: Int', 'after: String'],
+        );
       }
     }
   });

@@ -1,0 +1,227 @@
+/**
+ * `JobFilter` and `JobSort` (schema/jobSearch.graphql) as SearchJobs' filter and sort expressions, with Deadline's
+ * limits checked first so that a filter it cannot take is refused as BAD_USER_INPUT, naming the limit, before any
+ * call (docs/design/search.md).
+ *
+ * The upstream field names are those the embedded emulator serves (src/emulator/search.ts); AWS documents few of
+ * them: CREATED_AT and TASK_RUN_STATUS are seen in AWS's own `deadline` CLI, the others follow the API's style and
+ * are UNVERIFIED against AWS.
+ */
+import { badUserInput } from '../errors/codes.js';
+
+/** SearchJobs' limits: filters per group, nested groups, sort expressions, queues. */
+export const SEARCH_LIMITS = {
+  filtersPerGroup: 3,
+  nestedGroups: 2,
+  sortExpressions: 5,
+  queueIds: 10,
+} as const;
+
+type Operator =
+  | 'EQUAL'
+  | 'NOT_EQUAL'
+  | 'GREATER_THAN_EQUAL_TO'
+  | 'GREATER_THAN'
+  | 'LESS_THAN_EQUAL_TO'
+  | 'LESS_THAN'
+  | 'ANY_EQUALS'
+  | 'ALL_NOT_EQUALS';
+
+/** One filter expression of the model's SearchFilterExpression union. */
+export type FilterExpression =
+  | { stringFilter: { name: string; operator: Operator; value: string } }
+  | { stringListFilter: { name: string; operator: Operator; values: string[] } }
+  | { dateTimeFilter: { name: string; operator: Operator; dateTime: string } }
+  | { parameterFilter: { name: string; operator: Operator; value: string } }
+  | { searchTermFilter: { searchTerm: string; matchType: 'CONTAINS' | 'FUZZY_MATCH' } }
+  | { groupFilter: GroupedFilterExpressions };
+
+export interface GroupedFilterExpressions {
+  filters: FilterExpression[];
+  operator: 'AND' | 'OR';
+}
+
+export type SortExpression =
+  | { userJobsFirst: { userIdentityId: string } }
+  | { fieldSort: { name: string; sortOrder: 'ASCENDING' | 'DESCENDING' } };
+
+type Condition = Record<string, unknown> | null | undefined;
+
+/** `JobCondition`, and `JobFilter` with its `and` and `or` (of conditions: the upstream nests one level only). */
+export interface JobFilterInput {
+  and?: JobFilterInput[] | null;
+  or?: JobFilterInput[] | null;
+  taskRunStatus?: Condition;
+  lifecycleStatus?: Condition;
+  name?: Condition;
+  createdBy?: Condition;
+  priority?: Condition;
+  createdAt?: Condition;
+  startedAt?: Condition;
+  endedAt?: Condition;
+  updatedAt?: Condition;
+  parameters?: Array<{ name: string } & Record<string, unknown>> | null;
+  search?: { term: string; match?: 'CONTAINS' | 'FUZZY' | null } | null;
+}
+
+export interface JobSortInput {
+  field: string;
+  direction?: 'ASC' | 'DESC' | null;
+  userJobsFirst?: string | null;
+}
+
+/** The upstream field of each filterable `JobFilter` member, and how its conditions are sent. */
+const JOB_FIELDS: Record<string, { name: string; kind: 'enum' | 'string' | 'integer' | 'dateTime' }> = {
+  taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
+  lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
+  name: { name: 'NAME', kind: 'string' },
+  createdBy: { name: 'CREATED_BY', kind: 'string' },
+  priority: { name: 'PRIORITY', kind: 'integer' },
+  createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
+  startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
+  endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
+  updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+};
+
+const ORDERING: Record<string, Operator> = {
+  eq: 'EQUAL',
+  ne: 'NOT_EQUAL',
+  gt: 'GREATER_THAN',
+  gte: 'GREATER_THAN_EQUAL_TO',
+  lt: 'LESS_THAN',
+  lte: 'LESS_THAN_EQUAL_TO',
+};
+
+/** The leaf expressions of one member's condition (`{ gte: …, lt: … }` is two). */
+function conditionFilters(member: string, condition: Record<string, unknown>): FilterExpression[] {
+  const field = JOB_FIELDS[member];
+  if (!field) return [];
+  const filters: FilterExpression[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    if (value === null || value === undefined) continue;
+    if (key === 'contains') {
+      filters.push({ searchTermFilter: { searchTerm: String(value), matchType: 'CONTAINS' } });
+      continue;
+    }
+    if (key === 'in' || key === 'notIn') {
+      const values = (value as unknown[]).map(String);
+      if (values.length === 0) throw badUserInput(`\`${member}.${key}\` needs at least one value.`, 'filter');
+      const operator = key === 'in' ? 'ANY_EQUALS' : 'ALL_NOT_EQUALS';
+      filters.push({ stringListFilter: { name: field.name, operator, values } });
+      continue;
+    }
+    const operator = ORDERING[key];
+    if (!operator) continue;
+    if (field.kind === 'dateTime') {
+      filters.push({
+        dateTimeFilter: { name: field.name, operator, dateTime: new Date(String(value)).toISOString() },
+      });
+    } else {
+      filters.push({ stringFilter: { name: field.name, operator, value: String(value) } });
+    }
+  }
+  return filters;
+}
+
+/** The expressions that must all hold for one `JobFilter` object: its conditions, its `and`s, its `or` as a group. */
+function termsOf(filter: JobFilterInput): FilterExpression[] {
+  const terms: FilterExpression[] = [];
+  for (const member of Object.keys(JOB_FIELDS)) {
+    const condition = filter[member as keyof JobFilterInput] as Condition;
+    if (condition) terms.push(...conditionFilters(member, condition));
+  }
+  for (const parameter of filter.parameters ?? []) {
+    const { name, ...condition } = parameter;
+    for (const [key, value] of Object.entries(condition)) {
+      const operator = ORDERING[key];
+      if (operator && value !== null && value !== undefined)
+        terms.push({ parameterFilter: { name, operator, value: String(value) } });
+    }
+  }
+  if (filter.search) {
+    const matchType = filter.search.match === 'FUZZY' ? 'FUZZY_MATCH' : 'CONTAINS';
+    terms.push({ searchTermFilter: { searchTerm: filter.search.term, matchType } });
+  }
+  for (const inner of filter.and ?? []) terms.push(...termsOf(inner));
+  if (filter.or && filter.or.length > 0) {
+    const alternatives = filter.or.map((inner): FilterExpression => {
+      const innerTerms = termsOf(inner);
+      if (innerTerms.length === 1) return innerTerms[0] as FilterExpression;
+      return { groupFilter: { filters: innerTerms, operator: 'AND' } };
+    });
+    terms.push(
+      alternatives.length === 1
+        ? (alternatives[0] as FilterExpression)
+        : { groupFilter: { filters: alternatives, operator: 'OR' } },
+    );
+  }
+  return terms;
+}
+
+/**
+ * SearchJobs' `filterExpressions` for `filter` (undefined when it selects everything), or BAD_USER_INPUT naming the
+ * limit it breaks.
+ */
+export function jobFilterExpressions(
+  filter: JobFilterInput | null | undefined,
+): GroupedFilterExpressions | undefined {
+  if (!filter) return undefined;
+  const terms = termsOf(filter);
+  if (terms.length === 0) return undefined;
+  // A lone group is the expression itself.
+  const only = terms.length === 1 ? terms[0] : undefined;
+  const top: GroupedFilterExpressions =
+    only && 'groupFilter' in only ? only.groupFilter : { filters: terms, operator: 'AND' };
+  checkLimits(top);
+  return top;
+}
+
+function checkLimits(top: GroupedFilterExpressions): void {
+  const { filtersPerGroup, nestedGroups } = SEARCH_LIMITS;
+  const tooMany = (count: number, where: string) =>
+    badUserInput(
+      `Deadline Cloud's job search takes at most ${filtersPerGroup} conditions in one group; ${where} has ${count}. Split the search, or move conditions into an \`or\`.`,
+      'filter',
+    );
+  if (top.filters.length > filtersPerGroup) throw tooMany(top.filters.length, 'the filter');
+  let groups = 0;
+  for (const expression of top.filters) {
+    if (!('groupFilter' in expression)) continue;
+    groups += 1;
+    const inner = expression.groupFilter;
+    if (inner.filters.length > filtersPerGroup) throw tooMany(inner.filters.length, 'a nested group');
+    if (inner.filters.some((f) => 'groupFilter' in f)) {
+      throw badUserInput(
+        "Deadline Cloud's job search nests groups one level deep: an `or` inside an `or` (or an `and` of several conditions inside an `or` inside another) cannot be sent. Flatten the filter.",
+        'filter',
+      );
+    }
+  }
+  if (groups > nestedGroups) {
+    throw badUserInput(
+      `Deadline Cloud's job search takes at most ${nestedGroups} nested groups (each \`or\`, and each \`and\` of several conditions inside an \`or\`); the filter has ${groups}.`,
+      'filter',
+    );
+  }
+}
+
+/** SearchJobs' `sortExpressions` for `sort`, or BAD_USER_INPUT beyond 5 expressions. */
+export function jobSortExpressions(
+  sort: readonly JobSortInput[] | null | undefined,
+): SortExpression[] | undefined {
+  if (!sort || sort.length === 0) return undefined;
+  const expressions: SortExpression[] = [];
+  for (const { field, direction, userJobsFirst } of sort) {
+    if (userJobsFirst) expressions.push({ userJobsFirst: { userIdentityId: userJobsFirst } });
+    expressions.push({
+      fieldSort: { name: field, sortOrder: direction === 'DESC' ? 'DESCENDING' : 'ASCENDING' },
+    });
+  }
+  if (expressions.length > SEARCH_LIMITS.sortExpressions) {
+    throw badUserInput(
+      `Deadline Cloud's job search takes at most ${SEARCH_LIMITS.sortExpressions} sort keys (each \`userJobsFirst\` counts as one); the sort has ${expressions.length}.`,
+      'sort',
+    );
+  }
+  return expressions;
+}

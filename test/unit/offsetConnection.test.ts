@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { bindingOf, CursorCodec } from '../../src/pagination/cursor.js';
+import {
+  type OffsetConnectionArgs,
+  resolveOffsetConnection,
+  SEARCH_WINDOW,
+  type SearchPage,
+} from '../../src/pagination/offsetConnection.js';
+
+/**
+ * The search connection helper over an in-memory result (the independent truth: array slices), as Deadline's
+ * Search* calls page it: `itemOffset`, `pageSize`, `totalResults` capped at the window.
+ */
+const cursors = new CursorCodec(randomBytes(32));
+const binding = bindingOf('Queue.jobSearch', 'farm-1/queue-1|filter-digest');
+
+function searchOver(result: string[]) {
+  const calls: Array<{ itemOffset: number; pageSize: number }> = [];
+  const fetchPage = async (request: {
+    itemOffset: number;
+    pageSize: number;
+  }): Promise<SearchPage<string>> => {
+    calls.push(request);
+    return {
+      items: result.slice(request.itemOffset, request.itemOffset + request.pageSize),
+      totalResults: Math.min(result.length, SEARCH_WINDOW),
+    };
+  };
+  const page = (args: OffsetConnectionArgs, on = binding) =>
+    resolveOffsetConnection({ args, binding: on, cursors, fetchPage, idOf: (id) => id });
+  return { calls, page };
+}
+
+const ids = (n: number, prefix = 'job') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+describe('search connections page both ways over offsets', () => {
+  it.each([1, 7, 100])('walk 1,000 results forward with first: %i, exactly, one call a page', async (k) => {
+    const result = ids(1000);
+    const { calls, page } = searchOver(result);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const connection = await page({ first: k, after });
+      pages += 1;
+      seen.push(...connection.nodes);
+      expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(await connection.totalCount()).toBe(1000);
+      if (!(await connection.pageInfo.hasNextPage())) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(result);
+    expect(pages).toBe(Math.ceil(1000 / k));
+    expect(calls).toHaveLength(pages);
+  });
+
+  it.each([1, 7, 100])('walk 1,000 results backward with last: %i, exactly', async (k) => {
+    const result = ids(1000);
+    const { calls, page } = searchOver(result);
+    const pagesSeen: string[][] = [];
+    let before: string | null = null;
+    for (;;) {
+      const connection = await page({ last: k, before });
+      pagesSeen.unshift(connection.nodes);
+      expect(await connection.pageInfo.hasNextPage()).toBe(before !== null);
+      if (!connection.pageInfo.hasPreviousPage) break;
+      before = connection.pageInfo.startCursor;
+    }
+    expect(pagesSeen.flat()).toEqual(result);
+    // `last` alone asks for the total first: one call more, once.
+    expect(calls).toHaveLength(pagesSeen.length + 1);
+    expect(pagesSeen.at(-1)).toEqual(result.slice(-Math.min(k, 1000)));
+  });
+
+  it('counts with one call of one item when no page is fetched (first: 0)', async () => {
+    const { calls, page } = searchOver(ids(42));
+    const connection = await page({ first: 0 });
+    expect(connection.nodes).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(await connection.totalCount()).toBe(42);
+    expect(calls).toEqual([{ itemOffset: 0, pageSize: 1 }]);
+  });
+
+  it('tells when results moved between two pages, and not when they did not', async () => {
+    const result = ids(30);
+    const { page } = searchOver(result);
+    const first = await page({ first: 10 });
+    const after = first.pageInfo.endCursor;
+    expect((await page({ first: 10, after })).resultsShifted).toBe(false);
+    result.unshift('job-new');
+    const shifted = await page({ first: 10, after });
+    expect(shifted.resultsShifted).toBe(true);
+    // Offsets stay offsets: the page is the ten after the cursor's offset, whatever moved.
+    expect(shifted.nodes).toEqual(result.slice(10, 20));
+  });
+
+  it('refuses cursors of another connection or kind, and mixed directions, before any call', async () => {
+    const { calls, page } = searchOver(ids(30));
+    const cursor = (await page({ first: 5 })).pageInfo.endCursor as string;
+    calls.length = 0;
+    const other = bindingOf('Queue.jobSearch', 'farm-1/queue-1|another-filter');
+    await expect(page({ first: 5, after: cursor }, other)).rejects.toMatchObject({
+      extensions: { code: 'INVALID_CURSOR', argumentName: 'after' },
+    });
+    const tokenCursor = cursors.encode(binding, { token: null, skip: 0, pageSize: 100 });
+    await expect(page({ last: 5, before: tokenCursor })).rejects.toMatchObject({
+      extensions: { code: 'INVALID_CURSOR', argumentName: 'before' },
+    });
+    await expect(page({ first: 5, last: 5 })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    await expect(page({ last: 5, after: cursor })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    await expect(page({ first: 5, before: cursor })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    await expect(page({ last: 101 })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'last' },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('stops at the 10,000-result window: a capped total says more may follow, the page past it fails', async () => {
+    const { page } = searchOver(ids(10_050));
+    let after: string | null = null;
+    let connection = await page({ first: 100 });
+    for (let i = 1; i < 100; i++) {
+      after = connection.pageInfo.endCursor;
+      connection = await page({ first: 100, after });
+    }
+    expect(connection.nodes.at(-1)).toBe('job-9999');
+    expect(await connection.totalCount()).toBe(SEARCH_WINDOW);
+    expect(await connection.pageInfo.hasNextPage()).toBe(true);
+    await expect(page({ first: 100, after: connection.pageInfo.endCursor })).rejects.toMatchObject({
+      extensions: { code: 'SEARCH_WINDOW_EXCEEDED' },
+    });
+    await expect(page({ last: 10 })).rejects.toMatchObject({
+      extensions: { code: 'SEARCH_WINDOW_EXCEEDED' },
+    });
+  });
+});
