@@ -147,8 +147,9 @@ export type Farm = Node & {
    * Jobs of the given queues (1 to 10) of this farm that match `filter`, in `sort` order (ties in Deadline Cloud's
    * order). Pages both ways: `first`/`after` forward, `last`/`before` backward, `last` alone the final page; one
    * Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a job submitted in the
-   * last minute or so may be missing. Cursors are bound to this field, the queues, the filter and the sort. Null
-   * only when the page's Deadline call failed, with the error at its path.
+   * last minute or so may be missing. Cursors are bound to this field, the queues, the filter and the sort. Arguments
+   * Deadline cannot take are refused before any call. Null only when the page's Deadline call failed (or, under a
+   * list of farms, its arguments were refused), with the error at its path.
    */
   jobSearch?: Maybe<JobSearchConnection>;
   /** ARN of the KMS key that encrypts the farm's data, if a customer key is used. */
@@ -664,11 +665,12 @@ export type JobSearchConnection = {
   /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
   pageInfo: PageInfo;
   /**
-   * True when the results moved since the cursor this page continues from was issued (jobs were added, or changed
-   * so that they filter or sort differently): this page may repeat or skip jobs next to the previous one. Refetch
-   * from the first page for a consistent view.
+   * Whether the results moved since the cursor this page continues from was issued (jobs were added, or changed so
+   * that they filter or sort differently): if true, this page may repeat or skip jobs next to the previous one;
+   * refetch from the first page for a consistent view. Null when not checked: on a first page, and on pages of 100
+   * (the check reads one item more, and Deadline's pages hold at most 100).
    */
-  resultsShifted: Scalars['Boolean']['output'];
+  resultsShifted?: Maybe<Scalars['Boolean']['output']>;
   /**
    * How many jobs match, as Deadline Cloud counts them. Deadline's search reaches the first 10,000 results: at
    * 10,000 this is a lower bound.
@@ -1001,8 +1003,9 @@ export type Queue = Node & {
   /** One job of this queue by its ID. Null with `NOT_FOUND` if it does not exist. */
   job?: Maybe<Job>;
   /**
-   * This queue's jobs that match `filter`, in `sort` order: `Farm.jobSearch` over this queue alone. Null only when
-   * the page's Deadline call failed, with the error at its path.
+   * This queue's jobs that match `filter`, in `sort` order: `Farm.jobSearch` over this queue alone. Deadline's search
+   * is eventually consistent: a job submitted in the last minute or so may be missing. Null only when the page's
+   * Deadline call failed, with the error at its path.
    */
   jobSearch?: Maybe<JobSearchConnection>;
   /**
@@ -2390,7 +2393,7 @@ export type JobSearchConnectionResolvers<ContextType = GatewayContext, ParentTyp
   edges?: Resolver<Array<ResolversTypes['JobSearchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  resultsShifted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

@@ -36,8 +36,8 @@ export const ErrorCode = {
   /** The cursor's upstream pagination token is no longer accepted (expired after 24 h); restart from page one. */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /**
-   * A search page lies beyond the first 10,000 results, the most Deadline Cloud's search reaches, and its sort
-   * offers no key to continue by. Narrow the filter; retrying does not help.
+   * A search page lies beyond the first 10,000 results, the most Deadline Cloud's search reaches. Narrow the
+   * filter or sort the other way; retrying does not help.
    */
   SEARCH_WINDOW_EXCEEDED: 'SEARCH_WINDOW_EXCEEDED',
   /**

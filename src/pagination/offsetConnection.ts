@@ -39,10 +39,11 @@ export interface OffsetConnection<T> {
   /** Matches in all; a lower bound when it reaches SEARCH_WINDOW. Costs a call only when no page was fetched. */
   totalCount: () => Promise<number>;
   /**
-   * True when the item the `after` (or `before`) cursor was issued for is no longer at its offset: results moved
-   * between the two pages (jobs added, or changed so that they sort or filter differently).
+   * Whether the item the `after` (or `before`) cursor was issued for is no longer at its offset (results moved
+   * between the two pages: jobs added, or changed so that they filter or sort differently); null when not checked
+   * (a first page, or a page of 100, which leaves no room for the item).
    */
-  resultsShifted: boolean;
+  resultsShifted: boolean | null;
 }
 
 export interface OffsetConnectionRequest<T> {
@@ -74,7 +75,7 @@ export async function resolveOffsetConnection<T>(
   const extraAfter = check && window.direction === 'backward' ? 1 : 0;
   let page: SearchPage<T> | undefined;
   let items: readonly T[] = [];
-  let resultsShifted = false;
+  let resultsShifted: boolean | null = null;
   if (window.size > 0) {
     page = await fetchPage({
       itemOffset: window.start - extraBefore,
@@ -126,13 +127,22 @@ export async function resolveOffsetConnection<T>(
   };
 }
 
-/** Validates the arguments and works out the page they ask for (a call for the total, for `last` alone). */
-async function windowOf<T>({
-  args,
-  binding,
-  cursors,
-  fetchPage,
-}: OffsetConnectionRequest<T>): Promise<Window> {
+/** What checked arguments ask for: a direction, a count, and the cursor's position if one was given. */
+export interface OffsetRequest {
+  direction: 'forward' | 'backward';
+  count: number;
+  from?: OffsetPoint;
+}
+
+/**
+ * Checks a search connection's paging arguments and cursor (bound to `binding`) without any call: BAD_USER_INPUT,
+ * INVALID_CURSOR, or SEARCH_WINDOW_EXCEEDED for a page past the window. The preflight runs it too.
+ */
+export function checkOffsetArgs(
+  args: OffsetConnectionArgs,
+  binding: ConnectionBinding,
+  cursors: CursorCodec,
+): OffsetRequest {
   const given = (value: unknown) => value !== null && value !== undefined;
   if (given(args.first) && given(args.last))
     throw badUserInput('Give `first` (with `after`) or `last` (with `before`), not both.', 'last');
@@ -140,26 +150,39 @@ async function windowOf<T>({
     throw badUserInput('`after` pages forward: use it with `first`, or use `before` with `last`.', 'after');
   if (given(args.before) && given(args.first))
     throw badUserInput('`before` pages backward: use it with `last`, or use `after` with `first`.', 'before');
-
   if (given(args.last) || given(args.before)) {
-    const last = validateCount(args.last ?? DEFAULT_FIRST, 'last');
-    if (typeof args.before === 'string') {
-      const from = cursors.decodeOffsetFor(binding, args.before, 'before');
-      const start = Math.max(0, from.offset - last);
-      return { start, size: from.offset - start, from, direction: 'backward' };
+    const count = validateCount(args.last ?? DEFAULT_FIRST, 'last');
+    if (typeof args.before !== 'string') return { direction: 'backward', count };
+    return { direction: 'backward', count, from: cursors.decodeOffsetFor(binding, args.before, 'before') };
+  }
+  const count = validateCount(args.first ?? DEFAULT_FIRST, 'first');
+  if (typeof args.after !== 'string') return { direction: 'forward', count };
+  const from = cursors.decodeOffsetFor(binding, args.after, 'after');
+  if (from.offset + 1 >= SEARCH_WINDOW && count > 0) throw windowExceeded();
+  return { direction: 'forward', count, from };
+}
+
+/** Works out the page the arguments ask for (a call for the total, for `last` alone). */
+async function windowOf<T>({
+  args,
+  binding,
+  cursors,
+  fetchPage,
+}: OffsetConnectionRequest<T>): Promise<Window> {
+  const { direction, count, from } = checkOffsetArgs(args, binding, cursors);
+  if (direction === 'backward') {
+    if (from) {
+      const start = Math.max(0, from.offset - count);
+      return { start, size: from.offset - start, from, direction };
     }
     const { totalResults } = await fetchPage({ itemOffset: 0, pageSize: 1 });
     if (totalResults >= SEARCH_WINDOW) throw windowExceeded();
-    const start = Math.max(0, totalResults - last);
-    return { start, size: totalResults - start, direction: 'backward' };
+    const start = Math.max(0, totalResults - count);
+    return { start, size: totalResults - start, direction };
   }
-
-  const first = validateCount(args.first ?? DEFAULT_FIRST, 'first');
-  if (typeof args.after !== 'string') return { start: 0, size: first, direction: 'forward' };
-  const from = cursors.decodeOffsetFor(binding, args.after, 'after');
+  if (!from) return { start: 0, size: count, direction };
   const start = from.offset + 1;
-  if (start >= SEARCH_WINDOW && first > 0) throw windowExceeded();
-  return { start, size: Math.min(first, SEARCH_WINDOW - start), from, direction: 'forward' };
+  return { start, size: Math.min(count, SEARCH_WINDOW - start), from, direction };
 }
 
 function validateCount(value: number, argumentName: 'first' | 'last'): number {

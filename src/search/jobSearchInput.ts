@@ -15,7 +15,23 @@ export const SEARCH_LIMITS = {
   nestedGroups: 2,
   sortExpressions: 5,
   queueIds: 10,
+  /** Values of one `in`/`notIn` (the model's StringFilterList). */
+  listValues: 16,
+  /** Characters of a string value, a parameter value or a search term (the model's 1–256). */
+  valueLength: 256,
 } as const;
+
+/** A string value within the model's length, or BAD_USER_INPUT naming where it is. */
+function checkedValue(value: unknown, where: string): string {
+  const text = String(value);
+  if (text.length < 1 || text.length > SEARCH_LIMITS.valueLength) {
+    throw badUserInput(
+      `\`${where}\` must be 1 to ${SEARCH_LIMITS.valueLength} characters long (got ${text.length}).`,
+      'filter',
+    );
+  }
+  return text;
+}
 
 type Operator =
   | 'EQUAL'
@@ -100,12 +116,18 @@ function conditionFilters(member: string, condition: Record<string, unknown>): F
   for (const [key, value] of Object.entries(condition)) {
     if (value === null || value === undefined) continue;
     if (key === 'contains') {
-      filters.push({ searchTermFilter: { searchTerm: String(value), matchType: 'CONTAINS' } });
+      const searchTerm = checkedValue(value, `${member}.contains`);
+      filters.push({ searchTermFilter: { searchTerm, matchType: 'CONTAINS' } });
       continue;
     }
     if (key === 'in' || key === 'notIn') {
-      const values = (value as unknown[]).map(String);
-      if (values.length === 0) throw badUserInput(`\`${member}.${key}\` needs at least one value.`, 'filter');
+      const values = (value as unknown[]).map((v, i) => checkedValue(v, `${member}.${key}[${i}]`));
+      if (values.length === 0 || values.length > SEARCH_LIMITS.listValues) {
+        throw badUserInput(
+          `\`${member}.${key}\` takes 1 to ${SEARCH_LIMITS.listValues} values (got ${values.length}).`,
+          'filter',
+        );
+      }
       const operator = key === 'in' ? 'ANY_EQUALS' : 'ALL_NOT_EQUALS';
       filters.push({ stringListFilter: { name: field.name, operator, values } });
       continue;
@@ -117,7 +139,9 @@ function conditionFilters(member: string, condition: Record<string, unknown>): F
         dateTimeFilter: { name: field.name, operator, dateTime: new Date(String(value)).toISOString() },
       });
     } else {
-      filters.push({ stringFilter: { name: field.name, operator, value: String(value) } });
+      filters.push({
+        stringFilter: { name: field.name, operator, value: checkedValue(value, `${member}.${key}`) },
+      });
     }
   }
   return filters;
@@ -134,18 +158,31 @@ function termsOf(filter: JobFilterInput): FilterExpression[] {
     const { name, ...condition } = parameter;
     for (const [key, value] of Object.entries(condition)) {
       const operator = ORDERING[key];
-      if (operator && value !== null && value !== undefined)
-        terms.push({ parameterFilter: { name, operator, value: String(value) } });
+      if (operator && value !== null && value !== undefined) {
+        const text = checkedValue(value, `parameters.${name}.${key}`);
+        terms.push({
+          parameterFilter: { name: checkedValue(name, 'parameters.name'), operator, value: text },
+        });
+      }
     }
   }
   if (filter.search) {
     const matchType = filter.search.match === 'FUZZY' ? 'FUZZY_MATCH' : 'CONTAINS';
-    terms.push({ searchTermFilter: { searchTerm: filter.search.term, matchType } });
+    terms.push({
+      searchTermFilter: { searchTerm: checkedValue(filter.search.term, 'search.term'), matchType },
+    });
   }
   for (const inner of filter.and ?? []) terms.push(...termsOf(inner));
-  if (filter.or && filter.or.length > 0) {
-    const alternatives = filter.or.map((inner): FilterExpression => {
+  if (filter.or) {
+    if (filter.or.length === 0)
+      throw badUserInput(
+        '`or` needs at least one entry (none can hold); leave it out to apply no condition.',
+        'filter',
+      );
+    const alternatives = filter.or.map((inner, index): FilterExpression => {
       const innerTerms = termsOf(inner);
+      if (innerTerms.length === 0)
+        throw badUserInput(`\`or[${index}]\` has no condition: give it one, or leave it out.`, 'filter');
       if (innerTerms.length === 1) return innerTerms[0] as FilterExpression;
       return { groupFilter: { filters: innerTerms, operator: 'AND' } };
     });
@@ -172,7 +209,31 @@ export function jobFilterExpressions(
   const only = terms.length === 1 ? terms[0] : undefined;
   const top: GroupedFilterExpressions =
     only && 'groupFilter' in only ? only.groupFilter : { filters: terms, operator: 'AND' };
-  checkLimits(top);
+  const sent = packed(top);
+  checkLimits(sent);
+  return sent;
+}
+
+/**
+ * `top` with conditions beyond the 3 of a group moved into nested groups of the same operator (AND inside AND,
+ * OR inside OR: the meaning is the same), within the 2 nested groups a search may hold; unchanged when it fits or
+ * cannot be made to (checkLimits then says why).
+ */
+function packed(top: GroupedFilterExpressions): GroupedFilterExpressions {
+  const { filtersPerGroup, nestedGroups } = SEARCH_LIMITS;
+  if (top.filters.length <= filtersPerGroup) return top;
+  const groups = top.filters.filter((f) => 'groupFilter' in f);
+  const leaves = top.filters.filter((f) => !('groupFilter' in f));
+  for (let added = 1; added <= nestedGroups - groups.length; added++) {
+    const direct = filtersPerGroup - groups.length - added;
+    if (direct < 0 || direct + added * filtersPerGroup < leaves.length) continue;
+    const rest = leaves.slice(direct);
+    const nested: FilterExpression[] = [];
+    for (let i = 0; i < rest.length; i += filtersPerGroup) {
+      nested.push({ groupFilter: { filters: rest.slice(i, i + filtersPerGroup), operator: top.operator } });
+    }
+    return { operator: top.operator, filters: [...leaves.slice(0, direct), ...groups, ...nested] };
+  }
   return top;
 }
 
@@ -180,7 +241,7 @@ function checkLimits(top: GroupedFilterExpressions): void {
   const { filtersPerGroup, nestedGroups } = SEARCH_LIMITS;
   const tooMany = (count: number, where: string) =>
     badUserInput(
-      `Deadline Cloud's job search takes at most ${filtersPerGroup} conditions in one group; ${where} has ${count}. Split the search, or move conditions into an \`or\`.`,
+      `Deadline Cloud's job search takes at most ${filtersPerGroup} conditions in one group and ${nestedGroups} nested groups; ${where} has ${count} conditions, more than fit. Use fewer conditions (a range is two), or split the search.`,
       'filter',
     );
   if (top.filters.length > filtersPerGroup) throw tooMany(top.filters.length, 'the filter');

@@ -12,7 +12,9 @@ import { keyOf, keyPath, parentTypeOf, type TypedKey } from '../ids/keys.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { validateFirst } from '../pagination/connection.js';
 import type { CursorCodec } from '../pagination/cursor.js';
+import { checkOffsetArgs, type OffsetConnectionArgs } from '../pagination/offsetConnection.js';
 import type { NodeFieldNames } from '../relayNodeFields.js';
+import { prepareSearch, type SearchArgs } from '../search/searchRequest.js';
 import { atArgument, fieldSite, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import { checkNodesCount, parseGlobalIdArgument } from './globalIdArguments.js';
 import { checkIdArgument } from './idArguments.js';
@@ -99,8 +101,16 @@ function checkFieldArguments(
     });
     return undefined;
   }
-  // Search connections page by offset with cursors of their own kind: checked where they run, before any call.
-  if (FIELD_ROLES.get(field)?.kind === 'search') return undefined;
+  // Search connections: their request and offset cursors, checked here when the owner's key is known (else where
+  // they run, before their call).
+  const searchRole = FIELD_ROLES.get(field);
+  if (searchRole?.kind === 'search') {
+    if (parentKey && field.startsWith(`${parentKey.type}.`)) {
+      const { binding } = prepareSearch(searchRole.type, searchRole.index, parentKey.key, args as SearchArgs);
+      checkOffsetArgs(args as OffsetConnectionArgs, binding, cursors);
+    }
+    return undefined;
+  }
   if ('first' in args || 'after' in args) {
     validateFirst(args.first as number | null | undefined);
     if (typeof args.after === 'string') {

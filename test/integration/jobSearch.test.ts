@@ -245,6 +245,27 @@ describe('job search, compared with the dataset filtered and sorted here', () =>
       'by task run status',
       () => ({ sort: [{ field: 'TASK_RUN_STATUS' }, { field: 'CREATED_AT', direction: 'DESC' }] }),
     ],
+    [
+      'five conditions, packed into a nested group',
+      () => ({
+        filter: {
+          priority: { gte: 10, lte: 90 },
+          createdAt: { gte: midway() },
+          name: { ne: 'x' },
+          createdBy: { ne: 'y' },
+        },
+      }),
+    ],
+    [
+      'an `or` of five alternatives, packed',
+      () => ({
+        filter: {
+          or: ['FAILED', 'CANCELED', 'SUSPENDED', 'READY', 'PENDING'].map((status) => ({
+            taskRunStatus: { eq: status },
+          })),
+        },
+      }),
+    ],
   ];
 
   it.each(cases)('%s: the same jobs, order and total, one SearchJobs a page', async (_, make) => {
@@ -324,7 +345,9 @@ describe('limits and cursors are checked before any call', () => {
     expect(codes(response)).toEqual([code]);
     if (argumentName) expect(response.errors?.[0]?.extensions?.argumentName).toBe(argumentName);
     expect(response.errors?.[0]?.message).toMatch(/\d|`/);
-    expect(calls.SearchJobs ?? 0).toBe(0);
+    // Refused by the preflight: no Deadline call at all, not even the farm's.
+    expect(calls).toEqual({});
+    expect(response.data ?? null).toBeNull();
   };
   const q = (n: number) => Array.from({ length: n }, (_, i) => `queue-${i.toString(16).padStart(32, '0')}`);
 
@@ -333,19 +356,16 @@ describe('limits and cursors are checked before any call', () => {
     await refused({ queueIds: [] }, 'BAD_USER_INPUT', 'queueIds');
     await refused({ queueIds: ['queue-1'] }, 'BAD_USER_INPUT', 'queueIds');
   });
-  it('more than 3 conditions in a group or in an `or`, groups nested twice', async () => {
-    await refused(
-      {
-        filter: {
-          priority: { gte: 1, lte: 90 },
-          createdAt: { gte: '2025-01-01T00:00:00Z' },
-          name: { ne: 'x' },
-        },
-      },
-      'BAD_USER_INPUT',
-      'filter',
-    );
-    const alternatives = [1, 2, 3, 4].map((priority) => ({ priority: { eq: priority } }));
+  it("more conditions than 3 groups of 3 hold, empty `or`s and entries, values out of the model's bounds", async () => {
+    const eight = {
+      priority: { gte: 1, lte: 99 },
+      createdAt: { gte: '2025-01-01T00:00:00Z', lt: '2027-01-01T00:00:00Z' },
+      startedAt: { gte: '2025-01-01T00:00:00Z', lt: '2027-01-01T00:00:00Z' },
+      name: { ne: 'x' },
+      createdBy: { ne: 'y' },
+    };
+    await refused({ filter: eight }, 'BAD_USER_INPUT', 'filter');
+    const alternatives = Array.from({ length: 10 }, (_, priority) => ({ priority: { eq: priority } }));
     await refused({ filter: { or: alternatives } }, 'BAD_USER_INPUT', 'filter');
     await refused(
       {
@@ -357,7 +377,14 @@ describe('limits and cursors are checked before any call', () => {
       'BAD_USER_INPUT',
       'filter',
     );
+    await refused({ filter: { or: [] } }, 'BAD_USER_INPUT', 'filter');
+    await refused({ filter: { or: [{}, { priority: { gte: 1 } }] } }, 'BAD_USER_INPUT', 'filter');
+    await refused({ filter: { createdBy: { eq: '' } } }, 'BAD_USER_INPUT', 'filter');
+    await refused({ filter: { search: { term: 'x'.repeat(257) } } }, 'BAD_USER_INPUT', 'filter');
+    const names = Array.from({ length: 17 }, (_, i) => `job ${i}`);
+    await refused({ filter: { name: { in: names } } }, 'BAD_USER_INPUT', 'filter');
   });
+
   it('more than 5 sort keys; first with last', async () => {
     const sort = ['NAME', 'PRIORITY', 'CREATED_AT'].map((field) => ({ field, userJobsFirst: 'someone' }));
     await refused({ sort, first: 5 }, 'BAD_USER_INPUT', 'sort');

@@ -86,6 +86,7 @@ describe('search connections page both ways over offsets', () => {
     const result = ids(30);
     const { page } = searchOver(result);
     const first = await page({ first: 10 });
+    expect(first.resultsShifted).toBeNull();
     const after = first.pageInfo.endCursor;
     expect((await page({ first: 10, after })).resultsShifted).toBe(false);
     result.unshift('job-new');
@@ -93,6 +94,10 @@ describe('search connections page both ways over offsets', () => {
     expect(shifted.resultsShifted).toBe(true);
     // Offsets stay offsets: the page is the ten after the cursor's offset, whatever moved.
     expect(shifted.nodes).toEqual(result.slice(10, 20));
+    // A page of 100 has no room for the item it would check: not checked, null.
+    expect((await page({ first: 100, after })).resultsShifted).toBeNull();
+    const before = shifted.pageInfo.startCursor;
+    expect((await page({ last: 5, before })).resultsShifted).toBe(false);
   });
 
   it('refuses cursors of another connection or kind, and mixed directions, before any call', async () => {
