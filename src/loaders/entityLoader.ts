@@ -297,6 +297,11 @@ export class EntityLoader<T extends EntityType> {
           items: ((output[entry.items] ?? []) as Array<Record<string, unknown>>).map((item) => {
             const source = { farmId: search.farmId, ...item };
             const record = listItem(source, keyOf(this.type, source));
+            // Detail-only members the search summary carries under another name (JobSearchSummary's
+            // `jobParameters`): known without a Get.
+            for (const [member, from] of Object.entries(entry.carries)) {
+              if (item[from] !== undefined) (record as Record<string, unknown>)[member] = item[from];
+            }
             this.remember(record);
             return record;
           }),

@@ -84,6 +84,8 @@ export interface EntitySearch {
   readonly operation: OperationName;
   readonly items: string;
   readonly queueIds: 'owner' | 'argument';
+  /** Detail-only members the items carry, by the item member that holds them (`parameters: 'jobParameters'`). */
+  readonly carries: Readonly<Record<string, string>>;
 }
 
 /** A connection of an entity type on another owner than its parent (see `EntityDefinition.alsoListed`). */
@@ -206,8 +208,22 @@ export const ENTITIES = {
     alsoListed: [],
     links: [],
     search: [
-      { owner: 'Farm', field: 'jobSearch', operation: 'SearchJobs', items: 'jobs', queueIds: 'argument' },
-      { owner: 'Queue', field: 'jobSearch', operation: 'SearchJobs', items: 'jobs', queueIds: 'owner' },
+      {
+        owner: 'Farm',
+        field: 'jobSearch',
+        operation: 'SearchJobs',
+        items: 'jobs',
+        queueIds: 'argument',
+        carries: { parameters: 'jobParameters' },
+      },
+      {
+        owner: 'Queue',
+        field: 'jobSearch',
+        operation: 'SearchJobs',
+        items: 'jobs',
+        queueIds: 'owner',
+        carries: { parameters: 'jobParameters' },
+      },
     ],
   },
   Session: {

@@ -5,8 +5,12 @@ import { parameterList, statusCounts } from './upstreamValues.js';
 export const Job: JobResolvers = {
   taskRunStatusCounts: (job) => statusCounts(job.taskRunStatusCounts),
   // A job parameter is never a chunk (the model's JobParameter has no `chunkInt`).
+  // Set on jobs a search found (its summaries carry them); else from the job's detail.
   parameters: async (job, _, ctx) =>
-    parameterList((await ctx.loaders.Job.detailOf(job)).parameters).map((parameter) => ({
+    parameterList(
+      (job as { parameters?: Record<string, object> }).parameters ??
+        (await ctx.loaders.Job.detailOf(job)).parameters,
+    ).map((parameter) => ({
       ...parameter,
       type: parameter.type as JobParameterType,
     })),

@@ -311,6 +311,36 @@ describe('job search, compared with the dataset filtered and sorted here', () =>
     expect(calls.SearchJobs).toBe(1);
   });
 
+  it("serves the jobs' parameters from the search's own summaries, with no BatchGetJob", async () => {
+    const { response, calls } = await queryCountingCalls<{
+      farm: {
+        jobSearch: {
+          nodes: Array<{ jobId: string; parameters: Array<{ name: string; type: string; value: string }> }>;
+        };
+      };
+    }>(
+      stack,
+      `query ($farmId: ID!, $queueIds: [ID!]!) {
+        farm(farmId: $farmId) { jobSearch(queueIds: $queueIds, first: 30) { nodes { jobId parameters { name type value } } } }
+      }`,
+      { farmId, queueIds },
+    );
+    expect(response.errors).toBeUndefined();
+    const types = { int: 'INT', float: 'FLOAT', string: 'STRING', path: 'PATH' } as Record<string, string>;
+    expect(response.data?.farm.jobSearch.nodes).toEqual(
+      expected(queueIds, undefined, undefined)
+        .slice(0, 30)
+        .map(({ job }) => ({
+          jobId: job.jobId,
+          parameters: Object.entries(job.parameters ?? {}).map(([name, value]) => {
+            const [member, text] = Object.entries(value)[0] as [string, string];
+            return { name, type: types[member], value: text };
+          }),
+        })),
+    );
+    expect(calls).toEqual({ GetFarm: 1, SearchJobs: 1 });
+  });
+
   it('Queue.jobSearch is the same search over its own queue', async () => {
     const queueId = queueIds[1] as string;
     const filter = { taskRunStatus: { ne: 'SUCCEEDED' } };
