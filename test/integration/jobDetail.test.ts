@@ -858,7 +858,7 @@ describe('lookups, node refetch and federation references of the new types', () 
         missing: missingTask,
       },
     );
-    expect(response.data).toEqual({
+    expect(response.data, JSON.stringify(response.errors)).toEqual({
       step: {
         name: step.name,
         job: { jobId: job.jobId },
