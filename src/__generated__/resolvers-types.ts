@@ -165,6 +165,13 @@ export type Farm = Node & {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The principal that last updated the farm, if ever. */
   updatedBy?: Maybe<Scalars['String']['output']>;
+  /**
+   * Workers of the given fleets (1 to 10) of this farm that match `filter`, in `sort` order (ties in Deadline Cloud's
+   * order). Pages both ways, one Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a worker changed in the last minute or so may be missing or out of date.
+   * Cursors are bound to this field, the fleets, the filter and the sort. Null only when the page's Deadline call
+   * failed (or, under a list of farms, its arguments were refused), with the error at its path.
+   */
+  workerSearch?: Maybe<WorkerSearchConnection>;
 };
 
 
@@ -203,6 +210,18 @@ export type FarmQueueArgs = {
 export type FarmQueuesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A Deadline Cloud farm: the top-level container of a render farm's queues, fleets and budgets. */
+export type FarmWorkerSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  fleetIds: Array<Scalars['ID']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<WorkerSort>>;
 };
 
 /** A page of farms. */
@@ -275,6 +294,12 @@ export type Fleet = Node & {
   /** How many workers the fleet has now. */
   workerCount: Scalars['Int']['output'];
   /**
+   * This fleet's workers that match `filter`, in `sort` order: `Farm.workerSearch` over this fleet alone.
+   * Deadline's search is eventually consistent: a worker changed in the last minute or so may be missing or out of date. Null only when the page's Deadline call failed, with the
+   * error at its path.
+   */
+  workerSearch?: Maybe<WorkerSearchConnection>;
+  /**
    * The fleet's workers, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
    * with the error at its path.
    */
@@ -285,6 +310,17 @@ export type Fleet = Node & {
 /** A fleet: a pool of workers (customer-managed machines or service-managed EC2 instances) that run a farm's jobs. */
 export type FleetWorkerArgs = {
   workerId: Scalars['ID']['input'];
+};
+
+
+/** A fleet: a pool of workers (customer-managed machines or service-managed EC2 instances) that run a farm's jobs. */
+export type FleetWorkerSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<WorkerSort>>;
 };
 
 
@@ -434,6 +470,12 @@ export type Job = Node & {
   /** One step of this job by its ID. Null with `NOT_FOUND` if it does not exist. */
   step?: Maybe<Step>;
   /**
+   * This job's steps that match `filter`, in `sort` order (ties in Deadline Cloud's order). Pages both ways, one
+   * Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a step changed in the last minute or so may be missing or out of date. Null only when the
+   * page's Deadline call failed, with the error at its path.
+   */
+  stepSearch?: Maybe<StepSearchConnection>;
+  /**
    * The job's steps, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
    * with the error at its path.
    */
@@ -451,6 +493,12 @@ export type Job = Node & {
   taskRunStatus?: Maybe<TaskRunStatus>;
   /** How many of the job's tasks are in each run status, as Deadline Cloud reports them. */
   taskRunStatusCounts: Array<TaskRunStatusCount>;
+  /**
+   * This job's tasks, of every step, that match `filter`, in `sort` order (ties in Deadline Cloud's order: steps in
+   * order, then tasks). Pages both ways, one Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a task changed in the last minute or so may be missing or out of date.
+   * Null only when the page's Deadline call failed, with the error at its path.
+   */
+  taskSearch?: Maybe<TaskSearchConnection>;
   /** When the job was last updated, if ever. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The principal that last updated the job, if ever. */
@@ -491,9 +539,31 @@ export type JobStepArgs = {
 
 
 /** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobStepSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<StepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<StepSort>>;
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
 export type JobStepsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A render job submitted to a queue: one Open Job Description template with its parameters, split into steps and tasks. */
+export type JobTaskSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<TaskSort>>;
 };
 
 /** Conditions on a job: each one given must hold. */
@@ -1392,6 +1462,12 @@ export type Step = Node & {
   /** How many of the step's tasks are in each run status, as Deadline Cloud reports them. */
   taskRunStatusCounts: Array<TaskRunStatusCount>;
   /**
+   * This step's tasks that match `filter`, in `sort` order: `Job.taskSearch` with the step as one more condition
+   * (it counts toward the filter's limits). Deadline's search is eventually consistent: a task changed in the last minute or so may be missing or out of date. Null only when
+   * the page's Deadline call failed, with the error at its path.
+   */
+  taskSearch?: Maybe<TaskSearchConnection>;
+  /**
    * The step's tasks, in Deadline Cloud's order. Pages forward only. Null only when the page's Deadline call failed,
    * with the error at its path.
    */
@@ -1424,6 +1500,17 @@ export type StepTaskArgs = {
 
 
 /** A step of a job: one script of the job's template, run once per task of its parameter space. */
+export type StepTaskSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Array<TaskSort>>;
+};
+
+
+/** A step of a job: one script of the job's template, run once per task of its parameter space. */
 export type StepTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1451,6 +1538,26 @@ export type StepAttributeCapability = {
   anyOf?: Maybe<Array<Scalars['String']['output']>>;
   /** The attribute's name, e.g. `attr.worker.os.family`. */
   name: Scalars['String']['output'];
+};
+
+/** Conditions on a step: each one given must hold. */
+export type StepCondition = {
+  /** When the step was created. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that created the step. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** When the step ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** The step's lifecycle status. */
+  lifecycleStatus?: InputMaybe<StepLifecycleStatusCondition>;
+  /** The step's name (`contains` matches it as Deadline's search term). */
+  name?: InputMaybe<NameCondition>;
+  /** When the step started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** The step's aggregate task run status. */
+  taskRunStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the step was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
 };
 
 /** A page of steps. */
@@ -1501,6 +1608,34 @@ export type StepEdge = {
   node: Step;
 };
 
+/**
+ * Which steps a search returns: every condition given here must hold, and every entry of `and`, and at least one
+ * entry of `or`. Deadline's search takes at most 3 conditions in one group and nests groups one level deep (see
+ * `JobFilter`); a filter beyond these limits is refused with `BAD_USER_INPUT` naming the limit.
+ */
+export type StepFilter = {
+  /** Conditions that must all hold (the same as giving them here, one object each). */
+  and?: InputMaybe<Array<StepCondition>>;
+  /** When the step was created. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that created the step. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** When the step ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** The step's lifecycle status. */
+  lifecycleStatus?: InputMaybe<StepLifecycleStatusCondition>;
+  /** The step's name (`contains` matches it as Deadline's search term). */
+  name?: InputMaybe<NameCondition>;
+  /** Conditions of which at least one must hold. */
+  or?: InputMaybe<Array<StepCondition>>;
+  /** When the step started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** The step's aggregate task run status. */
+  taskRunStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the step was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
 /** Where a step is in its life. */
 export type StepLifecycleStatus =
   /** The step was created. */
@@ -1513,6 +1648,18 @@ export type StepLifecycleStatus =
   | 'UPDATE_IN_PROGRESS'
   /** The last update of the step succeeded. */
   | 'UPDATE_SUCCEEDED';
+
+/** Conditions on a step lifecycle status: each one given must hold. */
+export type StepLifecycleStatusCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<StepLifecycleStatus>;
+  /** One of these. */
+  in?: InputMaybe<Array<StepLifecycleStatus>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<StepLifecycleStatus>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<StepLifecycleStatus>>;
+};
 
 /** One parameter of a step's parameter space. */
 export type StepParameter = {
@@ -1559,6 +1706,67 @@ export type StepRequiredCapabilities = {
   /** Attribute capabilities, e.g. the OS family or the installed software. */
   attributes: Array<StepAttributeCapability>;
 };
+
+/**
+ * A page of steps found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type StepSearchConnection = {
+  __typename?: 'StepSearchConnection';
+  /** The steps of this page with their cursors. */
+  edges: Array<StepSearchEdge>;
+  /** The steps of this page, without cursors. */
+  nodes: Array<Step>;
+  /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
+  pageInfo: PageInfo;
+  /**
+   * Whether the results moved since the cursor this page continues from was issued: if true, this page may repeat or
+   * skip steps next to the previous one; refetch from the first page for a consistent view. Null when not checked (a
+   * first page, a page of 100, a numbered page's cursor).
+   */
+  resultsShifted?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * How many steps match, as Deadline Cloud counts them. Deadline's search reaches the first 10,000 results: at
+   * 10,000 this is a lower bound.
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A step found by a search, with its position in the results. */
+export type StepSearchEdge = {
+  __typename?: 'StepSearchEdge';
+  /** Pass as `after` (or `before`) to get the steps that follow (or precede) this one. */
+  cursor: Scalars['String']['output'];
+  /** The step. */
+  node: Step;
+};
+
+/** One key to order steps by. */
+export type StepSort = {
+  /** Ascending (the default) or descending. */
+  direction?: InputMaybe<SortDirection>;
+  /** The field to sort on. */
+  field: StepSortField;
+};
+
+/** A step field search results can be sorted on. */
+export type StepSortField =
+  /** When the step was created. */
+  | 'CREATED_AT'
+  /** The principal that created the step. */
+  | 'CREATED_BY'
+  /** When the step ended. */
+  | 'ENDED_AT'
+  /** The step's lifecycle status. */
+  | 'LIFECYCLE_STATUS'
+  /** The step's name. */
+  | 'NAME'
+  /** When the step started. */
+  | 'STARTED_AT'
+  /** The step's aggregate task run status. */
+  | 'TASK_RUN_STATUS'
+  /** When the step was last updated. */
+  | 'UPDATED_AT';
 
 /** The run status a step has been asked to move to. */
 export type StepTargetTaskRunStatus =
@@ -1654,6 +1862,25 @@ export type TaskSessionActionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Conditions on a task: each one given must hold. */
+export type TaskCondition = {
+  /** When the task ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** How many times the task failed and was retried. */
+  failureRetryCount?: InputMaybe<IntCondition>;
+  /**
+   * Conditions on the task's parameter values (e.g. `{ name: "frame", gte: "100" }`, compared as numbers for INT and
+   * FLOAT parameters), one condition each. A task without the parameter does not match.
+   */
+  parameters?: InputMaybe<Array<TaskParameterCondition>>;
+  /** The task's run status. */
+  runStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the task started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** When the task was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
 /** A page of tasks. */
 export type TaskConnection = {
   __typename?: 'TaskConnection';
@@ -1674,6 +1901,33 @@ export type TaskEdge = {
   node: Task;
 };
 
+/**
+ * Which tasks a search returns: every condition given here must hold, and every entry of `and`, and at least one
+ * entry of `or`. Deadline's search takes at most 3 conditions in one group and nests groups one level deep (see
+ * `JobFilter`); a filter beyond these limits is refused with `BAD_USER_INPUT` naming the limit.
+ */
+export type TaskFilter = {
+  /** Conditions that must all hold (the same as giving them here, one object each). */
+  and?: InputMaybe<Array<TaskCondition>>;
+  /** When the task ended. */
+  endedAt?: InputMaybe<DateTimeCondition>;
+  /** How many times the task failed and was retried. */
+  failureRetryCount?: InputMaybe<IntCondition>;
+  /** Conditions of which at least one must hold. */
+  or?: InputMaybe<Array<TaskCondition>>;
+  /**
+   * Conditions on the task's parameter values (e.g. `{ name: "frame", gte: "100" }`, compared as numbers for INT and
+   * FLOAT parameters), one condition each. A task without the parameter does not match.
+   */
+  parameters?: InputMaybe<Array<TaskParameterCondition>>;
+  /** The task's run status. */
+  runStatus?: InputMaybe<TaskRunStatusCondition>;
+  /** When the task started. */
+  startedAt?: InputMaybe<DateTimeCondition>;
+  /** When the task was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
 /** One parameter value of a task (or of a task run). */
 export type TaskParameter = {
   __typename?: 'TaskParameter';
@@ -1683,6 +1937,24 @@ export type TaskParameter = {
   type: StepParameterType;
   /** The value, as a string whatever the type (Deadline Cloud sends every value as a string), e.g. `42` or `1-10`. */
   value: Scalars['String']['output'];
+};
+
+/** Conditions on one task parameter's value: each one given must hold. */
+export type TaskParameterCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** Greater than this. */
+  gt?: InputMaybe<Scalars['String']['input']>;
+  /** Greater than or equal to this. */
+  gte?: InputMaybe<Scalars['String']['input']>;
+  /** Less than this. */
+  lt?: InputMaybe<Scalars['String']['input']>;
+  /** Less than or equal to this. */
+  lte?: InputMaybe<Scalars['String']['input']>;
+  /** The parameter's name, as in the step's parameter space. */
+  name: Scalars['String']['input'];
+  /** Not equal to this. */
+  ne?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Running one task of a step. */
@@ -1762,6 +2034,63 @@ export type TaskRunStatusCount = {
   status: TaskRunStatus;
 };
 
+/**
+ * A page of tasks found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type TaskSearchConnection = {
+  __typename?: 'TaskSearchConnection';
+  /** The tasks of this page with their cursors. */
+  edges: Array<TaskSearchEdge>;
+  /** The tasks of this page, without cursors. */
+  nodes: Array<Task>;
+  /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
+  pageInfo: PageInfo;
+  /**
+   * Whether the results moved since the cursor this page continues from was issued: if true, this page may repeat or
+   * skip tasks next to the previous one; refetch from the first page for a consistent view. Null when not checked (a
+   * first page, a page of 100, a numbered page's cursor).
+   */
+  resultsShifted?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * How many tasks match, as Deadline Cloud counts them. Deadline's search reaches the first 10,000 results: at
+   * 10,000 this is a lower bound.
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A task found by a search, with its position in the results. */
+export type TaskSearchEdge = {
+  __typename?: 'TaskSearchEdge';
+  /** Pass as `after` (or `before`) to get the tasks that follow (or precede) this one. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: Task;
+};
+
+/** One key to order tasks by: a field or a parameter, not both. */
+export type TaskSort = {
+  /** Ascending (the default) or descending. */
+  direction?: InputMaybe<SortDirection>;
+  /** The field to sort on. */
+  field?: InputMaybe<TaskSortField>;
+  /** The task parameter to sort on (e.g. `frame`); tasks without it come last. */
+  parameter?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A task field search results can be sorted on. */
+export type TaskSortField =
+  /** When the task ended. */
+  | 'ENDED_AT'
+  /** How many times the task failed and was retried. */
+  | 'FAILURE_RETRY_COUNT'
+  /** The task's run status. */
+  | 'RUN_STATUS'
+  /** When the task started. */
+  | 'STARTED_AT'
+  /** When the task was last updated. */
+  | 'UPDATED_AT';
+
 /** The run status a task has been asked to move to. */
 export type TaskTargetRunStatus =
   /** Cancel the task. */
@@ -1822,6 +2151,20 @@ export type WorkerSessionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Conditions on a worker: each one given must hold. */
+export type WorkerCondition = {
+  /** When the worker was created. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that created the worker. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** The worker's host name (`contains` matches it as Deadline's search term). */
+  hostName?: InputMaybe<NameCondition>;
+  /** The worker's status. */
+  status?: InputMaybe<WorkerStatusCondition>;
+  /** When the worker was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
 /** A page of workers. */
 export type WorkerConnection = {
   __typename?: 'WorkerConnection';
@@ -1841,6 +2184,83 @@ export type WorkerEdge = {
   /** The worker. */
   node: Worker;
 };
+
+/**
+ * Which workers a search returns: every condition given here must hold, and every entry of `and`, and at least one
+ * entry of `or`. Deadline's search takes at most 3 conditions in one group and nests groups one level deep (see
+ * `JobFilter`); a filter beyond these limits is refused with `BAD_USER_INPUT` naming the limit.
+ */
+export type WorkerFilter = {
+  /** Conditions that must all hold (the same as giving them here, one object each). */
+  and?: InputMaybe<Array<WorkerCondition>>;
+  /** When the worker was created. */
+  createdAt?: InputMaybe<DateTimeCondition>;
+  /** The principal that created the worker. */
+  createdBy?: InputMaybe<StringCondition>;
+  /** The worker's host name (`contains` matches it as Deadline's search term). */
+  hostName?: InputMaybe<NameCondition>;
+  /** Conditions of which at least one must hold. */
+  or?: InputMaybe<Array<WorkerCondition>>;
+  /** The worker's status. */
+  status?: InputMaybe<WorkerStatusCondition>;
+  /** When the worker was last updated. */
+  updatedAt?: InputMaybe<DateTimeCondition>;
+};
+
+/**
+ * A page of workers found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type WorkerSearchConnection = {
+  __typename?: 'WorkerSearchConnection';
+  /** The workers of this page with their cursors. */
+  edges: Array<WorkerSearchEdge>;
+  /** The workers of this page, without cursors. */
+  nodes: Array<Worker>;
+  /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
+  pageInfo: PageInfo;
+  /**
+   * Whether the results moved since the cursor this page continues from was issued: if true, this page may repeat or
+   * skip workers next to the previous one; refetch from the first page for a consistent view. Null when not checked (a
+   * first page, a page of 100, a numbered page's cursor).
+   */
+  resultsShifted?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * How many workers match, as Deadline Cloud counts them. Deadline's search reaches the first 10,000 results: at
+   * 10,000 this is a lower bound.
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A worker found by a search, with its position in the results. */
+export type WorkerSearchEdge = {
+  __typename?: 'WorkerSearchEdge';
+  /** Pass as `after` (or `before`) to get the workers that follow (or precede) this one. */
+  cursor: Scalars['String']['output'];
+  /** The worker. */
+  node: Worker;
+};
+
+/** One key to order workers by. */
+export type WorkerSort = {
+  /** Ascending (the default) or descending. */
+  direction?: InputMaybe<SortDirection>;
+  /** The field to sort on. */
+  field: WorkerSortField;
+};
+
+/** A worker field search results can be sorted on. */
+export type WorkerSortField =
+  /** When the worker was created. */
+  | 'CREATED_AT'
+  /** The principal that created the worker. */
+  | 'CREATED_BY'
+  /** The worker's host name. */
+  | 'HOST_NAME'
+  /** The worker's status. */
+  | 'STATUS'
+  /** When the worker was last updated. */
+  | 'UPDATED_AT';
 
 /** A worker's status. */
 export type WorkerStatus =
@@ -1862,6 +2282,18 @@ export type WorkerStatus =
   | 'STOPPING'
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
+
+/** Conditions on a worker status: each one given must hold. */
+export type WorkerStatusCondition = {
+  /** Equal to this. */
+  eq?: InputMaybe<WorkerStatus>;
+  /** One of these. */
+  in?: InputMaybe<Array<WorkerStatus>>;
+  /** Not equal to this. */
+  ne?: InputMaybe<WorkerStatus>;
+  /** None of these. */
+  notIn?: InputMaybe<Array<WorkerStatus>>;
+};
 
 
 
@@ -2087,32 +2519,53 @@ export type ResolversTypes = {
   Step: ResolverTypeWrapper<EntityRecord<'Step'>>;
   StepAmountCapability: ResolverTypeWrapper<StepAmountCapability>;
   StepAttributeCapability: ResolverTypeWrapper<StepAttributeCapability>;
+  StepCondition: StepCondition;
   StepConnection: ResolverTypeWrapper<Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
   StepDependencyConnection: ResolverTypeWrapper<Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepDependencyEdge']>, nodes: Array<Maybe<ResolversTypes['Step']>>, pageInfo: ResolversTypes['PageInfo'] }>;
   StepDependencyEdge: ResolverTypeWrapper<Omit<StepDependencyEdge, 'node'> & { node?: Maybe<ResolversTypes['Step']> }>;
   StepEdge: ResolverTypeWrapper<Omit<StepEdge, 'node'> & { node: ResolversTypes['Step'] }>;
+  StepFilter: StepFilter;
   StepLifecycleStatus: StepLifecycleStatus;
+  StepLifecycleStatusCondition: StepLifecycleStatusCondition;
   StepParameter: ResolverTypeWrapper<StepParameter>;
   StepParameterChunks: ResolverTypeWrapper<StepParameterChunks>;
   StepParameterType: StepParameterType;
   StepRequiredCapabilities: ResolverTypeWrapper<StepRequiredCapabilities>;
+  StepSearchConnection: ResolverTypeWrapper<Omit<StepSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['StepSearchEdge']>, nodes: Array<ResolversTypes['Step']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  StepSearchEdge: ResolverTypeWrapper<Omit<StepSearchEdge, 'node'> & { node: ResolversTypes['Step'] }>;
+  StepSort: StepSort;
+  StepSortField: StepSortField;
   StepTargetTaskRunStatus: StepTargetTaskRunStatus;
   StringCondition: StringCondition;
   SyncInputJobAttachmentsAction: ResolverTypeWrapper<DefinitionSource>;
   Task: ResolverTypeWrapper<EntityRecord<'Task'>>;
+  TaskCondition: TaskCondition;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['TaskEdge']>, nodes: Array<ResolversTypes['Task']>, pageInfo: ResolversTypes['PageInfo'] }>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
+  TaskFilter: TaskFilter;
   TaskParameter: ResolverTypeWrapper<TaskParameter>;
+  TaskParameterCondition: TaskParameterCondition;
   TaskRunAction: ResolverTypeWrapper<DefinitionSource>;
   TaskRunManifest: ResolverTypeWrapper<TaskRunManifest>;
   TaskRunStatus: TaskRunStatus;
   TaskRunStatusCondition: TaskRunStatusCondition;
   TaskRunStatusCount: ResolverTypeWrapper<TaskRunStatusCount>;
+  TaskSearchConnection: ResolverTypeWrapper<Omit<TaskSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['TaskSearchEdge']>, nodes: Array<ResolversTypes['Task']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  TaskSearchEdge: ResolverTypeWrapper<Omit<TaskSearchEdge, 'node'> & { node: ResolversTypes['Task'] }>;
+  TaskSort: TaskSort;
+  TaskSortField: TaskSortField;
   TaskTargetRunStatus: TaskTargetRunStatus;
   Worker: ResolverTypeWrapper<EntityRecord<'Worker'>>;
+  WorkerCondition: WorkerCondition;
   WorkerConnection: ResolverTypeWrapper<Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
   WorkerEdge: ResolverTypeWrapper<Omit<WorkerEdge, 'node'> & { node: ResolversTypes['Worker'] }>;
+  WorkerFilter: WorkerFilter;
+  WorkerSearchConnection: ResolverTypeWrapper<Omit<WorkerSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerSearchEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
+  WorkerSearchEdge: ResolverTypeWrapper<Omit<WorkerSearchEdge, 'node'> & { node: ResolversTypes['Worker'] }>;
+  WorkerSort: WorkerSort;
+  WorkerSortField: WorkerSortField;
   WorkerStatus: WorkerStatus;
+  WorkerStatusCondition: WorkerStatusCondition;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -2168,26 +2621,44 @@ export type ResolversParentTypes = {
   Step: EntityRecord<'Step'>;
   StepAmountCapability: StepAmountCapability;
   StepAttributeCapability: StepAttributeCapability;
+  StepCondition: StepCondition;
   StepConnection: Omit<StepConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
   StepDependencyConnection: Omit<StepDependencyConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepDependencyEdge']>, nodes: Array<Maybe<ResolversParentTypes['Step']>>, pageInfo: ResolversParentTypes['PageInfo'] };
   StepDependencyEdge: Omit<StepDependencyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Step']> };
   StepEdge: Omit<StepEdge, 'node'> & { node: ResolversParentTypes['Step'] };
+  StepFilter: StepFilter;
+  StepLifecycleStatusCondition: StepLifecycleStatusCondition;
   StepParameter: StepParameter;
   StepParameterChunks: StepParameterChunks;
   StepRequiredCapabilities: StepRequiredCapabilities;
+  StepSearchConnection: Omit<StepSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['StepSearchEdge']>, nodes: Array<ResolversParentTypes['Step']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  StepSearchEdge: Omit<StepSearchEdge, 'node'> & { node: ResolversParentTypes['Step'] };
+  StepSort: StepSort;
   StringCondition: StringCondition;
   SyncInputJobAttachmentsAction: DefinitionSource;
   Task: EntityRecord<'Task'>;
+  TaskCondition: TaskCondition;
   TaskConnection: Omit<TaskConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
+  TaskFilter: TaskFilter;
   TaskParameter: TaskParameter;
+  TaskParameterCondition: TaskParameterCondition;
   TaskRunAction: DefinitionSource;
   TaskRunManifest: TaskRunManifest;
   TaskRunStatusCondition: TaskRunStatusCondition;
   TaskRunStatusCount: TaskRunStatusCount;
+  TaskSearchConnection: Omit<TaskSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskSearchEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  TaskSearchEdge: Omit<TaskSearchEdge, 'node'> & { node: ResolversParentTypes['Task'] };
+  TaskSort: TaskSort;
   Worker: EntityRecord<'Worker'>;
+  WorkerCondition: WorkerCondition;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
   WorkerEdge: Omit<WorkerEdge, 'node'> & { node: ResolversParentTypes['Worker'] };
+  WorkerFilter: WorkerFilter;
+  WorkerSearchConnection: Omit<WorkerSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerSearchEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
+  WorkerSearchEdge: Omit<WorkerSearchEdge, 'node'> & { node: ResolversParentTypes['Worker'] };
+  WorkerSort: WorkerSort;
+  WorkerStatusCondition: WorkerStatusCondition;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
@@ -2276,6 +2747,7 @@ export type FarmResolvers<ContextType = GatewayContext, ParentType extends Resol
   queues?: Resolver<Maybe<ResolversTypes['QueueConnection']>, ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workerSearch?: Resolver<Maybe<ResolversTypes['WorkerSearchConnection']>, ParentType, ContextType, RequireFields<FarmWorkerSearchArgs, 'fleetIds'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2312,6 +2784,7 @@ export type FleetResolvers<ContextType = GatewayContext, ParentType extends Reso
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   worker?: Resolver<Maybe<ResolversTypes['Worker']>, ParentType, ContextType, RequireFields<FleetWorkerArgs, 'workerId'>>;
   workerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workerSearch?: Resolver<Maybe<ResolversTypes['WorkerSearchConnection']>, ParentType, ContextType, Partial<FleetWorkerSearchArgs>>;
   workers?: Resolver<Maybe<ResolversTypes['WorkerConnection']>, ParentType, ContextType, RequireFields<FleetWorkersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2361,12 +2834,14 @@ export type JobResolvers<ContextType = GatewayContext, ParentType extends Resolv
   sourceJobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType, RequireFields<JobStepArgs, 'stepId'>>;
+  stepSearch?: Resolver<Maybe<ResolversTypes['StepSearchConnection']>, ParentType, ContextType, Partial<JobStepSearchArgs>>;
   steps?: Resolver<Maybe<ResolversTypes['StepConnection']>, ParentType, ContextType, RequireFields<JobStepsArgs, 'first'>>;
   storageProfileId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetTaskRunStatus?: Resolver<Maybe<ResolversTypes['JobTargetTaskRunStatus']>, ParentType, ContextType>;
   taskFailureRetryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   taskRunStatus?: Resolver<Maybe<ResolversTypes['TaskRunStatus']>, ParentType, ContextType>;
   taskRunStatusCounts?: Resolver<Array<ResolversTypes['TaskRunStatusCount']>, ParentType, ContextType>;
+  taskSearch?: Resolver<Maybe<ResolversTypes['TaskSearchConnection']>, ParentType, ContextType, Partial<JobTaskSearchArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2577,6 +3052,7 @@ export type StepResolvers<ContextType = GatewayContext, ParentType extends Resol
   taskFailureRetryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   taskRunStatus?: Resolver<ResolversTypes['TaskRunStatus'], ParentType, ContextType>;
   taskRunStatusCounts?: Resolver<Array<ResolversTypes['TaskRunStatusCount']>, ParentType, ContextType>;
+  taskSearch?: Resolver<Maybe<ResolversTypes['TaskSearchConnection']>, ParentType, ContextType, Partial<StepTaskSearchArgs>>;
   tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, RequireFields<StepTasksArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2634,6 +3110,19 @@ export type StepParameterChunksResolvers<ContextType = GatewayContext, ParentTyp
 export type StepRequiredCapabilitiesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepRequiredCapabilities'] = ResolversParentTypes['StepRequiredCapabilities']> = {
   amounts?: Resolver<Array<ResolversTypes['StepAmountCapability']>, ParentType, ContextType>;
   attributes?: Resolver<Array<ResolversTypes['StepAttributeCapability']>, ParentType, ContextType>;
+};
+
+export type StepSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepSearchConnection'] = ResolversParentTypes['StepSearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StepSearchEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StepSearchEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepSearchEdge'] = ResolversParentTypes['StepSearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Step'], ParentType, ContextType>;
 };
 
 export type SyncInputJobAttachmentsActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncInputJobAttachmentsAction'] = ResolversParentTypes['SyncInputJobAttachmentsAction']> = {
@@ -2702,6 +3191,19 @@ export type TaskRunStatusCountResolvers<ContextType = GatewayContext, ParentType
   status?: Resolver<ResolversTypes['TaskRunStatus'], ParentType, ContextType>;
 };
 
+export type TaskSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskSearchConnection'] = ResolversParentTypes['TaskSearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TaskSearchEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TaskSearchEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskSearchEdge'] = ResolversParentTypes['TaskSearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+};
+
 export type WorkerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker'], FederationReferenceType extends FederationReferenceTypes['Worker'] = FederationReferenceTypes['Worker']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Worker']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2728,6 +3230,19 @@ export type WorkerConnectionResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type WorkerEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WorkerEdge'] = ResolversParentTypes['WorkerEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Worker'], ParentType, ContextType>;
+};
+
+export type WorkerSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WorkerSearchConnection'] = ResolversParentTypes['WorkerSearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkerSearchEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Worker']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkerSearchEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WorkerSearchEdge'] = ResolversParentTypes['WorkerSearchEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Worker'], ParentType, ContextType>;
 };
@@ -2777,6 +3292,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   StepParameter?: StepParameterResolvers<ContextType>;
   StepParameterChunks?: StepParameterChunksResolvers<ContextType>;
   StepRequiredCapabilities?: StepRequiredCapabilitiesResolvers<ContextType>;
+  StepSearchConnection?: StepSearchConnectionResolvers<ContextType>;
+  StepSearchEdge?: StepSearchEdgeResolvers<ContextType>;
   SyncInputJobAttachmentsAction?: SyncInputJobAttachmentsActionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
@@ -2785,9 +3302,13 @@ export type Resolvers<ContextType = GatewayContext> = {
   TaskRunAction?: TaskRunActionResolvers<ContextType>;
   TaskRunManifest?: TaskRunManifestResolvers<ContextType>;
   TaskRunStatusCount?: TaskRunStatusCountResolvers<ContextType>;
+  TaskSearchConnection?: TaskSearchConnectionResolvers<ContextType>;
+  TaskSearchEdge?: TaskSearchEdgeResolvers<ContextType>;
   Worker?: WorkerResolvers<ContextType>;
   WorkerConnection?: WorkerConnectionResolvers<ContextType>;
   WorkerEdge?: WorkerEdgeResolvers<ContextType>;
+  WorkerSearchConnection?: WorkerSearchConnectionResolvers<ContextType>;
+  WorkerSearchEdge?: WorkerSearchEdgeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {

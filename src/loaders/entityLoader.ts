@@ -297,10 +297,16 @@ export class EntityLoader<T extends EntityType> {
           items: ((output[entry.items] ?? []) as Array<Record<string, unknown>>).map((item) => {
             const source = { farmId: search.farmId, ...item };
             const record = listItem(source, keyOf(this.type, source));
+            const members = record as unknown as Record<string, unknown>;
             // Detail-only members the search summary carries under another name (JobSearchSummary's
             // `jobParameters`): known without a Get.
             for (const [member, from] of Object.entries(entry.carries)) {
-              if (item[from] !== undefined) (record as Record<string, unknown>)[member] = item[from];
+              if (item[from] !== undefined) members[member] = item[from];
+            }
+            if (entry.lacks.length > 0) {
+              LACKING.set(record, entry.lacks);
+              // Not a whole detail even where list items are (TaskSearchSummary has no `createdAt`).
+              members.level = 'summary';
             }
             this.remember(record);
             return record;
@@ -367,7 +373,7 @@ export interface EntityLink<T extends EntityType> {
   link: Record<string, unknown>;
 }
 
-/** Records listed by a list whose items lack members (`alsoListed[].lacks`), with those members. */
+/** Records listed by a list whose items lack members (`alsoListed[].lacks`, `search[].lacks`), with those members. */
 const LACKING = new WeakMap<object, readonly string[]>();
 
 /** Whether `record` came from a list whose items lack `member` (its field must then load the detail). */

@@ -75,17 +75,30 @@ export interface EntityDefinition {
 }
 
 /**
- * A search connection (`Queue.jobSearch`): `operation` (SearchJobs) answers `items` by offset with `totalResults`;
- * the queues searched are the owner's own (`queueIds: 'owner'`, a queue) or the field's `queueIds` argument.
+ * A search connection (`Queue.jobSearch`): `operation` (SearchJobs) answers `items` by offset with `totalResults`.
+ * docs/design/search.md; docs/adding-a-type.md says how to add one.
  */
 export interface EntitySearch {
   readonly owner: string;
   readonly field: string;
   readonly operation: OperationName;
   readonly items: string;
-  readonly queueIds: 'owner' | 'argument';
+  /**
+   * The resources searched (`queueIds` or `fleetIds`, 1 to 10): the owner's own (`from: 'owner'`, its key part
+   * `queueId`/`fleetId`) or the field's argument of that name.
+   */
+  readonly scope: { readonly ids: 'queueIds' | 'fleetIds'; readonly from: 'owner' | 'argument' };
+  /** Parts of the owner's key the call takes as members of its own (`jobId` of `Job.stepSearch`). */
+  readonly ownerMembers: readonly string[];
+  /**
+   * Parts of the owner's key the call cannot take as members, sent as an EQUAL filter on the named upstream field
+   * ANDed to the caller's filter (`Step.taskSearch`: `stepId` as STEP_ID).
+   */
+  readonly ownerFilters: Readonly<Record<string, string>>;
   /** Detail-only members the items carry, by the item member that holds them (`parameters: 'jobParameters'`). */
   readonly carries: Readonly<Record<string, string>>;
+  /** List-item members the items lack (TaskSearchSummary has no `createdAt`): their fields load the detail. */
+  readonly lacks: readonly string[];
 }
 
 /** A connection of an entity type on another owner than its parent (see `EntityDefinition.alsoListed`). */
@@ -213,16 +226,22 @@ export const ENTITIES = {
         field: 'jobSearch',
         operation: 'SearchJobs',
         items: 'jobs',
-        queueIds: 'argument',
+        scope: { ids: 'queueIds', from: 'argument' },
+        ownerMembers: [],
+        ownerFilters: {},
         carries: { parameters: 'jobParameters' },
+        lacks: [],
       },
       {
         owner: 'Queue',
         field: 'jobSearch',
         operation: 'SearchJobs',
         items: 'jobs',
-        queueIds: 'owner',
+        scope: { ids: 'queueIds', from: 'owner' },
+        ownerMembers: [],
+        ownerFilters: {},
         carries: { parameters: 'jobParameters' },
+        lacks: [],
       },
     ],
   },
@@ -324,7 +343,30 @@ export const ENTITIES = {
     lookups: { root: 'worker', child: 'worker' },
     alsoListed: [],
     links: [],
-    search: [],
+    search: [
+      {
+        owner: 'Farm',
+        field: 'workerSearch',
+        operation: 'SearchWorkers',
+        items: 'workers',
+        scope: { ids: 'fleetIds', from: 'argument' },
+        ownerMembers: [],
+        ownerFilters: {},
+        carries: {},
+        lacks: ['log'],
+      },
+      {
+        owner: 'Fleet',
+        field: 'workerSearch',
+        operation: 'SearchWorkers',
+        items: 'workers',
+        scope: { ids: 'fleetIds', from: 'owner' },
+        ownerMembers: [],
+        ownerFilters: {},
+        carries: {},
+        lacks: ['log'],
+      },
+    ],
   },
   Step: {
     key: ['farmId', 'queueId', 'jobId', 'stepId'],
@@ -367,7 +409,19 @@ export const ENTITIES = {
       },
       { field: 'consumers', operation: 'ListStepConsumers', items: 'consumers', linkMembers: ['status'] },
     ],
-    search: [],
+    search: [
+      {
+        owner: 'Job',
+        field: 'stepSearch',
+        operation: 'SearchSteps',
+        items: 'steps',
+        scope: { ids: 'queueIds', from: 'owner' },
+        ownerMembers: ['jobId'],
+        ownerFilters: {},
+        carries: { parameterSpace: 'parameterSpace' },
+        lacks: ['dependencyCounts'],
+      },
+    ],
   },
   Task: {
     key: ['farmId', 'queueId', 'jobId', 'stepId', 'taskId'],
@@ -399,7 +453,30 @@ export const ENTITIES = {
     lookups: { root: 'task', child: 'task' },
     alsoListed: [],
     links: [],
-    search: [],
+    search: [
+      {
+        owner: 'Job',
+        field: 'taskSearch',
+        operation: 'SearchTasks',
+        items: 'tasks',
+        scope: { ids: 'queueIds', from: 'owner' },
+        ownerMembers: ['jobId'],
+        ownerFilters: {},
+        carries: {},
+        lacks: ['createdAt', 'createdBy'],
+      },
+      {
+        owner: 'Step',
+        field: 'taskSearch',
+        operation: 'SearchTasks',
+        items: 'tasks',
+        scope: { ids: 'queueIds', from: 'owner' },
+        ownerMembers: ['jobId'],
+        ownerFilters: { stepId: 'STEP_ID' },
+        carries: {},
+        lacks: ['createdAt', 'createdBy'],
+      },
+    ],
   },
   SessionAction: {
     key: ['farmId', 'queueId', 'jobId', 'sessionActionId'],

@@ -16,7 +16,7 @@ import {
   keyPartReader,
 } from '../ids/keys.js';
 import { lacksMember } from '../loaders/entityLoader.js';
-import { type AlsoListed, ENTITIES } from '../model/entities.js';
+import { type AlsoListed, ENTITIES, type EntitySearch } from '../model/entities.js';
 import { FIELD_ROLES, type FieldRole } from '../model/fieldRoles.js';
 import type { ConnectionArgs } from '../pagination/connection.js';
 import { keyOfReference } from '../validation/entityReference.js';
@@ -88,9 +88,11 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
   for (const field of ENTITIES[type].detailFields) {
     resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) => fromDetail(record, field, ctx);
   }
-  // Members some other list's items lack (`Worker.sessions` items have no `updatedAt`): from the detail for those.
+  // Members some other list's items lack (`Worker.sessions` items have no `updatedAt`, task search results no
+  // `createdAt`): from the detail for those.
   const alsoListed: readonly AlsoListed[] = ENTITIES[type].alsoListed;
-  for (const field of new Set(alsoListed.flatMap(({ lacks }) => lacks))) {
+  const search: readonly EntitySearch[] = ENTITIES[type].search;
+  for (const field of new Set([...alsoListed, ...search].flatMap(({ lacks }) => lacks))) {
     resolvers[field] = (record: Keyed & Record<string, unknown>, _: unknown, ctx: GatewayContext) =>
       lacksMember(record, field) ? fromDetail(record, field, ctx) : (record[field] ?? null);
   }

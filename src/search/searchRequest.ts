@@ -1,5 +1,5 @@
 /**
- * A search connection's request from its arguments (queues, filter, sort: checked against Deadline's limits) and the
+ * A search connection's request from its arguments (queues or fleets, filter, sort: checked against Deadline's limits) and the
  * binding its cursors carry. Shared by the resolver and the preflight, so that a search Deadline cannot take, or a
  * cursor of another search, is refused before any call whenever the owner's key is known (docs/design/search.md).
  */
@@ -11,17 +11,20 @@ import { bindingOf, type ConnectionBinding } from '../pagination/cursor.js';
 import type { OffsetConnectionArgs } from '../pagination/offsetConnection.js';
 import { canonicalJson } from '../upstream/upstreamSharing.js';
 import {
-  type JobFilterInput,
-  type JobSortInput,
-  jobFilterExpressions,
-  jobSortExpressions,
+  type FilterExpression,
+  type FilterInput,
+  filterExpressions,
   SEARCH_LIMITS,
-} from './jobSearchInput.js';
+  type SearchedType,
+  type SortInput,
+  sortExpressions,
+} from './searchInput.js';
 
 export interface SearchArgs extends OffsetConnectionArgs {
   queueIds?: readonly string[] | null;
-  filter?: JobFilterInput | null;
-  sort?: readonly JobSortInput[] | null;
+  fleetIds?: readonly string[] | null;
+  filter?: FilterInput | null;
+  sort?: readonly SortInput[] | null;
 }
 
 export interface PreparedSearch {
@@ -30,23 +33,29 @@ export interface PreparedSearch {
   binding: ConnectionBinding;
 }
 
-/** The queues a search covers: the owner queue, or the `queueIds` argument (1–10 distinct valid IDs, sorted). */
-function queueIdsOf(entry: EntitySearch, ownerKey: Record<string, string>, args: SearchArgs): string[] {
-  if (entry.queueIds === 'owner') return [ownerKey.queueId as string];
-  const given = args.queueIds ?? [];
+const SCOPE = {
+  queueIds: { part: 'queueId', noun: 'queue', plural: 'queues' },
+  fleetIds: { part: 'fleetId', noun: 'fleet', plural: 'fleets' },
+} as const;
+
+/**
+ * The queues or fleets a search covers: the owner's own, or the field's argument (1–10 distinct valid IDs, sorted).
+ */
+function scopeOf(entry: EntitySearch, ownerKey: Record<string, string>, args: SearchArgs): string[] {
+  const { ids } = entry.scope;
+  const { part, noun, plural } = SCOPE[ids];
+  if (entry.scope.from === 'owner') return [ownerKey[part] as string];
+  const given = args[ids] ?? [];
   given.forEach((id, index) => {
-    if (!isValidId('queueId', id))
-      throw badUserInput(
-        `\`queueIds[${index}]\` is not a queue ID (\`queue-\` and 32 hex digits).`,
-        'queueIds',
-      );
+    if (!isValidId(part, id))
+      throw badUserInput(`\`${ids}[${index}]\` is not a ${noun} ID (\`${noun}-\` and 32 hex digits).`, ids);
   });
   const distinct = [...new Set(given)].sort();
-  const { queueIds: max } = SEARCH_LIMITS;
+  const { resources: max } = SEARCH_LIMITS;
   if (distinct.length === 0 || distinct.length > max) {
     throw badUserInput(
-      `\`queueIds\` takes 1 to ${max} queues (got ${distinct.length}): Deadline Cloud searches at most ${max} queues at once. Search the others separately.`,
-      'queueIds',
+      `\`${ids}\` takes 1 to ${max} ${plural} (got ${distinct.length}): Deadline Cloud searches at most ${max} ${plural} at once. Search the others separately.`,
+      ids,
     );
   }
   return distinct;
@@ -60,13 +69,20 @@ export function prepareSearch(
   args: SearchArgs,
 ): PreparedSearch {
   const entry = (ENTITIES[type].search as readonly EntitySearch[])[index] as EntitySearch;
-  const filterExpressions = jobFilterExpressions(args.filter);
-  const sortExpressions = jobSortExpressions(args.sort);
+  const searched = type as SearchedType;
+  const required = Object.entries(entry.ownerFilters).map(
+    ([part, name]): FilterExpression => ({
+      stringFilter: { name, operator: 'EQUAL', value: ownerKey[part] as string },
+    }),
+  );
+  const filters = filterExpressions(searched, args.filter, required);
+  const sorts = sortExpressions(searched, args.sort);
   const search = {
     farmId: ownerKey.farmId as string,
-    queueIds: queueIdsOf(entry, ownerKey, args),
-    ...(filterExpressions ? { filterExpressions } : {}),
-    ...(sortExpressions ? { sortExpressions } : {}),
+    [entry.scope.ids]: scopeOf(entry, ownerKey, args),
+    ...Object.fromEntries(entry.ownerMembers.map((part) => [part, ownerKey[part]])),
+    ...(filters ? { filterExpressions: filters } : {}),
+    ...(sorts ? { sortExpressions: sorts } : {}),
   };
   const results = createHash('sha256').update(canonicalJson(search)).digest('base64url');
   const ownerPath = keyPath(entry.owner as EntityType, ownerKey as never);

@@ -354,6 +354,7 @@ class CostWalk {
         ancestors: isEntityType(parentType.name)
           ? { ...at.ancestors, [parentType.name]: { distinct: at.distinct, known: true, detail: at.detail } }
           : {},
+        lacks: new Set<string>(ENTITIES[searchRole.type].search[searchRole.index]?.lacks),
       };
       this.add(place, calls, at.count * size);
       descend({ count: at.count, distinct: at.distinct, detail: true, ancestors: {}, items });

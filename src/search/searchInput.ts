@@ -1,20 +1,22 @@
 /**
- * `JobFilter` and `JobSort` (schema/jobSearch.graphql) as SearchJobs' filter and sort expressions, with Deadline's
- * limits checked first so that a filter it cannot take is refused as BAD_USER_INPUT, naming the limit, before any
- * call (docs/design/search.md).
+ * The search filter and sort inputs (`JobFilter`/`JobSort`, `StepFilter`, `TaskFilter`, `WorkerFilter`…: schema/
+ * *Search.graphql) as the Search* calls' filter and sort expressions, with Deadline's limits checked first so that
+ * a filter it cannot take is refused as BAD_USER_INPUT, naming the limit, before any call (docs/design/search.md).
+ * One mapping serves every searched type; `SEARCH_FIELDS` says which upstream field each filter member names.
  *
  * The upstream field names are those the embedded emulator serves (src/emulator/search.ts); AWS documents few of
- * them: CREATED_AT and TASK_RUN_STATUS are seen in AWS's own `deadline` CLI, the others follow the API's style and
- * are UNVERIFIED against AWS.
+ * them: CREATED_AT, ENDED_AT and TASK_RUN_STATUS are seen in AWS's own `deadline` CLI, the others follow the API's
+ * style and are UNVERIFIED against AWS.
  */
 import { badUserInput } from '../errors/codes.js';
 
-/** SearchJobs' limits: filters per group, nested groups, sort expressions, queues. */
+/** The Search* calls' limits: filters per group, nested groups, sort expressions, queues or fleets. */
 export const SEARCH_LIMITS = {
   filtersPerGroup: 3,
   nestedGroups: 2,
   sortExpressions: 5,
-  queueIds: 10,
+  /** Queues (SearchJobs, SearchSteps, SearchTasks) or fleets (SearchWorkers) one search covers. */
+  resources: 10,
   /** Values of one `in`/`notIn` (the model's StringFilterList). */
   listValues: 16,
   /** Characters of a string value, a parameter value or a search term (the model's 1–256). */
@@ -59,44 +61,91 @@ export interface GroupedFilterExpressions {
 
 export type SortExpression =
   | { userJobsFirst: { userIdentityId: string } }
-  | { fieldSort: { name: string; sortOrder: 'ASCENDING' | 'DESCENDING' } };
+  | { fieldSort: { name: string; sortOrder: 'ASCENDING' | 'DESCENDING' } }
+  | { parameterSort: { name: string; sortOrder: 'ASCENDING' | 'DESCENDING' } };
 
 type Condition = Record<string, unknown> | null | undefined;
 
-/** `JobCondition`, and `JobFilter` with its `and` and `or` (of conditions: the upstream nests one level only). */
-export interface JobFilterInput {
-  and?: JobFilterInput[] | null;
-  or?: JobFilterInput[] | null;
-  taskRunStatus?: Condition;
-  lifecycleStatus?: Condition;
-  name?: Condition;
-  createdBy?: Condition;
-  priority?: Condition;
-  createdAt?: Condition;
-  startedAt?: Condition;
-  endedAt?: Condition;
-  updatedAt?: Condition;
+/**
+ * A filter input (`JobFilter`, `StepFilter`…) or one of its conditions (`JobCondition`…): members named in
+ * `SEARCH_FIELDS`, `parameters`, `search`, and on the filter its `and` and `or` (of conditions: the upstream nests
+ * one level only).
+ */
+export interface FilterInput {
+  and?: FilterInput[] | null;
+  or?: FilterInput[] | null;
   parameters?: Array<{ name: string } & Record<string, unknown>> | null;
   search?: { term: string; match?: 'CONTAINS' | 'FUZZY' | null } | null;
+  [member: string]: unknown;
 }
 
-export interface JobSortInput {
-  field: string;
+/** A sort input (`JobSort`, `TaskSort`…): a field, or (tasks) a parameter, and a direction. */
+export interface SortInput {
+  field?: string | null;
+  parameter?: string | null;
   direction?: 'ASC' | 'DESC' | null;
   userJobsFirst?: string | null;
 }
 
-/** The upstream field of each filterable `JobFilter` member, and how its conditions are sent. */
-const JOB_FIELDS: Record<string, { name: string; kind: 'enum' | 'string' | 'integer' | 'dateTime' }> = {
-  taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
-  lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
-  name: { name: 'NAME', kind: 'string' },
-  createdBy: { name: 'CREATED_BY', kind: 'string' },
-  priority: { name: 'PRIORITY', kind: 'integer' },
-  createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
-  startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
-  endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
-  updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+type FieldKind = 'enum' | 'string' | 'integer' | 'dateTime';
+
+/** The searched types. */
+export type SearchedType = 'Job' | 'Step' | 'Task' | 'Worker';
+
+/**
+ * Per searched type: what its results are called in messages, and the upstream field of each filterable member
+ * with how its conditions are sent.
+ */
+export const SEARCH_FIELDS: Readonly<
+  Record<SearchedType, { noun: string; fields: Readonly<Record<string, { name: string; kind: FieldKind }>> }>
+> = {
+  Job: {
+    noun: 'job',
+    fields: {
+      taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
+      lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
+      name: { name: 'NAME', kind: 'string' },
+      createdBy: { name: 'CREATED_BY', kind: 'string' },
+      priority: { name: 'PRIORITY', kind: 'integer' },
+      createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
+      startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
+      endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
+      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+    },
+  },
+  Step: {
+    noun: 'step',
+    fields: {
+      taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
+      lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
+      name: { name: 'NAME', kind: 'string' },
+      createdBy: { name: 'CREATED_BY', kind: 'string' },
+      createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
+      startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
+      endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
+      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+    },
+  },
+  Task: {
+    noun: 'task',
+    fields: {
+      runStatus: { name: 'RUN_STATUS', kind: 'enum' },
+      failureRetryCount: { name: 'FAILURE_RETRY_COUNT', kind: 'integer' },
+      startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
+      endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
+      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+    },
+  },
+  Worker: {
+    noun: 'worker',
+    fields: {
+      status: { name: 'STATUS', kind: 'enum' },
+      hostName: { name: 'HOST_NAME', kind: 'string' },
+      createdBy: { name: 'CREATED_BY', kind: 'string' },
+      createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
+      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+    },
+  },
 };
 
 const ORDERING: Record<string, Operator> = {
@@ -109,9 +158,11 @@ const ORDERING: Record<string, Operator> = {
 };
 
 /** The leaf expressions of one member's condition (`{ gte: …, lt: … }` is two). */
-function conditionFilters(member: string, condition: Record<string, unknown>): FilterExpression[] {
-  const field = JOB_FIELDS[member];
-  if (!field) return [];
+function conditionFilters(
+  field: { name: string; kind: FieldKind },
+  member: string,
+  condition: Record<string, unknown>,
+): FilterExpression[] {
   const filters: FilterExpression[] = [];
   for (const [key, value] of Object.entries(condition)) {
     if (value === null || value === undefined) continue;
@@ -147,12 +198,12 @@ function conditionFilters(member: string, condition: Record<string, unknown>): F
   return filters;
 }
 
-/** The expressions that must all hold for one `JobFilter` object: its conditions, its `and`s, its `or` as a group. */
-function termsOf(filter: JobFilterInput): FilterExpression[] {
+/** The expressions that must all hold for one filter object: its conditions, its `and`s, its `or` as a group. */
+function termsOf(type: SearchedType, filter: FilterInput): FilterExpression[] {
   const terms: FilterExpression[] = [];
-  for (const member of Object.keys(JOB_FIELDS)) {
-    const condition = filter[member as keyof JobFilterInput] as Condition;
-    if (condition) terms.push(...conditionFilters(member, condition));
+  for (const [member, field] of Object.entries(SEARCH_FIELDS[type].fields)) {
+    const condition = filter[member] as Condition;
+    if (condition) terms.push(...conditionFilters(field, member, condition));
   }
   for (const parameter of filter.parameters ?? []) {
     const { name, ...condition } = parameter;
@@ -172,7 +223,7 @@ function termsOf(filter: JobFilterInput): FilterExpression[] {
       searchTermFilter: { searchTerm: checkedValue(filter.search.term, 'search.term'), matchType },
     });
   }
-  for (const inner of filter.and ?? []) terms.push(...termsOf(inner));
+  for (const inner of filter.and ?? []) terms.push(...termsOf(type, inner));
   if (filter.or) {
     if (filter.or.length === 0)
       throw badUserInput(
@@ -180,7 +231,7 @@ function termsOf(filter: JobFilterInput): FilterExpression[] {
         'filter',
       );
     const alternatives = filter.or.map((inner, index): FilterExpression => {
-      const innerTerms = termsOf(inner);
+      const innerTerms = termsOf(type, inner);
       if (innerTerms.length === 0)
         throw badUserInput(`\`or[${index}]\` has no condition: give it one, or leave it out.`, 'filter');
       if (innerTerms.length === 1) return innerTerms[0] as FilterExpression;
@@ -196,21 +247,23 @@ function termsOf(filter: JobFilterInput): FilterExpression[] {
 }
 
 /**
- * SearchJobs' `filterExpressions` for `filter` (undefined when it selects everything), or BAD_USER_INPUT naming the
- * limit it breaks.
+ * The `filterExpressions` of a search of `type` for `filter` with the conditions `required` ANDed to it (the
+ * owner's own, `Step.taskSearch`'s step): undefined when it selects everything, or BAD_USER_INPUT naming the limit it
+ * breaks.
  */
-export function jobFilterExpressions(
-  filter: JobFilterInput | null | undefined,
+export function filterExpressions(
+  type: SearchedType,
+  filter: FilterInput | null | undefined,
+  required: readonly FilterExpression[] = [],
 ): GroupedFilterExpressions | undefined {
-  if (!filter) return undefined;
-  const terms = termsOf(filter);
+  const terms = [...required, ...(filter ? termsOf(type, filter) : [])];
   if (terms.length === 0) return undefined;
   // A lone group is the expression itself.
   const only = terms.length === 1 ? terms[0] : undefined;
   const top: GroupedFilterExpressions =
     only && 'groupFilter' in only ? only.groupFilter : { filters: terms, operator: 'AND' };
   const sent = packed(top);
-  checkLimits(sent);
+  checkLimits(SEARCH_FIELDS[type].noun, sent);
   return sent;
 }
 
@@ -237,11 +290,11 @@ function packed(top: GroupedFilterExpressions): GroupedFilterExpressions {
   return top;
 }
 
-function checkLimits(top: GroupedFilterExpressions): void {
+function checkLimits(noun: string, top: GroupedFilterExpressions): void {
   const { filtersPerGroup, nestedGroups } = SEARCH_LIMITS;
   const tooMany = (count: number, where: string) =>
     badUserInput(
-      `Deadline Cloud's job search takes at most ${filtersPerGroup} conditions in one group and ${nestedGroups} nested groups; ${where} has ${count} conditions, more than fit. Use fewer conditions (a range is two), or split the search.`,
+      `Deadline Cloud's ${noun} search takes at most ${filtersPerGroup} conditions in one group and ${nestedGroups} nested groups; ${where} has ${count} conditions, more than fit. Use fewer conditions (a range is two), or split the search.`,
       'filter',
     );
   if (top.filters.length > filtersPerGroup) throw tooMany(top.filters.length, 'the filter');
@@ -253,34 +306,49 @@ function checkLimits(top: GroupedFilterExpressions): void {
     if (inner.filters.length > filtersPerGroup) throw tooMany(inner.filters.length, 'a nested group');
     if (inner.filters.some((f) => 'groupFilter' in f)) {
       throw badUserInput(
-        "Deadline Cloud's job search nests groups one level deep: an `or` inside an `or` (or an `and` of several conditions inside an `or` inside another) cannot be sent. Flatten the filter.",
+        `Deadline Cloud's ${noun} search nests groups one level deep: an \`or\` inside an \`or\` (or an \`and\` of several conditions inside an \`or\` inside another) cannot be sent. Flatten the filter.`,
         'filter',
       );
     }
   }
   if (groups > nestedGroups) {
     throw badUserInput(
-      `Deadline Cloud's job search takes at most ${nestedGroups} nested groups (each \`or\`, and each \`and\` of several conditions inside an \`or\`); the filter has ${groups}.`,
+      `Deadline Cloud's ${noun} search takes at most ${nestedGroups} nested groups (each \`or\`, and each \`and\` of several conditions inside an \`or\`); the filter has ${groups}.`,
       'filter',
     );
   }
 }
 
-/** SearchJobs' `sortExpressions` for `sort`, or BAD_USER_INPUT beyond 5 expressions. */
-export function jobSortExpressions(
-  sort: readonly JobSortInput[] | null | undefined,
+/**
+ * The `sortExpressions` of a search of `type` for `sort`: each entry a field or (tasks) a parameter, never both;
+ * BAD_USER_INPUT beyond 5 expressions.
+ */
+export function sortExpressions(
+  type: SearchedType,
+  sort: readonly SortInput[] | null | undefined,
 ): SortExpression[] | undefined {
   if (!sort || sort.length === 0) return undefined;
+  const { noun } = SEARCH_FIELDS[type];
   const expressions: SortExpression[] = [];
-  for (const { field, direction, userJobsFirst } of sort) {
+  sort.forEach(({ field, parameter, direction, userJobsFirst }, index) => {
+    const sortOrder = direction === 'DESC' ? 'DESCENDING' : 'ASCENDING';
     if (userJobsFirst) expressions.push({ userJobsFirst: { userIdentityId: userJobsFirst } });
-    expressions.push({
-      fieldSort: { name: field, sortOrder: direction === 'DESC' ? 'DESCENDING' : 'ASCENDING' },
-    });
-  }
+    const hasParameter = parameter !== null && parameter !== undefined;
+    if ((field ? 1 : 0) + (hasParameter ? 1 : 0) !== 1) {
+      throw badUserInput(
+        `\`sort[${index}]\` needs exactly one of \`field\` and \`parameter\`: give one key per entry.`,
+        'sort',
+      );
+    }
+    if (field) expressions.push({ fieldSort: { name: field, sortOrder } });
+    else
+      expressions.push({
+        parameterSort: { name: checkedValue(parameter, `sort[${index}].parameter`), sortOrder },
+      });
+  });
   if (expressions.length > SEARCH_LIMITS.sortExpressions) {
     throw badUserInput(
-      `Deadline Cloud's job search takes at most ${SEARCH_LIMITS.sortExpressions} sort keys (each \`userJobsFirst\` counts as one); the sort has ${expressions.length}.`,
+      `Deadline Cloud's ${noun} search takes at most ${SEARCH_LIMITS.sortExpressions} sort keys (each \`userJobsFirst\` counts as one); the sort has ${expressions.length}.`,
       'sort',
     );
   }
