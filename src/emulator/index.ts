@@ -46,8 +46,8 @@ export {
   TASK_RUN_STATUS_PRECEDENCE,
 } from './dataset.js';
 export type { InjectableError } from './faultInjection.js';
-/** SearchJobs' field-name table and limits, as data (the filter evaluator stays internal). */
-export type { ComparisonOperator, FieldFilterType, SearchJobField } from './search.js';
+/** The Search* operations' field-name tables and limits, as data (the filter evaluator stays internal). */
+export type { ComparisonOperator, FieldFilterType, SearchField, SearchJobField } from './search.js';
 export {
   COMPARISON_OPERATORS,
   SEARCH_DEFAULT_PAGE_SIZE,
@@ -55,6 +55,9 @@ export {
   SEARCH_MAX_GROUP_DEPTH,
   SEARCH_MAX_GROUP_FILTERS,
   SEARCH_RESULT_CAP,
+  SEARCH_STEP_FIELDS,
+  SEARCH_TASK_FIELDS,
+  SEARCH_WORKER_FIELDS,
 } from './search.js';
 export { DATASET_NOW, generateDataset } from './seed.js';
 

@@ -5,7 +5,7 @@
 import { AwsError, accessDenied } from './awsErrors.js';
 import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
 import { cannotParse, type IdField, isJsonObject, RequestFields } from './requestValidation.js';
-import { readSearchJobsRequest, searchJobs } from './search.js';
+import { readSearchRequest, runSearch, SEARCH_OPERATIONS, type SearchOperation } from './search.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
 import {
   batchJobItem,
@@ -203,6 +203,23 @@ function resolveBatch<T>(
 // ---------------------------------------------------------------------------------------------------- table
 
 const V = `/${API_VERSION}`;
+
+/**
+ * A Search* operation (POST …/farms/{farmId}/search/jobs|steps|tasks|workers): validation, filters, sort and paging
+ * are search.ts's, one piece of code for the four (its field tables mark what is UNVERIFIED).
+ */
+function searchOperation(search: SearchOperation): Operation {
+  return {
+    name: search.name,
+    method: 'POST',
+    path: `${V}/farms/{farmId}/search/${search.resultsMember}`,
+    handle(request, context) {
+      const input = readSearchRequest(search, label(request, 'farmId'), request.body);
+      assertFarmAllowed(context, search.name, input.farmId);
+      return runSearch(search, context.store, input);
+    },
+  };
+}
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -553,17 +570,8 @@ export const OPERATIONS: readonly Operation[] = [
       return context.store.sessionAction(farmId, queueId, jobId, sessionActionId);
     },
   },
-  {
-    name: 'SearchJobs',
-    method: 'POST',
-    path: `${V}/farms/{farmId}/search/jobs`,
-    // Validation, filters, sort and paging: search.ts (its field-name table marks what is UNVERIFIED).
-    handle(request, context) {
-      const input = readSearchJobsRequest(label(request, 'farmId'), request.body);
-      assertFarmAllowed(context, 'SearchJobs', input.farmId);
-      return searchJobs(context.store, input);
-    },
-  },
+  // SearchJobs, SearchSteps, SearchTasks, SearchWorkers: see searchOperation below.
+  ...SEARCH_OPERATIONS.map(searchOperation),
   {
     name: 'BatchGetJob',
     method: 'POST',

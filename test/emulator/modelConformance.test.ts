@@ -192,15 +192,17 @@ const GET_OPERATIONS = OPERATIONS.filter((op) => op.method === 'GET');
 const BATCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/batch-get-'));
 const SEARCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/search/'));
 
-/** The smallest valid body of a Search* operation (its required members). */
-function searchBody(): string {
-  return JSON.stringify({ queueIds: [valid.queueId], itemOffset: 0 });
+/** The smallest valid body of the Search* operation at `path` (its required members). */
+function searchBody(path: string): string {
+  return path.endsWith('/search/workers')
+    ? JSON.stringify({ fleetIds: [valid.fleetId], itemOffset: 0 })
+    : JSON.stringify({ queueIds: [valid.queueId], itemOffset: 0 });
 }
 
 /** A request to `path`: a GET, or a Search* POST with its smallest valid body. */
 function askAt(method: string, path: string, init: Parameters<typeof rawRequest>[2] = {}): Promise<Answer> {
   return method === 'POST'
-    ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body: searchBody(), ...init })
+    ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body: searchBody(path), ...init })
     : rawRequest(fixture.emulator.endpoint, path, init);
 }
 
