@@ -298,11 +298,9 @@ export class EntityLoader<T extends EntityType> {
             const source = { farmId: search.farmId, ...item };
             const record = listItem(source, keyOf(this.type, source));
             const members = record as unknown as Record<string, unknown>;
-            // Detail-only members the search summary carries under another name (JobSearchSummary's
-            // `jobParameters`): known without a Get.
-            for (const [member, from] of Object.entries(entry.carries)) {
-              if (item[from] !== undefined) members[member] = item[from];
-            }
+            // Detail-only members the search summary carries (JobSearchSummary's `jobParameters`): known without
+            // a Get, null when the summary has none (the entity has none).
+            for (const [member, from] of Object.entries(entry.carries)) members[member] = item[from] ?? null;
             if (entry.lacks.length > 0) {
               LACKING.set(record, entry.lacks);
               // Not a whole detail even where list items are (TaskSearchSummary has no `createdAt`).

@@ -1,4 +1,5 @@
 import type { JobParameterType, JobResolvers } from '../__generated__/resolvers-types.js';
+import { detailMember } from './entityResolvers.js';
 import { parameterList, statusCounts } from './upstreamValues.js';
 
 /** Job fields that reshape upstream members (the rest: entityResolvers.ts and the DTO's members). */
@@ -7,11 +8,10 @@ export const Job: JobResolvers = {
   // A job parameter is never a chunk (the model's JobParameter has no `chunkInt`).
   // Set on jobs a search found (its summaries carry them); else from the job's detail.
   parameters: async (job, _, ctx) =>
-    parameterList(
-      (job as { parameters?: Record<string, object> }).parameters ??
-        (await ctx.loaders.Job.detailOf(job)).parameters,
-    ).map((parameter) => ({
-      ...parameter,
-      type: parameter.type as JobParameterType,
-    })),
+    parameterList((await detailMember('Job', job, 'parameters', ctx)) as Record<string, object> | null).map(
+      (parameter) => ({
+        ...parameter,
+        type: parameter.type as JobParameterType,
+      }),
+    ),
 };

@@ -80,23 +80,44 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
     id: (record: Keyed) => globalIdOf(type, record.key as EntityKeys[T]),
   };
   for (const part of KEY_PARTS[type]) resolvers[part] = keyPartReader(part as IdName);
-  // A detail-only member a list already set on the record (from its owner's key) is served as is.
-  const fromDetail = async (record: Keyed, field: string, ctx: GatewayContext) =>
-    (record as Keyed & Record<string, unknown>)[field] ??
-    ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[field] ??
-    null;
   for (const field of ENTITIES[type].detailFields) {
-    resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) => fromDetail(record, field, ctx);
+    resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) =>
+      detailMember(type, record, field, ctx);
   }
   // Members some other list's items lack (`Worker.sessions` items have no `updatedAt`, task search results no
   // `createdAt`): from the detail for those.
   const alsoListed: readonly AlsoListed[] = ENTITIES[type].alsoListed;
   const search: readonly EntitySearch[] = ENTITIES[type].search;
   for (const field of new Set([...alsoListed, ...search].flatMap(({ lacks }) => lacks))) {
-    resolvers[field] = (record: Keyed & Record<string, unknown>, _: unknown, ctx: GatewayContext) =>
-      lacksMember(record, field) ? fromDetail(record, field, ctx) : (record[field] ?? null);
+    resolvers[field] = (record: Keyed, _: unknown, ctx: GatewayContext) =>
+      listedMember(type, record, field, ctx);
   }
   return { ...(resolvers as FieldResolvers), ...roleFieldsOn(type) };
+}
+
+/**
+ * A detail-only member: as set on the record by its list (from its owner's key, or carried by a search summary,
+ * null when the summary said it has none), else from the detail.
+ */
+export async function detailMember(type: EntityType, record: Keyed, member: string, ctx: GatewayContext) {
+  const set = (record as Keyed & Record<string, unknown>)[member];
+  if (set !== undefined) return set;
+  return ((await ctx.loaders[type].detailOf(record as never)) as Record<string, unknown>)[member] ?? null;
+}
+
+/**
+ * A list-item member of `record`, from the detail when the list that found it lacks the member (`alsoListed[].lacks`,
+ * `search[].lacks`). For a type's own resolvers that reshape such a member (`Worker.log`).
+ */
+export function listedMember(
+  type: EntityType,
+  record: Keyed,
+  member: string,
+  ctx: GatewayContext,
+): Promise<unknown> | unknown {
+  return lacksMember(record, member)
+    ? detailMember(type, record, member, ctx)
+    : ((record as Keyed & Record<string, unknown>)[member] ?? null);
 }
 
 /** The `Query` fields of the registry: each root type's list, and every type's root lookup by native IDs. */

@@ -27,7 +27,7 @@ export type ParameterType = (typeof PARAMETER_MEMBERS)[number][1];
  * A member sent as null is absent; a union member this gateway does not know is left out.
  */
 export function parameterList(
-  parameters: Record<string, object> | undefined,
+  parameters: Record<string, object> | null | undefined,
 ): { name: string; type: ParameterType; value: string }[] {
   return Object.entries(parameters ?? {}).flatMap(([name, parameter]) => {
     for (const [member, type] of PARAMETER_MEMBERS) {

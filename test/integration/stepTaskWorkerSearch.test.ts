@@ -106,8 +106,21 @@ function expected<I>(reading: Reading<I>, all: readonly I[], filter?: Filter, so
     });
 }
 
+/** A filter member as is, a sort field (`CREATED_AT`) as its member (`createdAt`). */
 const lowerCamel = (field: string) =>
-  field.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  /^[A-Z_]+$/.test(field)
+    ? field.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+    : field;
+
+/** A case selects something, and a filter leaves something out: neither side of the comparison is trivial. */
+function expectSelective(
+  want: readonly unknown[],
+  all: readonly unknown[],
+  filter: Filter | undefined,
+): void {
+  expect(want.length).toBeGreaterThan(0);
+  if (filter) expect(want.length).toBeLessThan(all.length);
+}
 
 // ------------------------------------------------------------------------------------------------- the dataset
 
@@ -143,13 +156,36 @@ function tasksOfJob(job: JobIds): FoundTask[] {
     .map((found, index) => ({ ...found, index }));
 }
 
-/** A job with several steps and the most tasks, among those with at most `maxTasks`. */
-function bigJob(maxTasks = 2_000): JobIds {
+/**
+ * The job whose steps and tasks vary most (distinct step statuses, then distinct task statuses, retried and
+ * unretried tasks), then the most tasks: so that filters select some of its items and leave others out.
+ */
+function variedJob(): JobIds {
+  const score = (job: JobIds) => {
+    const tasks = tasksOfJob(job).map((found) => found.task);
+    const retried = tasks.filter((task) => (task.failureRetryCount ?? 0) > 0).length;
+    return [
+      new Set(stepsOf(job).map((step) => step.taskRunStatus)).size,
+      new Set(tasks.map((task) => task.runStatus)).size + (retried > 0 && retried < tasks.length ? 1 : 0),
+      tasks.length,
+    ];
+  };
   const [job] = allJobs()
-    .filter((candidate) => stepsOf(candidate).length >= 2 && tasksOfJob(candidate).length <= maxTasks)
-    .sort((a, b) => tasksOfJob(b).length - tasksOfJob(a).length);
+    .filter((candidate) => stepsOf(candidate).length >= 2)
+    .map((candidate) => ({ candidate, rank: score(candidate) }))
+    .sort((a, b) => {
+      const [x, y] = [a.rank, b.rank] as [number[], number[]];
+      return (y[0] ?? 0) - (x[0] ?? 0) || (y[1] ?? 0) - (x[1] ?? 0) || (y[2] ?? 0) - (x[2] ?? 0);
+    })
+    .map(({ candidate }) => candidate);
   if (!job) throw new Error('the dataset has no multi-step job');
   return job;
+}
+
+/** The middle value of `values` (instants or numbers), for thresholds that split a set. */
+function middle<V>(values: readonly (V | undefined)[]): V {
+  const present = values.filter((value): value is V => value !== undefined).sort((a, b) => order(a, b));
+  return present[Math.floor(present.length / 2)] as V;
 }
 
 function parameterText(value: TaskParameterValue | undefined): string | number | undefined {
@@ -201,28 +237,43 @@ interface StepSearchData {
 }
 
 describe('Job.stepSearch', () => {
-  const cases: Array<[string, Filter | undefined, Sort[] | undefined]> = [
-    ['no filter, no sort', undefined, undefined],
-    ['by name, descending', undefined, [{ field: 'NAME', direction: 'DESC' }]],
+  const cases: Array<[string, (steps: readonly StepRecord[]) => Filter | undefined, Sort[] | undefined]> = [
+    ['no filter, no sort', () => undefined, undefined],
+    ['by name, descending', () => undefined, [{ field: 'NAME', direction: 'DESC' }]],
     [
       'by status then newest',
-      undefined,
+      () => undefined,
       [{ field: 'TASK_RUN_STATUS' }, { field: 'CREATED_AT', direction: 'DESC' }],
     ],
-    ['not succeeded', { taskRunStatus: { ne: 'SUCCEEDED' } }, undefined],
-    ['name contains a letter', { name: { contains: 'r' } }, [{ field: 'STARTED_AT' }]],
     [
-      'created in a window, or failed',
-      { or: [{ createdAt: { gte: '2020-01-01T00:00:00Z' } }, { taskRunStatus: { eq: 'FAILED' } }] },
+      "not the first step's status",
+      (steps) => ({ taskRunStatus: { ne: steps[0]?.taskRunStatus } }),
+      undefined,
+    ],
+    [
+      "name contains the first step's",
+      (steps) => ({ name: { contains: steps[0]?.name } }),
+      [{ field: 'STARTED_AT' }],
+    ],
+    [
+      'created after the middle, or of the last step status',
+      (steps) => ({
+        or: [
+          { createdAt: { gt: middle(steps.map((step) => step.createdAt)) } },
+          { taskRunStatus: { eq: steps.at(-1)?.taskRunStatus } },
+        ],
+      }),
       [{ field: 'ENDED_AT', direction: 'DESC' }],
     ],
   ];
   it.each(cases)(
     '%s: the dataset filtered and sorted, in one SearchSteps with parameter spaces carried',
-    async (_, filter, sort) => {
-      const job = bigJob();
+    async (_, filterOf, sort) => {
+      const job = variedJob();
       const steps = stepsOf(job);
+      const filter = filterOf(steps);
       const want = expected(STEP_READING(steps), steps, filter, sort);
+      expectSelective(want, steps, filter);
       const { response, calls } = await queryCountingCalls<StepSearchData>(stack, STEP_SEARCH, {
         ...job,
         filter,
@@ -248,7 +299,7 @@ const JOB_TASK_SEARCH = /* GraphQL */ `
       taskSearch(filter: $filter, sort: $sort, first: $first, after: $after) {
         totalCount
         pageInfo { hasNextPage endCursor }
-        nodes { taskId runStatus failureRetryCount step { stepId } }
+        nodes { taskId runStatus failureRetryCount stepId }
       }
     }
   }
@@ -263,7 +314,7 @@ interface TaskSearchData {
         taskId: string;
         runStatus: string;
         failureRetryCount: number | null;
-        step: { stepId: string };
+        stepId: string;
       }>;
     };
   };
@@ -291,7 +342,12 @@ describe('Job.taskSearch and Step.taskSearch', () => {
     ],
     [
       'a parameter range',
-      (job) => ({ parameters: [{ name: firstIntParameter(job), gte: '5', lt: '40' }] }),
+      (job) => {
+        const name = firstIntParameter(job);
+        const values = tasksOfJob(job).map((found) => parameterText(found.task.parameters?.[name]));
+        const top = Math.max(...values.filter((value): value is number => typeof value === 'number'));
+        return { parameters: [{ name, gte: String(middle(values)), lt: String(top) }] };
+      },
       () => [{ field: 'STARTED_AT' }],
     ],
     [
@@ -303,9 +359,10 @@ describe('Job.taskSearch and Step.taskSearch', () => {
   it.each(cases)(
     '%s: the dataset filtered and sorted, a Search call a page of 100',
     async (_, filterOf, sortOf) => {
-      const job = bigJob();
+      const job = variedJob();
       const [filter, sort] = [filterOf(job), sortOf(job)];
       const want = expected(TASK_READING, tasksOfJob(job), filter, sort);
+      expectSelective(want, tasksOfJob(job), filter);
       const got: Array<{ taskId: string; stepId: string }> = [];
       let after: string | null = null;
       let searchCalls = 0;
@@ -328,7 +385,7 @@ describe('Job.taskSearch and Step.taskSearch', () => {
         searchCalls += calls.SearchTasks ?? 0;
         expect(Object.keys(calls).sort()).toEqual(['BatchGetJob', 'SearchTasks']);
         total = page.totalCount;
-        got.push(...page.nodes.map((task) => ({ taskId: task.taskId, stepId: task.step.stepId })));
+        got.push(...page.nodes.map((task) => ({ taskId: task.taskId, stepId: task.stepId })));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
       expect(got).toEqual(want.map((found) => ({ taskId: found.task.taskId, stepId: found.stepId })));
@@ -338,7 +395,7 @@ describe('Job.taskSearch and Step.taskSearch', () => {
   );
 
   it("Step.taskSearch finds that step's tasks only, its condition packed with three of the caller's", async () => {
-    const job = bigJob();
+    const job = variedJob();
     const [step] = stepsOf(job);
     const filter: Filter = {
       runStatus: { ne: 'CANCELED' },
@@ -371,7 +428,7 @@ describe('Job.taskSearch and Step.taskSearch', () => {
   });
 
   it('loads what task search results lack (createdAt, createdBy) in one BatchGetTask a page, only when selected', async () => {
-    const job = bigJob();
+    const job = variedJob();
     const want = tasksOfJob(job).slice(0, 30);
     const { response, calls } = await queryCountingCalls<{
       job: { taskSearch: { nodes: Array<{ taskId: string; createdAt: string; createdBy: string }> } };
@@ -394,7 +451,7 @@ describe('Job.taskSearch and Step.taskSearch', () => {
   });
 
   it("refuses one step's cursor on another step, and a sort entry with both a field and a parameter, with zero calls", async () => {
-    const job = bigJob();
+    const job = variedJob();
     const [first, second] = stepsOf(job);
     const query = /* GraphQL */ `
       query ($farmId: ID!, $queueId: ID!, $jobId: ID!, $stepId: ID!, $after: String, $sort: [TaskSort!]) {
@@ -457,20 +514,42 @@ describe('Farm.workerSearch and Fleet.workerSearch', () => {
   };
   const workersOf = (farmId: string, fleetIds: string[]) =>
     fleetIds.flatMap((fleetId) => dataset.workers.get(`${farmId}/${fleetId}`) ?? []);
-  const cases: Array<[string, Filter | undefined, Sort[] | undefined]> = [
-    ['no filter, no sort', undefined, undefined],
-    ['idle or running', { status: { in: ['IDLE', 'RUNNING'] } }, undefined],
-    ['by status, newest first', undefined, [{ field: 'STATUS' }, { field: 'CREATED_AT', direction: 'DESC' }]],
-    ['host name contains a digit, by host name', { hostName: { contains: '1' } }, [{ field: 'HOST_NAME' }]],
+  const cases: Array<[string, (workers: readonly WorkerRecord[]) => Filter | undefined, Sort[] | undefined]> =
     [
-      'not stopped, updated since 2000',
-      { status: { ne: 'STOPPED' }, updatedAt: { gte: '2000-01-01T00:00:00Z' } },
-      [{ field: 'UPDATED_AT', direction: 'DESC' }],
-    ],
-  ];
-  it.each(cases)('%s: the dataset filtered and sorted, walked by pages of 40', async (_, filter, sort) => {
+      ['no filter, no sort', () => undefined, undefined],
+      [
+        "the first two workers' statuses",
+        (workers) => ({ status: { in: [...new Set(workers.map((worker) => worker.status))].slice(0, 2) } }),
+        undefined,
+      ],
+      [
+        'by status, newest first',
+        () => undefined,
+        [{ field: 'STATUS' }, { field: 'CREATED_AT', direction: 'DESC' }],
+      ],
+      [
+        "host name contains the first worker's, by host name",
+        (workers) => ({
+          hostName: {
+            contains: workers.find((worker) => worker.hostProperties?.hostName)?.hostProperties?.hostName,
+          },
+        }),
+        [{ field: 'HOST_NAME' }],
+      ],
+      [
+        'not of the first status, updated after the middle',
+        (workers) => ({
+          status: { ne: workers[0]?.status },
+          updatedAt: { gt: middle(workers.map((worker) => worker.updatedAt)) },
+        }),
+        [{ field: 'UPDATED_AT', direction: 'DESC' }],
+      ],
+    ];
+  it.each(cases)('%s: the dataset filtered and sorted, walked by pages of 40', async (_, filterOf, sort) => {
     const { farmId, fleetIds } = farmWithFleets();
+    const filter = filterOf(workersOf(farmId, fleetIds));
     const want = expected(WORKER_READING, workersOf(farmId, fleetIds), filter, sort);
+    expectSelective(want, workersOf(farmId, fleetIds), filter);
     const got: Array<{ workerId: string; fleetId: string; status: string }> = [];
     let after: string | null = null;
     let searchCalls = 0;
