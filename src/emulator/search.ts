@@ -2,6 +2,10 @@
  * The Search* operations (SearchJobs, SearchSteps, SearchTasks, SearchWorkers): one piece of code reads their
  * requests, evaluates filters, sorts and pages (search/request.ts, search/engine.ts), driven by a descriptor per
  * operation (search/operations.ts) with its field table (search/fields.ts, which marks what is UNVERIFIED).
+ *
+ * The matching rules (search/engine.ts's header says them in full): a condition on a member the result lacks never
+ * matches, NOT_EQUAL included, and such results sort last; strings compare by code unit, integers and date-times
+ * numerically; ties go by each operation's candidate order (SearchJobs: job ID).
  */
 export { runSearch } from './search/engine.js';
 export type { ComparisonOperator, FieldFilterType, SearchField, SearchJobField } from './search/fields.js';
