@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/emulator/index.js';
 import { codes, queryCountingCalls, startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -221,5 +222,24 @@ describe('pageCursors', () => {
       expect(codes(response)).toEqual(['INVALID_CURSOR']);
       expect(calls).toEqual({});
     }
+  });
+
+  it("/demo's job table query: its page, count and page cursors for one SearchJobs", async () => {
+    const demo = readFileSync(new URL('../../src/demo/demo.js', import.meta.url), 'utf8');
+    const query = /const JOB_SEARCH = \/\* GraphQL \*\/ `([^`]+)`/.exec(demo)?.[1];
+    expect(query).toContain('pageCursors');
+    const variables = {
+      farmId,
+      queueIds,
+      filter: { taskRunStatus: { in: ['FAILED', 'CANCELED'] } },
+      sort: SORT,
+      first: SIZE,
+    };
+    const { response, calls } = await queryCountingCalls<{
+      farm: { jobSearch: { totalCount: number; nodes: Array<{ jobId: string }> } };
+    }>(stack, query as string, variables);
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.farm.jobSearch.nodes.length).toBeGreaterThan(0);
+    expect(calls).toEqual({ GetFarm: 1, SearchJobs: 1 });
   });
 });
