@@ -732,6 +732,8 @@ export type JobSearchConnection = {
   edges: Array<JobSearchEdge>;
   /** The jobs of this page, without cursors. */
   nodes: Array<Job>;
+  /** Numbered pages of this search around this page, with their cursors; see `PageCursors`. */
+  pageCursors: PageCursors;
   /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
   pageInfo: PageInfo;
   /**
@@ -746,6 +748,15 @@ export type JobSearchConnection = {
    * 10,000 this is a lower bound.
    */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/**
+ * A page of jobs found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts; see `Farm.jobSearch`.
+ */
+export type JobSearchConnectionPageCursorsArgs = {
+  around?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A job found by a search, with its position in the results. */
@@ -848,6 +859,46 @@ export type NameCondition = {
 export type Node = {
   /** Opaque global ID. Stable for the object's lifetime; pass it to `Query.node` to refetch the object. */
   id: Scalars['ID']['output'];
+};
+
+/** One numbered page of a search's results. */
+export type PageCursor = {
+  __typename?: 'PageCursor';
+  /**
+   * Pass as `after` (with the same `first` and the same search) to get this page; null for page 1, which `after: null`
+   * starts. Unlike edge cursors, a page cursor does not know the result before its page, so the page it opens has
+   * `resultsShifted` null.
+   */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Whether this is the page being shown. */
+  isCurrent: Scalars['Boolean']['output'];
+  /** The page's number, from 1. */
+  page: Scalars['Int']['output'];
+};
+
+/**
+ * Numbered pages of a search's results, for page buttons ("1 … 4 5 6 … 40"), in the style of Artsy's `pageCursors`.
+ * Pages hold the connection's page size (its `first` or `last`) and align at multiples of it from the first result:
+ * page p starts at result (p − 1) × size. The current page is the one holding this page's first result (reached by
+ * `first`/`after`) or its last (reached by `last`/`before`, so that `last` alone is the last page); a page reached by
+ * a cursor that does not fall on a page boundary is numbered so, and its neighbours' cursors lead to aligned pages.
+ * Pages starting beyond Deadline's search window (10,000 results) are not offered: at a `totalCount` of 10,000 the
+ * last page offered is the window's. Costs no Deadline call beyond the page's own (none with `first: 0`).
+ */
+export type PageCursors = {
+  __typename?: 'PageCursors';
+  /**
+   * Consecutive pages including the current one: all pages when they fit in `pageCursors(around:)` numbers, else
+   * that many numbers in all with `first` and `last` (one of them when the current page is near an end). `around`
+   * (3 to 20, default 5) counts the numbers in all, `first` and `last` included.
+   */
+  around: Array<PageCursor>;
+  /** Page 1, when `around` does not hold it. */
+  first?: Maybe<PageCursor>;
+  /** The last page, when `around` does not hold it. */
+  last?: Maybe<PageCursor>;
+  /** The page before the current one; null on page 1. */
+  previous?: Maybe<PageCursor>;
 };
 
 /**
@@ -2494,6 +2545,8 @@ export type ResolversTypes = {
   LogConfiguration: ResolverTypeWrapper<LogConfiguration>;
   NameCondition: NameCondition;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  PageCursor: ResolverTypeWrapper<PageCursor>;
+  PageCursors: ResolverTypeWrapper<PageCursors>;
   PageInfo: ResolverTypeWrapper<LazyPageInfo>;
   ParameterSpace: ResolverTypeWrapper<ParameterSpace>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -2604,6 +2657,8 @@ export type ResolversParentTypes = {
   LogConfiguration: LogConfiguration;
   NameCondition: NameCondition;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  PageCursor: PageCursor;
+  PageCursors: PageCursors;
   PageInfo: LazyPageInfo;
   ParameterSpace: ParameterSpace;
   Query: Record<PropertyKey, never>;
@@ -2867,6 +2922,7 @@ export type JobParameterResolvers<ContextType = GatewayContext, ParentType exten
 export type JobSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobSearchConnection'] = ResolversParentTypes['JobSearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['JobSearchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType, RequireFields<JobSearchConnectionPageCursorsArgs, 'around'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2891,6 +2947,19 @@ export type LogConfigurationResolvers<ContextType = GatewayContext, ParentType e
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Farm' | 'Fleet' | 'Job' | 'Queue' | 'Session' | 'SessionAction' | 'Step' | 'Task' | 'Worker', ParentType, ContextType>;
+};
+
+export type PageCursorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageCursor'] = ResolversParentTypes['PageCursor']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  isCurrent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  page?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PageCursorsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageCursors'] = ResolversParentTypes['PageCursors']> = {
+  around?: Resolver<Array<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  first?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  last?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
+  previous?: Resolver<Maybe<ResolversTypes['PageCursor']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3269,6 +3338,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   KeyValue?: KeyValueResolvers<ContextType>;
   LogConfiguration?: LogConfigurationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  PageCursor?: PageCursorResolvers<ContextType>;
+  PageCursors?: PageCursorsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ParameterSpace?: ParameterSpaceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,6 +1,7 @@
-// Render farm demo: lists the first farm's jobs, and pages through a job's sessions with "Load more".
+// Render farm demo: a job table with a status filter, a sort and numbered pages (`jobSearch`); the first farm's
+// jobs by queue; and a job's sessions, paged with "Load more".
 //
-// Everything a frontend needs is here: a 15-line GraphQL client on `fetch`, two queries, and cursor paging.
+// Everything a frontend needs is here: a 15-line GraphQL client on `fetch`, three queries, and cursor paging.
 // No framework, no dependencies, no build step. The gateway serves this file at /demo/demo.js.
 
 /** The gateway's GraphQL endpoint (same origin as this page). */
@@ -97,6 +98,63 @@ const JOB_SESSIONS = /* GraphQL */ `
   }
 `;
 
+// One page of the job table: the farm's search over its queues, with the number found and numbered pages. Filter,
+// sort and page are variables; the operation text never changes.
+const JOB_SEARCH = /* GraphQL */ `
+  query DemoJobSearch(
+    $farmId: ID!
+    $queueIds: [ID!]!
+    $filter: JobFilter
+    $sort: [JobSort!]
+    $first: Int!
+    $after: String
+  ) {
+    farm(farmId: $farmId) {
+      jobSearch(queueIds: $queueIds, filter: $filter, sort: $sort, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        pageCursors {
+          first {
+            ...DemoPage
+          }
+          last {
+            ...DemoPage
+          }
+          previous {
+            ...DemoPage
+          }
+          around {
+            ...DemoPage
+          }
+        }
+        nodes {
+          jobId
+          queueId
+          name
+          taskRunStatus
+          lifecycleStatus
+          priority
+          createdAt
+          createdBy
+          taskRunStatusCounts {
+            status
+            count
+          }
+        }
+      }
+    }
+  }
+
+  fragment DemoPage on PageCursor {
+    page
+    cursor
+    isCurrent
+  }
+`;
+
 const $ = (id) => document.getElementById(id);
 
 /** Creates an element with text content (never innerHTML: names come from users and are not trusted). */
@@ -118,6 +176,7 @@ async function showFarmJobs() {
     return;
   }
   $('farm-name').textContent = farm.displayName;
+  startJobSearch(farm);
   let jobCount = 0;
   const queues = $('queues');
   for (const queue of farm.queues.nodes) {
@@ -154,6 +213,133 @@ async function showFarmJobs() {
   }
   $('jobs-status').textContent =
     `${jobCount} jobs in ${farm.queues.nodes.length} queues. Pick one to see its sessions.`;
+}
+
+// ---- The job table: a search with a filter, a sort and numbered pages ------------------------------------------
+//
+// - `totalCount` is the number found ("N jobs"). Deadline's search reaches the first 10,000 results, and lags new
+//   submissions by up to a minute.
+// - `pageCursors` are the page buttons: each page's number and the cursor that opens it (`after`; null for page 1).
+//   Page cursors, like all cursors, belong to one filter and sort: on a change, start again from page 1.
+// - "Next" is `pageInfo.endCursor`, "Previous" is `pageCursors.previous`.
+
+/** Jobs per page of the table. */
+const SEARCH_PAGE_SIZE = 10;
+
+/** The sort options of the table's "Sort" select, as JobSort lists (ties: Deadline's own order). */
+const SORTS = {
+  newest: [{ field: 'CREATED_AT', direction: 'DESC' }],
+  oldest: [{ field: 'CREATED_AT', direction: 'ASC' }],
+  priority: [
+    { field: 'PRIORITY', direction: 'DESC' },
+    { field: 'CREATED_AT', direction: 'DESC' },
+  ],
+  name: [{ field: 'NAME', direction: 'ASC' }],
+};
+
+/** The farm and queues searched, their names, and the request on screen (a late answer to an older one is dropped). */
+let search = null;
+
+function startJobSearch(farm) {
+  // A search takes 1 to 10 queues: the farm's first 10.
+  const queues = farm.queues.nodes.slice(0, 10);
+  search = {
+    farmId: farm.farmId,
+    queueIds: queues.map((queue) => queue.queueId),
+    queueNames: new Map(queues.map((queue) => [queue.queueId, queue.displayName])),
+    request: 0,
+  };
+  if (search.queueIds.length === 0) {
+    $('search-count').textContent = 'This farm has no queues.';
+    return;
+  }
+  $('search-status-filter').addEventListener('change', () => loadJobPage(null));
+  $('search-sort').addEventListener('change', () => loadJobPage(null));
+  $('search-previous').addEventListener('click', () => loadJobPage(search.previous));
+  $('search-next').addEventListener('click', () => loadJobPage(search.next));
+  loadJobPage(null);
+}
+
+/** Loads the page `after` opens (null: page 1) with the filter and sort the selects show. */
+async function loadJobPage(after) {
+  const request = ++search.request;
+  const statuses = $('search-status-filter').value;
+  const section = $('job-search');
+  section.setAttribute('aria-busy', 'true');
+  try {
+    const data = await graphql(JOB_SEARCH, {
+      farmId: search.farmId,
+      queueIds: search.queueIds,
+      filter: statuses ? { taskRunStatus: { in: statuses.split(',') } } : null,
+      sort: SORTS[$('search-sort').value],
+      first: SEARCH_PAGE_SIZE,
+      after,
+    });
+    if (request !== search.request) return;
+    const found = data.farm.jobSearch;
+    $('search-count').textContent = found.totalCount === 1 ? '1 job' : `${found.totalCount} jobs`;
+    $('search-count').classList.remove('error');
+    showJobRows(found.nodes);
+    showPageButtons(found);
+  } catch (error) {
+    if (request !== search.request) return;
+    $('search-count').textContent = `Could not search the jobs: ${error.message}`;
+    $('search-count').classList.add('error');
+  } finally {
+    if (request === search.request) section.setAttribute('aria-busy', 'false');
+  }
+}
+
+function showJobRows(jobs) {
+  $('search-rows').replaceChildren(
+    ...jobs.map((job) => {
+      const row = element('tr', undefined, { 'data-job-id': job.jobId });
+      const tasks = job.taskRunStatusCounts
+        .filter(({ count }) => count > 0)
+        .map(({ status, count }) => `${count} ${status.toLowerCase().replaceAll('_', ' ')}`)
+        .join(', ');
+      row.append(
+        element('td', job.name),
+        element('td', search.queueNames.get(job.queueId) ?? job.queueId),
+        element('td', job.taskRunStatus ?? job.lifecycleStatus),
+        element('td', String(job.priority)),
+        element('td', formatTime(job.createdAt)),
+        element('td', job.createdBy),
+        element('td', tasks || '—'),
+      );
+      return row;
+    }),
+  );
+}
+
+/** Previous, the numbered pages (with "…" where numbers are left out) and Next. */
+function showPageButtons({ pageCursors, pageInfo }) {
+  const { first, last, previous, around } = pageCursors;
+  const pages = [first, ...around, last].filter(Boolean);
+  const numbers = $('search-page-numbers');
+  const focused = document.activeElement;
+  const hadFocus = numbers.contains(focused);
+  const buttons = [];
+  pages.forEach((page, index) => {
+    const before = pages[index - 1];
+    if (before && page.page > before.page + 1) buttons.push(element('span', '…', { 'aria-hidden': 'true' }));
+    const button = element('button', String(page.page), {
+      type: 'button',
+      'data-page': String(page.page),
+      'aria-label': `Page ${page.page}`,
+    });
+    if (page.isCurrent) button.setAttribute('aria-current', 'page');
+    button.addEventListener('click', () => loadJobPage(page.cursor));
+    buttons.push(button);
+  });
+  numbers.replaceChildren(...buttons);
+  search.previous = previous?.cursor ?? null;
+  search.next = pageInfo.endCursor;
+  $('search-previous').disabled = previous === null;
+  $('search-next').disabled = !pageInfo.hasNextPage;
+  // Keep the keyboard focus in the page buttons when the one it was on went away (a number) or off (Previous on
+  // page 1, Next on the last): on the new current page.
+  if (hadFocus || focused?.disabled) numbers.querySelector('[aria-current="page"]')?.focus();
 }
 
 // ---- A job's sessions, with "Load more" ------------------------------------------------------------------------

@@ -133,20 +133,21 @@ function payloadOf(body: string): PayloadV1 | undefined {
 
 /**
  * An offset cursor's payload (search connections, docs/design/search.md): v · f · o as above, n the item's offset
- * in the result, i the item's ID (to notice results that moved).
+ * in the result, i the item's ID (to notice results that moved); no `i` in a page cursor (`pageCursors`), minted
+ * for an offset without learning the item there.
  */
 interface OffsetPayloadV1 {
   v: 1;
   f: string;
   o: string;
   n: number;
-  i: string;
+  i?: string;
 }
 
-/** An offset cursor's position: the item's offset in the result, and its ID. */
+/** An offset cursor's position: the item's offset in the result, and its ID when the cursor knows it. */
 export interface OffsetPoint {
   offset: number;
-  id: string;
+  id?: string;
 }
 
 /** Offsets beyond Deadline's search window (10,000) never reach a cursor. */
@@ -160,9 +161,7 @@ function isOffsetPayloadV1(value: unknown): value is OffsetPayloadV1 {
     Number.isSafeInteger(p.n) &&
     (p.n as number) >= 0 &&
     (p.n as number) <= MAX_OFFSET &&
-    typeof p.i === 'string' &&
-    p.i.length > 0 &&
-    p.i.length <= MAX_ID_LENGTH &&
+    (!('i' in p) || (typeof p.i === 'string' && p.i.length > 0 && p.i.length <= MAX_ID_LENGTH)) &&
     !('t' in p)
   );
 }
@@ -217,15 +216,15 @@ export class CursorCodec {
     return payload && fromPayload(payload);
   }
 
-  /** An offset cursor for the item at `point` of search connection `binding`. */
+  /** An offset cursor for the item at `point` of search connection `binding` (without `id`: a page cursor). */
   encodeOffset(binding: ConnectionBinding, point: OffsetPoint): string {
     const payload: OffsetPayloadV1 = {
       v: VERSION,
       f: binding.field,
       o: parentHashOf(binding),
       n: point.offset,
-      i: point.id,
     };
+    if (point.id !== undefined) payload.i = point.id;
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body, this.keys.signing).toString('base64url')}`;
   }
@@ -236,7 +235,7 @@ export class CursorCodec {
     const payload = body === undefined ? undefined : jsonOf(body);
     if (!isOffsetPayloadV1(payload) || payload.f !== binding.field || payload.o !== parentHashOf(binding))
       throw invalidCursor(argumentName);
-    return { offset: payload.n, id: payload.i };
+    return payload.i === undefined ? { offset: payload.n } : { offset: payload.n, id: payload.i };
   }
 
   /** The body of a cursor this gateway signed (any kind), or undefined. */

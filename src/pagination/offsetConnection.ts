@@ -44,7 +44,27 @@ export interface OffsetConnection<T> {
    * (a first page, or a page of 100, which leaves no room for the item).
    */
   resultsShifted: boolean | null;
+  /** Numbered pages around this one, each with an `after` cursor (see `pageCursorsOf`). No call beyond the page's. */
+  pageCursors: (around: number) => Promise<PageCursors>;
 }
+
+/** A numbered page of a search: `cursor` is the `after` that opens it (null for page 1). */
+export interface PageCursor {
+  page: number;
+  cursor: string | null;
+  isCurrent: boolean;
+}
+
+/** Numbered pages around the current one (Artsy's pageCursors); `first` and `last` only when `around` lacks them. */
+export interface PageCursors {
+  first: PageCursor | null;
+  last: PageCursor | null;
+  previous: PageCursor | null;
+  around: PageCursor[];
+}
+
+/** Bounds of `pageCursors(around:)`: the page numbers offered in all. */
+export const PAGE_NUMBERS = { min: 3, max: 20 } as const;
 
 export interface OffsetConnectionRequest<T> {
   args: OffsetConnectionArgs;
@@ -62,6 +82,8 @@ interface Window {
   /** The position of the cursor the page continues from (checked for shifts), if any. */
   from?: OffsetPoint;
   direction: 'forward' | 'backward';
+  /** The page size asked for (`first` or `last`); `size` is less at either end. */
+  count: number;
 }
 
 export async function resolveOffsetConnection<T>(
@@ -70,7 +92,8 @@ export async function resolveOffsetConnection<T>(
   const { binding, cursors, fetchPage, idOf } = request;
   const window = await windowOf(request);
   // One item more on the cursor's side, when the page has room, to see whether that item is still there.
-  const check = window.from !== undefined && window.size < MAX_PAGE_SIZE;
+  // Page cursors carry no ID: nothing to check against.
+  const check = window.from?.id !== undefined && window.size < MAX_PAGE_SIZE;
   const extraBefore = check && window.direction === 'forward' ? 1 : 0;
   const extraAfter = check && window.direction === 'backward' ? 1 : 0;
   let page: SearchPage<T> | undefined;
@@ -110,6 +133,22 @@ export async function resolveOffsetConnection<T>(
     nodes: [...items],
     totalCount,
     resultsShifted,
+    pageCursors: async (around) => {
+      const numbers = checkPageNumbers(around);
+      if (window.count === 0) return pageCursorsOf({ current: 1, pages: 1, numbers, cursorOf: () => null });
+      const k = window.count;
+      // A backward page is numbered by its last item, so that `last: k` alone is the last page.
+      const current =
+        window.direction === 'forward'
+          ? Math.floor(window.start / k) + 1
+          : Math.max(1, Math.ceil((window.start + window.size) / k));
+      return pageCursorsOf({
+        current,
+        pages: Math.max(1, Math.ceil((await totalCount()) / k)),
+        numbers,
+        cursorOf: (p) => (p === 1 ? null : cursors.encodeOffset(binding, { offset: (p - 1) * k - 1 })),
+      });
+    },
     pageInfo: {
       // A total that reached the window may hide more: the next page then fails with SEARCH_WINDOW_EXCEEDED.
       hasNextPage: async () => {
@@ -125,6 +164,49 @@ export async function resolveOffsetConnection<T>(
       },
     },
   };
+}
+
+function checkPageNumbers(around: number): number {
+  if (Number.isSafeInteger(around) && around >= PAGE_NUMBERS.min && around <= PAGE_NUMBERS.max) return around;
+  throw badUserInput(
+    `\`around\` must be an integer from ${PAGE_NUMBERS.min} to ${PAGE_NUMBERS.max} (got ${around}).`,
+    'around',
+  );
+}
+
+/**
+ * The numbered pages to offer, Artsy's layout generalised from 5 to `numbers` page numbers in all: every page when
+ * they fit; else `around` holds the current page amid `numbers` − 2 pages with `first` and `last` beside it, or,
+ * near an end, `numbers` − 1 pages from that end with the other end's page beside it. `previous` unless on page 1.
+ * `pages` counts the pages of the results, at most the window's (totalResults stops at SEARCH_WINDOW).
+ */
+export function pageCursorsOf({
+  current,
+  pages,
+  numbers,
+  cursorOf,
+}: {
+  current: number;
+  pages: number;
+  numbers: number;
+  cursorOf: (page: number) => string | null;
+}): PageCursors {
+  const pageCursor = (page: number): PageCursor => ({
+    page,
+    cursor: cursorOf(page),
+    isCurrent: page === current,
+  });
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => pageCursor(from + i));
+  const at = Math.min(Math.max(current, 1), pages);
+  const previous = current > 1 ? pageCursor(Math.min(current - 1, pages)) : null;
+  if (pages <= numbers) return { first: null, last: null, previous, around: range(1, pages) };
+  const start = at - Math.floor((numbers - 3) / 2);
+  const end = start + numbers - 3;
+  if (start <= 2) return { first: null, last: pageCursor(pages), previous, around: range(1, numbers - 1) };
+  if (end >= pages - 1)
+    return { first: pageCursor(1), last: null, previous, around: range(pages - numbers + 2, pages) };
+  return { first: pageCursor(1), last: pageCursor(pages), previous, around: range(start, end) };
 }
 
 /** What checked arguments ask for: a direction, a count, and the cursor's position if one was given. */
@@ -173,16 +255,16 @@ async function windowOf<T>({
   if (direction === 'backward') {
     if (from) {
       const start = Math.max(0, from.offset - count);
-      return { start, size: from.offset - start, from, direction };
+      return { start, size: from.offset - start, from, direction, count };
     }
     const { totalResults } = await fetchPage({ itemOffset: 0, pageSize: 1 });
     if (totalResults >= SEARCH_WINDOW) throw windowExceeded();
     const start = Math.max(0, totalResults - count);
-    return { start, size: totalResults - start, direction };
+    return { start, size: totalResults - start, direction, count };
   }
-  if (!from) return { start: 0, size: count, direction };
+  if (!from) return { start: 0, size: count, direction, count };
   const start = from.offset + 1;
-  return { start, size: Math.min(count, SEARCH_WINDOW - start), from, direction };
+  return { start, size: Math.min(count, SEARCH_WINDOW - start), from, direction, count };
 }
 
 function validateCount(value: number, argumentName: 'first' | 'last'): number {

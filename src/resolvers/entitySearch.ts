@@ -28,13 +28,18 @@ export function resolveSearch(
   });
 }
 
-/** Resolvers of every search connection type (`JobSearchConnection`): `totalCount` costs a call only when needed. */
+/**
+ * Resolvers of every search connection type (`JobSearchConnection`): `totalCount` costs a call only when needed;
+ * `pageCursors` (schema/pageCursors.graphql) mints cursors from the page's own total.
+ */
 export function searchTypeResolvers(): Record<string, Record<string, unknown>> {
   const resolvers: Record<string, Record<string, unknown>> = {};
   for (const type of Object.keys(ENTITIES) as EntityType[]) {
     if (ENTITIES[type].search.length === 0) continue;
     resolvers[`${type}SearchConnection`] = {
       totalCount: (connection: OffsetConnection<unknown>) => connection.totalCount(),
+      pageCursors: (connection: OffsetConnection<unknown>, { around }: { around: number }) =>
+        connection.pageCursors(around),
     };
   }
   return resolvers;
