@@ -1768,6 +1768,8 @@ export type StepSearchConnection = {
   edges: Array<StepSearchEdge>;
   /** The steps of this page, without cursors. */
   nodes: Array<Step>;
+  /** Numbered pages of this search around this page, with their cursors; see `PageCursors`. */
+  pageCursors: PageCursors;
   /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
   pageInfo: PageInfo;
   /**
@@ -1781,6 +1783,15 @@ export type StepSearchConnection = {
    * 10,000 this is a lower bound.
    */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/**
+ * A page of steps found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type StepSearchConnectionPageCursorsArgs = {
+  around?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A step found by a search, with its position in the results. */
@@ -2095,6 +2106,8 @@ export type TaskSearchConnection = {
   edges: Array<TaskSearchEdge>;
   /** The tasks of this page, without cursors. */
   nodes: Array<Task>;
+  /** Numbered pages of this search around this page, with their cursors; see `PageCursors`. */
+  pageCursors: PageCursors;
   /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
   pageInfo: PageInfo;
   /**
@@ -2108,6 +2121,15 @@ export type TaskSearchConnection = {
    * 10,000 this is a lower bound.
    */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/**
+ * A page of tasks found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type TaskSearchConnectionPageCursorsArgs = {
+  around?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A task found by a search, with its position in the results. */
@@ -2268,6 +2290,8 @@ export type WorkerSearchConnection = {
   edges: Array<WorkerSearchEdge>;
   /** The workers of this page, without cursors. */
   nodes: Array<Worker>;
+  /** Numbered pages of this search around this page, with their cursors; see `PageCursors`. */
+  pageCursors: PageCursors;
   /** Where this page sits in the results; `endCursor` leads to the next page, `startCursor` to the previous one. */
   pageInfo: PageInfo;
   /**
@@ -2281,6 +2305,15 @@ export type WorkerSearchConnection = {
    * 10,000 this is a lower bound.
    */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/**
+ * A page of workers found by a search, with the number found. Search pages by offset, so it pages both ways (`first`/
+ * `after`, `last`/`before`) and counts.
+ */
+export type WorkerSearchConnectionPageCursorsArgs = {
+  around?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A worker found by a search, with its position in the results. */
@@ -3184,6 +3217,7 @@ export type StepRequiredCapabilitiesResolvers<ContextType = GatewayContext, Pare
 export type StepSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StepSearchConnection'] = ResolversParentTypes['StepSearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['StepSearchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType, RequireFields<StepSearchConnectionPageCursorsArgs, 'around'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3263,6 +3297,7 @@ export type TaskRunStatusCountResolvers<ContextType = GatewayContext, ParentType
 export type TaskSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TaskSearchConnection'] = ResolversParentTypes['TaskSearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['TaskSearchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType, RequireFields<TaskSearchConnectionPageCursorsArgs, 'around'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3306,6 +3341,7 @@ export type WorkerEdgeResolvers<ContextType = GatewayContext, ParentType extends
 export type WorkerSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WorkerSearchConnection'] = ResolversParentTypes['WorkerSearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['WorkerSearchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Worker']>, ParentType, ContextType>;
+  pageCursors?: Resolver<ResolversTypes['PageCursors'], ParentType, ContextType, RequireFields<WorkerSearchConnectionPageCursorsArgs, 'around'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   resultsShifted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

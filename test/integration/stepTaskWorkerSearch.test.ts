@@ -614,6 +614,45 @@ describe('Farm.workerSearch and Fleet.workerSearch', () => {
     expect(calls.BatchGetWorker).toBe(want.length > 0 ? 1 : undefined);
   });
 
+  it("jumps to page 3 by its numbered page's cursor: the dataset's workers 41 to 60, one call a page", async () => {
+    const { farmId, fleetIds } = farmWithFleets();
+    const want = expected(WORKER_READING, workersOf(farmId, fleetIds)).slice(40, 60);
+    const query = /* GraphQL */ `
+      query ($farmId: ID!, $fleetIds: [ID!]!, $after: String) {
+        farm(farmId: $farmId) {
+          workerSearch(fleetIds: $fleetIds, first: 20, after: $after) {
+            nodes { workerId }
+            pageCursors { around { page cursor isCurrent } }
+          }
+        }
+      }
+    `;
+    type Data = {
+      farm: {
+        workerSearch: {
+          nodes: Array<{ workerId: string }>;
+          pageCursors: { around: Array<{ page: number; cursor: string | null; isCurrent: boolean }> };
+        };
+      };
+    };
+    const first = await queryCountingCalls<Data>(stack, query, { farmId, fleetIds });
+    const third = first.response.data?.farm.workerSearch.pageCursors.around.find((page) => page.page === 3);
+    expect(third?.cursor).toEqual(expect.any(String));
+    const { response, calls } = await queryCountingCalls<Data>(stack, query, {
+      farmId,
+      fleetIds,
+      after: third?.cursor,
+    });
+    expect(response.data?.farm.workerSearch.nodes.map((worker) => worker.workerId)).toEqual(
+      want.map((worker) => worker.workerId),
+    );
+    expect(response.data?.farm.workerSearch.pageCursors.around.find((page) => page.isCurrent)?.page).toBe(3);
+    expect([first.calls, calls]).toEqual([
+      { GetFarm: 1, SearchWorkers: 1 },
+      { GetFarm: 1, SearchWorkers: 1 },
+    ]);
+  });
+
   it('refuses 0 or 11 fleets, and a malformed fleet ID, before any call', async () => {
     const { farmId, fleetIds } = farmWithFleets();
     const eleven = Array.from({ length: 11 }, (_, i) => `fleet-${i.toString(16).padStart(32, '0')}`);
