@@ -197,7 +197,6 @@ async function disagreements(
 
 const GET_OPERATIONS = OPERATIONS.filter((op) => op.method === 'GET');
 const BATCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/batch-get-'));
-const SEARCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/search/'));
 const BODY_OPERATIONS = OPERATIONS.filter(
   (op) => op.path.includes('/search/') || (op.method === 'POST' && op.path === STATISTICS_PATH),
 );
