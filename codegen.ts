@@ -27,8 +27,8 @@ const config: CodegenConfig = {
         mappers: {
           ...entityMappers,
           PageInfo: '../pagination/connection.js#LazyPageInfo',
-          UsageReport: '../usage/usageAggregations.js#UsageReportRecord',
-          UsageRow: '../usage/usageAggregations.js#UsageRowRecord',
+          UsageReport: '../usage/usageRecords.js#UsageReportRecord',
+          UsageRow: '../usage/usageRecords.js#UsageRowRecord',
           // The members of SessionAction.definition, with the job they belong to.
           ...Object.fromEntries(
             [

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRecord } from '../model/records.js';
 import type { LazyPageInfo } from '../pagination/connection.js';
-import type { UsageReportRecord, UsageRowRecord } from '../usage/usageAggregations.js';
+import type { UsageReportRecord, UsageRowRecord } from '../usage/usageRecords.js';
 import type { DefinitionSource } from '../model/sessionActionDefinitions.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;

@@ -9,13 +9,13 @@
 import {
   type DeadlineClient,
   GetSessionsStatisticsAggregationCommand,
-  type SessionsStatisticsAggregationStatus,
   StartSessionsStatisticsAggregationCommand,
 } from '@aws-sdk/client-deadline';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, gatewayError, hasCode } from '../errors/codes.js';
 import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
 import { OperationDeadlineError } from '../upstream/operationDeadline.js';
+import type { UsageReportRecord, UsageRowRecord, UsageStatusName } from './usageRecords.js';
 import type { PreparedUsage, UsageStartInput } from './usageRequest.js';
 
 /**
@@ -33,33 +33,6 @@ const FIRST_POLL_DELAY_MS = 50;
 const MAX_POLL_DELAY_MS = 1000;
 /** A step is not begun with less of the budget left than this. */
 const BUDGET_MARGIN_MS = 150;
-
-/** One Statistics item as Deadline sends it (timestamps as strings on the lean path, Dates otherwise). */
-export interface UsageRowRecord {
-  queueId?: string;
-  fleetId?: string;
-  jobId?: string;
-  jobName?: string;
-  userId?: string;
-  usageType?: string;
-  licenseProduct?: string;
-  instanceType?: string;
-  count: number;
-  costInUsd: { min?: number; max?: number; avg?: number; sum?: number };
-  runtimeInSeconds: { min?: number; max?: number; avg?: number; sum?: number };
-  aggregationStartTime?: Date | string;
-  aggregationEndTime?: Date | string;
-}
-
-export type UsageStatusName = SessionsStatisticsAggregationStatus;
-
-export interface UsageReportRecord {
-  status: UsageStatusName;
-  aggregationId: string | null;
-  rows: UsageRowRecord[];
-  rowsTruncated: boolean;
-  message: string | null;
-}
 
 type Phase = 'queued' | 'running' | 'reading' | 'done';
 
