@@ -102,6 +102,7 @@ describe('aggregations', () => {
       const otherQueue = fixture.emulator.dataset.queues.get(other)?.[0]?.queueId ?? '';
       await start({ ...valid(), farmId: other, resourceIds: { queueIds: [otherQueue] } });
       fixture.emulator.advanceClock(60_000);
+      fixture.emulator.setAggregationInProgressMs(0);
       await start({ ...valid(), groupBy: ['QUEUE_ID'] });
     } finally {
       fixture.emulator.setAggregationInProgressMs(0);
