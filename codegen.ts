@@ -27,6 +27,8 @@ const config: CodegenConfig = {
         mappers: {
           ...entityMappers,
           PageInfo: '../pagination/connection.js#LazyPageInfo',
+          UsageReport: '../usage/usageRecords.js#UsageReportRecord',
+          UsageRow: '../usage/usageRecords.js#UsageRowRecord',
           // The members of SessionAction.definition, with the job they belong to.
           ...Object.fromEntries(
             [

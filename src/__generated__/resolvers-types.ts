@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRecord } from '../model/records.js';
 import type { LazyPageInfo } from '../pagination/connection.js';
+import type { UsageReportRecord, UsageRowRecord } from '../usage/usageRecords.js';
 import type { DefinitionSource } from '../model/sessionActionDefinitions.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -166,6 +167,15 @@ export type Farm = Node & {
   /** The principal that last updated the farm, if ever. */
   updatedBy?: Maybe<Scalars['String']['output']>;
   /**
+   * Usage statistics of this farm's sessions (runtime and cost) over a time window, grouped by up to two keys and by
+   * period: Deadline's StartSessionsStatisticsAggregation, polled until it completes within the operation's time
+   * budget, then read in full. Deadline runs one aggregation per farm at a time: identical requests share one
+   * aggregation (and its result for a few minutes), different ones on the same farm wait their turn. When the budget
+   * runs out first, the report says IN_PROGRESS with an `aggregationId`: ask again with `resume` set to it. Limits are
+   * checked before any call (BAD_USER_INPUT). Null only when a Deadline call failed, with the error at its path.
+   */
+  usage?: Maybe<UsageReport>;
+  /**
    * Workers of the given fleets (1 to 10) of this farm that match `filter`, in `sort` order (ties in Deadline Cloud's
    * order). Pages both ways, one Deadline call a page (`last` alone: two). Deadline's search is eventually consistent: a worker changed in the last minute or so may be missing or out of date.
    * Cursors are bound to this field, the fleets, the filter and the sort. Null only when the page's Deadline call
@@ -210,6 +220,12 @@ export type FarmQueueArgs = {
 export type FarmQueuesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A Deadline Cloud farm: the top-level container of a render farm's queues, fleets and budgets. */
+export type FarmUsageArgs = {
+  input: UsageInput;
 };
 
 
@@ -2181,6 +2197,149 @@ export type TaskTargetRunStatus =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/** A key usage statistics are grouped by. */
+export type UsageGroupBy =
+  /** The fleet the session ran on. */
+  | 'FLEET_ID'
+  /** The EC2 instance type of the worker (none for customer-managed fleets). */
+  | 'INSTANCE_TYPE'
+  /** The session's job (rows carry its name too). */
+  | 'JOB_ID'
+  /** The licensed product used. */
+  | 'LICENSE_PRODUCT'
+  /** The queue the session's job is in. */
+  | 'QUEUE_ID'
+  /** The kind of usage: compute, license or persistent volume. */
+  | 'USAGE_TYPE'
+  /** The user who submitted the session's job. */
+  | 'USER_ID';
+
+/** What `Farm.usage` aggregates. */
+export type UsageInput = {
+  /** The end of the window (exclusive); after `startTime`. */
+  endTime: Scalars['DateTime']['input'];
+  /** The fleets whose sessions count, 1 to 10. Give `queueIds` or `fleetIds`, not both. */
+  fleetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The keys to group by, 1 or 2 distinct ones. */
+  groupBy: Array<UsageGroupBy>;
+  /** The length of each row's time bucket; default DAILY. */
+  period?: InputMaybe<UsagePeriod>;
+  /** The queues whose sessions count, 1 to 10. Give `queueIds` or `fleetIds`, not both. */
+  queueIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * The `aggregationId` of an earlier report of this same input that was IN_PROGRESS: continue with that aggregation
+   * instead of starting another.
+   */
+  resume?: InputMaybe<Scalars['ID']['input']>;
+  /** The start of the window (inclusive). */
+  startTime: Scalars['DateTime']['input'];
+  /** The statistics of cost and runtime to compute, 1 to 4 distinct ones; default all four. */
+  statistics?: InputMaybe<Array<UsageStatistic>>;
+  /**
+   * The UTC offset bucket boundaries fall on, as `UTC+hh:mm` or `UTC-hh:mm` with minutes 00 or 30; default
+   * `UTC+00:00`.
+   */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The length of a row's time bucket. */
+export type UsagePeriod =
+  /** A day, from midnight at the requested offset. */
+  | 'DAILY'
+  /** An hour. */
+  | 'HOURLY'
+  /** A calendar month. */
+  | 'MONTHLY'
+  /** A week. */
+  | 'WEEKLY';
+
+/** The answer of `Farm.usage`. */
+export type UsageReport = {
+  __typename?: 'UsageReport';
+  /**
+   * The aggregation's ID: pass it as `resume` to continue an IN_PROGRESS one (Deadline keeps it for an hour). Null
+   * while the aggregation has not started (the farm's one aggregation slot was busy): ask again with the same input.
+   */
+  aggregationId?: Maybe<Scalars['ID']['output']>;
+  /** What the status means and what to do next; null once COMPLETED. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** The rows, one per group and period, in period order; empty unless COMPLETED. */
+  rows: Array<UsageRow>;
+  /**
+   * True when the aggregation has more rows than the 2,000 the gateway reads (only the first are given): narrow the
+   * window, group by fewer keys, or use a longer period.
+   */
+  rowsTruncated: Scalars['Boolean']['output'];
+  /** Where the aggregation stands; rows are only given once COMPLETED. */
+  status: UsageStatus;
+};
+
+/** Usage statistics of one group of sessions in one period. */
+export type UsageRow = {
+  __typename?: 'UsageRow';
+  /** Cost in US dollars: the requested statistics of the sessions' costs. */
+  costInUsd: UsageStats;
+  /** How many sessions the row covers. */
+  count: Scalars['Int']['output'];
+  /** The end of the row's period, within the window. */
+  endTime?: Maybe<Scalars['DateTime']['output']>;
+  /** The fleet, when grouped by FLEET_ID. */
+  fleetId?: Maybe<Scalars['ID']['output']>;
+  /** The EC2 instance type, when grouped by INSTANCE_TYPE and the workers have one. */
+  instanceType?: Maybe<Scalars['String']['output']>;
+  /** The job, when grouped by JOB_ID. */
+  jobId?: Maybe<Scalars['ID']['output']>;
+  /** The job's name, when grouped by JOB_ID. */
+  jobName?: Maybe<Scalars['String']['output']>;
+  /** The licensed product, when grouped by LICENSE_PRODUCT and the usage has one. */
+  licenseProduct?: Maybe<Scalars['String']['output']>;
+  /** The queue, when grouped by QUEUE_ID. */
+  queueId?: Maybe<Scalars['ID']['output']>;
+  /** Runtime in seconds: the requested statistics of the sessions' runtimes. */
+  runtimeInSeconds: UsageStats;
+  /** The start of the row's period, within the window. */
+  startTime?: Maybe<Scalars['DateTime']['output']>;
+  /** The usage type (COMPUTE, LICENSE, PERSISTENT_VOLUME), when grouped by USAGE_TYPE. */
+  usageType?: Maybe<Scalars['String']['output']>;
+  /** The user, when grouped by USER_ID. */
+  userId?: Maybe<Scalars['String']['output']>;
+};
+
+/** A statistic of the per-session values of a row. */
+export type UsageStatistic =
+  /** The mean. */
+  | 'AVG'
+  /** The largest value. */
+  | 'MAX'
+  /** The smallest value. */
+  | 'MIN'
+  /** The total. */
+  | 'SUM';
+
+/** Statistics of a row's per-session values; each is null unless requested. */
+export type UsageStats = {
+  __typename?: 'UsageStats';
+  /** The mean. */
+  avg?: Maybe<Scalars['Float']['output']>;
+  /** The largest value. */
+  max?: Maybe<Scalars['Float']['output']>;
+  /** The smallest value. */
+  min?: Maybe<Scalars['Float']['output']>;
+  /** The total. */
+  sum?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Where a usage aggregation stands. */
+export type UsageStatus =
+  /** The rows are complete. */
+  | 'COMPLETED'
+  /** The aggregation failed: try again, or narrow the request. */
+  | 'FAILED'
+  /** Deadline is still aggregating: ask again with `resume` set to the report's `aggregationId`. */
+  | 'IN_PROGRESS'
+  /** The aggregation took too long: narrow the window, use fewer queues or fleets, or a longer period. */
+  | 'TIMEOUT';
+
 /** A worker: one host of a fleet that runs sessions. */
 export type Worker = Node & {
   __typename?: 'Worker';
@@ -2641,6 +2800,14 @@ export type ResolversTypes = {
   TaskSort: TaskSort;
   TaskSortField: TaskSortField;
   TaskTargetRunStatus: TaskTargetRunStatus;
+  UsageGroupBy: UsageGroupBy;
+  UsageInput: UsageInput;
+  UsagePeriod: UsagePeriod;
+  UsageReport: ResolverTypeWrapper<UsageReportRecord>;
+  UsageRow: ResolverTypeWrapper<UsageRowRecord>;
+  UsageStatistic: UsageStatistic;
+  UsageStats: ResolverTypeWrapper<UsageStats>;
+  UsageStatus: UsageStatus;
   Worker: ResolverTypeWrapper<EntityRecord<'Worker'>>;
   WorkerCondition: WorkerCondition;
   WorkerConnection: ResolverTypeWrapper<Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversTypes['WorkerEdge']>, nodes: Array<ResolversTypes['Worker']>, pageInfo: ResolversTypes['PageInfo'] }>;
@@ -2738,6 +2905,10 @@ export type ResolversParentTypes = {
   TaskSearchConnection: Omit<TaskSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskSearchEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
   TaskSearchEdge: Omit<TaskSearchEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskSort: TaskSort;
+  UsageInput: UsageInput;
+  UsageReport: UsageReportRecord;
+  UsageRow: UsageRowRecord;
+  UsageStats: UsageStats;
   Worker: EntityRecord<'Worker'>;
   WorkerCondition: WorkerCondition;
   WorkerConnection: Omit<WorkerConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['WorkerEdge']>, nodes: Array<ResolversParentTypes['Worker']>, pageInfo: ResolversParentTypes['PageInfo'] };
@@ -2835,6 +3006,7 @@ export type FarmResolvers<ContextType = GatewayContext, ParentType extends Resol
   queues?: Resolver<Maybe<ResolversTypes['QueueConnection']>, ParentType, ContextType, RequireFields<FarmQueuesArgs, 'first'>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<Maybe<ResolversTypes['UsageReport']>, ParentType, ContextType, RequireFields<FarmUsageArgs, 'input'>>;
   workerSearch?: Resolver<Maybe<ResolversTypes['WorkerSearchConnection']>, ParentType, ContextType, RequireFields<FarmWorkerSearchArgs, 'fleetIds'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3308,6 +3480,37 @@ export type TaskSearchEdgeResolvers<ContextType = GatewayContext, ParentType ext
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 };
 
+export type UsageReportResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UsageReport'] = ResolversParentTypes['UsageReport']> = {
+  aggregationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['UsageRow']>, ParentType, ContextType>;
+  rowsTruncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UsageStatus'], ParentType, ContextType>;
+};
+
+export type UsageRowResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UsageRow'] = ResolversParentTypes['UsageRow']> = {
+  costInUsd?: Resolver<ResolversTypes['UsageStats'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  fleetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  jobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  jobName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  licenseProduct?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  queueId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  runtimeInSeconds?: Resolver<ResolversTypes['UsageStats'], ParentType, ContextType>;
+  startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  usageType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type UsageStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UsageStats'] = ResolversParentTypes['UsageStats']> = {
+  avg?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sum?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type WorkerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker'], FederationReferenceType extends FederationReferenceTypes['Worker'] = FederationReferenceTypes['Worker']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Worker']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -3411,6 +3614,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   TaskRunStatusCount?: TaskRunStatusCountResolvers<ContextType>;
   TaskSearchConnection?: TaskSearchConnectionResolvers<ContextType>;
   TaskSearchEdge?: TaskSearchEdgeResolvers<ContextType>;
+  UsageReport?: UsageReportResolvers<ContextType>;
+  UsageRow?: UsageRowResolvers<ContextType>;
+  UsageStats?: UsageStatsResolvers<ContextType>;
   Worker?: WorkerResolvers<ContextType>;
   WorkerConnection?: WorkerConnectionResolvers<ContextType>;
   WorkerEdge?: WorkerEdgeResolvers<ContextType>;

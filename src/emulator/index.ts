@@ -13,6 +13,7 @@ import { OPERATIONS } from './routes.js';
 import { generateDataset } from './seed.js';
 import { CallCounter, createEmulatorServer, InFlightGauge } from './server.js';
 import { DeadlineStore, Paginator } from './store.js';
+import { DEFAULT_AGGREGATION_IN_PROGRESS_MS, SessionsStatisticsAggregations } from './usage.js';
 
 export type {
   Dataset,
@@ -60,6 +61,13 @@ export {
   SEARCH_WORKER_FIELDS,
 } from './search.js';
 export { DATASET_NOW, generateDataset } from './seed.js';
+export {
+  CUSTOMER_MANAGED_HOURLY_RATE_USD,
+  HOURLY_RATE_USD,
+  USAGE_GROUP_BY_FIELDS,
+  USAGE_PERIODS,
+  USAGE_STATISTICS,
+} from './usage.js';
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1' (loopback only). */
@@ -83,6 +91,8 @@ export interface EmulatorOptions {
   deniedFarmIds?: string[];
   /** Clock, default Date.now. */
   now?: () => number;
+  /** How long a usage statistics aggregation stays IN_PROGRESS after its Start, default 200 ms. */
+  aggregationInProgressMs?: number;
 }
 
 export interface EmulatorHandle {
@@ -116,6 +126,10 @@ export interface EmulatorHandle {
   /** Moves the emulator clock forward: tokens older than the TTL then fail. */
   advanceClock(ms: number): void;
   setTokenTtl(ms: number): void;
+  /** How long usage statistics aggregations started from now on stay IN_PROGRESS. */
+  setAggregationInProgressMs(ms: number): void;
+  /** The next usage statistics aggregation started ends FAILED or TIMEOUT instead of COMPLETED. */
+  failNextAggregation(outcome: 'FAILED' | 'TIMEOUT'): void;
   close(): Promise<void>;
 }
 
@@ -154,6 +168,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   assertNonNegative('latencyMs', latencyMs);
   assertNonNegative('tokenTtlMs', tokenTtlMs);
+  const aggregationInProgressMs = options.aggregationInProgressMs ?? DEFAULT_AGGREGATION_IN_PROGRESS_MS;
+  assertNonNegative('aggregationInProgressMs', aggregationInProgressMs);
   assertRate('throttleRate', options.throttleRate ?? 0);
   assertRate('errorRate', options.errorRate ?? 0);
   if (!Number.isInteger(defaultMaxResults) || defaultMaxResults < 1 || defaultMaxResults > 100) {
@@ -167,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const dataset = generateDataset(seed, options.sizes);
   const store = new DeadlineStore(dataset);
   const paginator = new Paginator(new PageTokenCodec(clock, () => tokenTtlMs), () => defaultMaxResults);
+  const usage = new SessionsStatisticsAggregations(store, clock, aggregationInProgressMs);
   const faults = new FaultInjector(seed, {
     throttleRate: options.throttleRate ?? 0,
     errorRate: options.errorRate ?? 0,
@@ -175,7 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const inFlight = new InFlightGauge();
   const server = createEmulatorServer({
     inFlight,
-    context: { store, paginator, deniedFarmIds: new Set(options.deniedFarmIds ?? []) },
+    context: { store, paginator, deniedFarmIds: new Set(options.deniedFarmIds ?? []), usage },
     faults,
     calls,
     latencyMs: () => latencyMs,
@@ -223,6 +240,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       assertNonNegative('tokenTtlMs', ms);
       tokenTtlMs = ms;
     },
+    setAggregationInProgressMs(ms) {
+      assertNonNegative('aggregationInProgressMs', ms);
+      usage.inProgressMs = ms;
+    },
+    failNextAggregation: (outcome) => usage.failNext(outcome),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

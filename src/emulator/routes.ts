@@ -8,6 +8,12 @@ import { cannotParse, type IdField, isJsonObject, RequestFields } from './reques
 import { readSearchRequest, runSearch, SEARCH_OPERATIONS, type SearchOperation } from './search.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
 import {
+  readGetRequest,
+  readStartRequest,
+  type SessionsStatisticsAggregations,
+  statisticsPage,
+} from './usage.js';
+import {
   batchJobItem,
   batchSessionActionItem,
   batchSessionItem,
@@ -44,6 +50,8 @@ export interface OperationContext {
   store: DeadlineStore;
   paginator: Paginator;
   deniedFarmIds: ReadonlySet<string>;
+  /** Usage statistics aggregations (usage.ts). */
+  usage: SessionsStatisticsAggregations;
 }
 
 export interface Operation {
@@ -572,6 +580,27 @@ export const OPERATIONS: readonly Operation[] = [
   },
   // SearchJobs, SearchSteps, SearchTasks, SearchWorkers: see searchOperation below.
   ...SEARCH_OPERATIONS.map(searchOperation),
+  {
+    name: 'StartSessionsStatisticsAggregation',
+    method: 'POST',
+    path: `${V}/farms/{farmId}/sessions-statistics-aggregation`,
+    // Validation, the one-per-farm rule and the statistics: usage.ts.
+    handle(request, context) {
+      const input = readStartRequest(label(request, 'farmId'), request.body);
+      assertFarmAllowed(context, 'StartSessionsStatisticsAggregation', input.farmId);
+      return { aggregationId: context.usage.start(input) };
+    },
+  },
+  {
+    name: 'GetSessionsStatisticsAggregation',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/sessions-statistics-aggregation`,
+    handle(request, context) {
+      const input = readGetRequest(label(request, 'farmId'), request.query);
+      assertFarmAllowed(context, 'GetSessionsStatisticsAggregation', input.farmId);
+      return statisticsPage(context.usage, context.paginator, input);
+    },
+  },
   {
     name: 'BatchGetJob',
     method: 'POST',

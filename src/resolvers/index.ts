@@ -19,10 +19,11 @@ import {
 } from './SessionAction.js';
 import { Step } from './Step.js';
 import { Task } from './Task.js';
+import { FarmUsage, UsageRow } from './usage.js';
 import { Worker } from './Worker.js';
 
 /** Resolvers of a type's own file, added to (or overriding) those its registry entry gives it. */
-const ownResolvers: Resolvers = { Job, Session, Fleet, Worker, Step, Task, SessionAction };
+const ownResolvers: Resolvers = { Job, Session, Fleet, Worker, Step, Task, SessionAction, Farm: FarmUsage };
 
 /**
  * The resolver map, keyed by type name: every entity type's derived resolvers (entityResolvers.ts) with its own file
@@ -33,6 +34,7 @@ export const resolvers = {
   Node,
   PageInfo,
   DateTime,
+  UsageRow,
   SessionActionDefinition,
   TaskRunAction,
   SyncInputJobAttachmentsAction,

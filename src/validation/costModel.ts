@@ -23,6 +23,7 @@ import { ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
 import { peekPageSize } from '../pagination/cursor.js';
+import { USAGE_MAX_CALLS, USAGE_MAX_RESULT_PAGES, USAGE_PAGE_SIZE } from '../usage/usageAggregations.js';
 import { fieldSite, pathOf, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import {
   argumentsOf,
@@ -469,6 +470,11 @@ class CostWalk {
         }
         return;
       }
+    }
+    // Farm.usage: one aggregation's calls per distinct farm (Start, status polls, result pages), its rows as items.
+    if (coordinate === 'Farm.usage') {
+      this.add(place, at.distinct * USAGE_MAX_CALLS, at.count * USAGE_MAX_RESULT_PAGES * USAGE_PAGE_SIZE);
+      return;
     }
     // Value objects (host properties, log configurations, parameters, page info), _service: free, no fan-out.
     if (selections.length > 0 && isCompositeType(childType)) {

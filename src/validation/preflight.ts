@@ -8,6 +8,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { UsageInput } from '../__generated__/resolvers-types.js';
 import { keyOf, keyPath, parentTypeOf, type TypedKey } from '../ids/keys.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { validateFirst } from '../pagination/connection.js';
@@ -15,6 +16,7 @@ import type { CursorCodec } from '../pagination/cursor.js';
 import { checkOffsetArgs, type OffsetConnectionArgs } from '../pagination/offsetConnection.js';
 import type { NodeFieldNames } from '../relayNodeFields.js';
 import { prepareSearch, type SearchArgs } from '../search/searchRequest.js';
+import { prepareUsage } from '../usage/usageRequest.js';
 import { atArgument, fieldSite, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import { checkNodesCount, parseGlobalIdArgument } from './globalIdArguments.js';
 import { checkIdArgument } from './idArguments.js';
@@ -99,6 +101,11 @@ function checkFieldArguments(
     ids.forEach((id, index) => {
       globalIdArgument(id, `ids[${index}]`);
     });
+    return undefined;
+  }
+  // Farm.usage: its input against Deadline's limits (the farm's ID plays no part in the checks).
+  if (field === 'Farm.usage') {
+    prepareUsage(parentKey?.key.farmId ?? '', args.input as UsageInput);
     return undefined;
   }
   // Search connections: their request and offset cursors, checked here when the owner's key is known (else where

@@ -108,6 +108,7 @@ function variantsOf(valid: string, others: readonly string[]): [string, string][
 // ---------------------------------------------------------------------------------------------------- fixture
 
 let fixture: EmulatorFixture;
+const STATISTICS_PATH = '/2023-10-12/farms/{farmId}/sessions-statistics-aggregation';
 /**
  * One existing resource of each kind, all on one path (a job with a session, a step with tasks, an action of that
  * session; the session's fleet and worker).
@@ -115,7 +116,8 @@ let fixture: EmulatorFixture;
 let valid: Record<string, string>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  // Usage aggregations complete at once, so the Start calls below never meet one still in progress.
+  fixture = await startFixture({ aggregationInProgressMs: 0 });
   const { dataset } = fixture.emulator;
   const job = dataset.edgeJobs.get(1);
   const jobKey = `${job?.farmId}/${job?.queueId}/${job?.jobId}`;
@@ -141,6 +143,11 @@ beforeAll(async () => {
     fleetId: fleet.fleetId,
     workerId: worker.workerId,
   };
+  const started = await rawRequest(fixture.emulator.endpoint, pathOf(STATISTICS_PATH, valid), {
+    method: 'POST',
+    body: startStatisticsBody(),
+  });
+  valid.aggregationId = String(started.json.aggregationId);
 });
 afterAll(() => fixture.close());
 
@@ -190,7 +197,9 @@ async function disagreements(
 
 const GET_OPERATIONS = OPERATIONS.filter((op) => op.method === 'GET');
 const BATCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/batch-get-'));
-const SEARCH_OPERATIONS = OPERATIONS.filter((op) => op.path.includes('/search/'));
+const BODY_OPERATIONS = OPERATIONS.filter(
+  (op) => op.path.includes('/search/') || (op.method === 'POST' && op.path === STATISTICS_PATH),
+);
 
 /** The smallest valid body of the Search* operation at `path` (its required members). */
 function searchBody(path: string): string {
@@ -199,11 +208,36 @@ function searchBody(path: string): string {
     : JSON.stringify({ queueIds: [valid.queueId], itemOffset: 0 });
 }
 
-/** A request to `path`: a GET, or a Search* POST with its smallest valid body. */
+/** The smallest valid body of StartSessionsStatisticsAggregation (its required members). */
+function startStatisticsBody(): string {
+  return JSON.stringify({
+    resourceIds: { queueIds: [valid.queueId] },
+    startTime: '2025-05-01T00:00:00Z',
+    endTime: '2025-06-01T00:00:00Z',
+    groupBy: ['QUEUE_ID'],
+    statistics: ['SUM'],
+  });
+}
+
+/** The required query members of a GET operation, with valid values (GetSessionsStatisticsAggregation's ID). */
+function requiredQuery(path: string): string {
+  return path.endsWith('/sessions-statistics-aggregation')
+    ? new URLSearchParams({ aggregationId: valid.aggregationId ?? '' }).toString()
+    : '';
+}
+
+/** `path` with the operation's required query members and `extra` (already encoded). */
+function withQuery(path: string, extra = ''): string {
+  const query = [requiredQuery(path), extra].filter((part) => part !== '').join('&');
+  return query === '' ? path : `${path}?${query}`;
+}
+
+/** A request to `path`: a GET, or a POST (Search*, StartSessionsStatisticsAggregation) with its smallest valid body. */
 function askAt(method: string, path: string, init: Parameters<typeof rawRequest>[2] = {}): Promise<Answer> {
+  const body = path.endsWith('/sessions-statistics-aggregation') ? startStatisticsBody() : searchBody(path);
   return method === 'POST'
-    ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body: searchBody(path), ...init })
-    : rawRequest(fixture.emulator.endpoint, path, init);
+    ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body, ...init })
+    : rawRequest(fixture.emulator.endpoint, withQuery(path), init);
 }
 
 // ---------------------------------------------------------------------------------------------------- tests
@@ -224,7 +258,7 @@ describe('operation table', () => {
 });
 
 describe('URI labels follow the model patterns', () => {
-  const cases = [...GET_OPERATIONS, ...SEARCH_OPERATIONS].flatMap((op) =>
+  const cases = [...GET_OPERATIONS, ...BODY_OPERATIONS].flatMap((op) =>
     inputMembers(op.name)
       .filter(([, member]) => member.location === 'uri')
       .map(([name, member]) => [op.name, name, member.shape, op.path, op.method] as const),
@@ -324,7 +358,12 @@ describe('query members follow the model', () => {
       idFilter ? idVariants(parameter) : queryVariants(shapeName),
       (value) => modelAccepts(shapeName, value),
       (value) =>
-        rawRequest(fixture.emulator.endpoint, `${path}?${new URLSearchParams({ [parameter]: value })}`),
+        rawRequest(
+          fixture.emulator.endpoint,
+          parameter === 'aggregationId'
+            ? `${path}?${new URLSearchParams({ [parameter]: value })}`
+            : withQuery(path, new URLSearchParams({ [parameter]: value }).toString()),
+        ),
       [parameter],
       idFilter ? [200, 404] : [200],
     );
