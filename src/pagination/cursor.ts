@@ -134,7 +134,8 @@ function payloadOf(body: string): PayloadV1 | undefined {
 /**
  * An offset cursor's payload (search connections, docs/design/search.md): v · f · o as above, n the item's offset
  * in the result, i the item's ID (to notice results that moved); no `i` in a page cursor (`pageCursors`), minted
- * for an offset without learning the item there.
+ * for an offset without learning the item there; k the item's sort key, on cursors a page past Deadline's window
+ * may continue from (the continuation by key).
  */
 interface OffsetPayloadV1 {
   v: 1;
@@ -142,17 +143,20 @@ interface OffsetPayloadV1 {
   o: string;
   n: number;
   i?: string;
+  k?: string;
 }
 
-/** An offset cursor's position: the item's offset in the result, and its ID when the cursor knows it. */
+/** An offset cursor's position: the item's offset in the result, its ID and sort key when the cursor knows them. */
 export interface OffsetPoint {
   offset: number;
   id?: string;
+  key?: string;
 }
 
-/** Offsets beyond Deadline's search window (10,000) never reach a cursor. */
+/** Offsets beyond Deadline's search window (10,000) reach a cursor only with the key that continues past it. */
 const MAX_OFFSET = 10_000;
 const MAX_ID_LENGTH = 256;
+const MAX_KEY_LENGTH = 64;
 
 function isOffsetPayloadV1(value: unknown): value is OffsetPayloadV1 {
   const p = boundPayload(value);
@@ -160,8 +164,10 @@ function isOffsetPayloadV1(value: unknown): value is OffsetPayloadV1 {
     p !== undefined &&
     Number.isSafeInteger(p.n) &&
     (p.n as number) >= 0 &&
-    (p.n as number) <= MAX_OFFSET &&
+    ((p.n as number) <= MAX_OFFSET || 'k' in p) &&
     (!('i' in p) || (typeof p.i === 'string' && p.i.length > 0 && p.i.length <= MAX_ID_LENGTH)) &&
+    (!('k' in p) ||
+      (typeof p.k === 'string' && p.k.length > 0 && p.k.length <= MAX_KEY_LENGTH && 'i' in p)) &&
     !('t' in p)
   );
 }
@@ -225,6 +231,7 @@ export class CursorCodec {
       n: point.offset,
     };
     if (point.id !== undefined) payload.i = point.id;
+    if (point.key !== undefined) payload.k = point.key;
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body, this.keys.signing).toString('base64url')}`;
   }
@@ -235,7 +242,11 @@ export class CursorCodec {
     const payload = body === undefined ? undefined : jsonOf(body);
     if (!isOffsetPayloadV1(payload) || payload.f !== binding.field || payload.o !== parentHashOf(binding))
       throw invalidCursor(argumentName);
-    return payload.i === undefined ? { offset: payload.n } : { offset: payload.n, id: payload.i };
+    return {
+      offset: payload.n,
+      ...(payload.i === undefined ? {} : { id: payload.i }),
+      ...(payload.k === undefined ? {} : { key: payload.k }),
+    };
   }
 
   /** The body of a cursor this gateway signed (any kind), or undefined. */

@@ -73,6 +73,21 @@ export interface OffsetConnectionRequest<T> {
   fetchPage: FetchSearchPage<T>;
   /** An item's own ID, carried by its cursor to notice shifts. */
   idOf: (item: T) => string;
+  /** How forward pages continue past the window, when the search's order allows it. */
+  keyset?: KeysetContinuation<T>;
+}
+
+/**
+ * The continuation past the window by key (docs/design/search.md, "Beyond 10,000"), for a search ordered by one key
+ * every item has (CREATED_AT): the same search narrowed to the items from a key value on (`>=`, or `<=` when
+ * descending) holds, in the same order, every item from the first with that value; the items before the cursor's
+ * own among those with its value are the ones already returned. What the `deadline` CLI does to list everything.
+ */
+export interface KeysetContinuation<T> {
+  /** The item's value of the sort key, as the narrowing filter takes it. */
+  keyOf: (item: T) => string;
+  /** Pages of the search narrowed to the items from `key` on; SEARCH_WINDOW_EXCEEDED when it cannot be narrowed. */
+  fetchFrom: (key: string) => FetchSearchPage<T>;
 }
 
 /** The page the arguments ask for: its offset and size, and the cursor position it was asked from. */
@@ -89,8 +104,13 @@ interface Window {
 export async function resolveOffsetConnection<T>(
   request: OffsetConnectionRequest<T>,
 ): Promise<OffsetConnection<T>> {
-  const { binding, cursors, fetchPage, idOf } = request;
-  const window = await windowOf(request);
+  const { binding, cursors, fetchPage, idOf, keyset } = request;
+  const asked = checkOffsetArgs(request.args, binding, cursors);
+  const { from } = asked;
+  if (keyset && from?.key !== undefined && asked.direction === 'forward' && pastWindow(from, asked.count)) {
+    return keysetPage(request, keyset, { ...from, key: from.key }, asked.count);
+  }
+  const window = await windowOf(request, asked);
   // One item more on the cursor's side, when the page has room, to see whether that item is still there.
   // Page cursors carry no ID: nothing to check against.
   const check = window.from?.id !== undefined && window.size < MAX_PAGE_SIZE;
@@ -116,17 +136,8 @@ export async function resolveOffsetConnection<T>(
     total ??= fetchPage({ itemOffset: 0, pageSize: 1 }).then((p) => p.totalResults);
     return total;
   };
-  const edges = items.map((node, index) => {
-    const point = { offset: window.start + index, id: idOf(node) };
-    let cursor: string | undefined;
-    return {
-      node,
-      get cursor() {
-        cursor ??= cursors.encodeOffset(binding, point);
-        return cursor;
-      },
-    };
-  });
+  // Cursors a page past the window may continue from carry the item's key.
+  const edges = edgesOf(items, window.start, request, (offset) => offset >= SEARCH_WINDOW - MAX_PAGE_SIZE);
   const end = window.start + items.length;
   return {
     edges,
@@ -156,6 +167,123 @@ export async function resolveOffsetConnection<T>(
         return end < count || (count >= SEARCH_WINDOW && end >= SEARCH_WINDOW);
       },
       hasPreviousPage: window.start > 0,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}
+
+/** Edges of `items` from `start`, cursors encoded on first read; with the item's key where `keyed(offset)`. */
+function edgesOf<T>(
+  items: readonly T[],
+  start: number,
+  { binding, cursors, idOf, keyset }: OffsetConnectionRequest<T>,
+  keyed: (offset: number) => boolean,
+): OffsetConnection<T>['edges'] {
+  return items.map((node, index) => {
+    const offset = start + index;
+    const point: OffsetPoint = { offset, id: idOf(node) };
+    if (keyset && keyed(offset)) point.key = keyset.keyOf(node);
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        cursor ??= cursors.encodeOffset(binding, point);
+        return cursor;
+      },
+    };
+  });
+}
+
+/** Whether a forward page of `count` after `from` reaches past the window. */
+function pastWindow(from: OffsetPoint, count: number): boolean {
+  return count > 0 && from.offset + 1 + count > SEARCH_WINDOW;
+}
+
+/**
+ * A forward page past the window (or reaching past it), by key: the search narrowed to the items from the cursor's
+ * key on, read from its start, the cursor's own item and the ties before it skipped. One call of 100 for a page of up
+ * to 99 unless more than 100 − `first` items share the cursor's key; two for a page of 100. Offsets go on counting
+ * from the cursor's; `totalCount` is then a lower bound from the narrowed search's total.
+ */
+async function keysetPage<T>(
+  request: OffsetConnectionRequest<T>,
+  keyset: KeysetContinuation<T>,
+  from: OffsetPoint & { key: string },
+  count: number,
+): Promise<OffsetConnection<T>> {
+  const { idOf } = request;
+  const fetch = keyset.fetchFrom(from.key);
+  const taken: T[] = [];
+  // Positions in the narrowed search: of the cursor's item (or before where the page resumed), of the last item
+  // taken.
+  let fromIndex: number | undefined;
+  let lastIndex = -1;
+  let shifted = false;
+  let total = 0;
+  // Items that share the cursor's key, before its item: already returned, unless the item is gone.
+  const ties: Array<{ item: T; at: number }> = [];
+  const take = (item: T, at: number) => {
+    if (taken.length < count) {
+      taken.push(item);
+      lastIndex = at;
+    }
+  };
+  // Pages of 100 (the most a call returns), so that ties before the cursor's item rarely need a second call.
+  for (let itemOffset = 0; taken.length < count; itemOffset += MAX_PAGE_SIZE) {
+    if (itemOffset >= SEARCH_WINDOW) throw windowExceeded();
+    const page = await fetch({ itemOffset, pageSize: MAX_PAGE_SIZE });
+    total = page.totalResults;
+    page.items.forEach((item, index) => {
+      const at = itemOffset + index;
+      if (fromIndex === undefined) {
+        if (idOf(item) === from.id) {
+          fromIndex = at;
+          return;
+        }
+        if (keyset.keyOf(item) === from.key) {
+          ties.push({ item, at });
+          return;
+        }
+        // Past the ties without meeting the cursor's item: it moved or left. Which ties came before it is unknown:
+        // repeat them all rather than skip any (resultsShifted says so).
+        shifted = true;
+        fromIndex = (ties[0]?.at ?? at) - 1;
+        for (const tie of ties) take(tie.item, tie.at);
+      }
+      take(item, at);
+    });
+    if (page.items.length < MAX_PAGE_SIZE) break;
+  }
+  if (fromIndex === undefined && ties.length > 0) {
+    // The narrowed search ended among the ties without the cursor's item.
+    shifted = true;
+    fromIndex = (ties[0]?.at ?? 0) - 1;
+    for (const tie of ties) take(tie.item, tie.at);
+  }
+  const edges = edgesOf(taken, from.offset + 1, request, () => true);
+  const totalCount = from.offset + Math.max(total - (fromIndex ?? -1), 1);
+  return {
+    edges,
+    nodes: taken,
+    totalCount: () => Promise.resolve(totalCount),
+    resultsShifted: shifted,
+    // Numbered pages stop at the window: no page past it has a cursor to offer.
+    pageCursors: async (around) =>
+      pageCursorsOf({
+        current: Math.floor((from.offset + 1) / count) + 1,
+        pages: Math.floor(SEARCH_WINDOW / count),
+        numbers: checkPageNumbers(around),
+        cursorOf: (p) =>
+          p === 1 ? null : request.cursors.encodeOffset(request.binding, { offset: (p - 1) * count - 1 }),
+      }),
+    pageInfo: {
+      hasNextPage: async () => lastIndex + 1 < total || total >= SEARCH_WINDOW,
+      hasPreviousPage: true,
       get startCursor() {
         return edges[0]?.cursor ?? null;
       },
@@ -235,30 +363,31 @@ export function checkOffsetArgs(
   if (given(args.last) || given(args.before)) {
     const count = validateCount(args.last ?? DEFAULT_FIRST, 'last');
     if (typeof args.before !== 'string') return { direction: 'backward', count };
-    return { direction: 'backward', count, from: cursors.decodeOffsetFor(binding, args.before, 'before') };
+    const from = cursors.decodeOffsetFor(binding, args.before, 'before');
+    // Past the window, pages go on by key, forward only.
+    if (from.offset > SEARCH_WINDOW && count > 0) throw windowExceeded('backward');
+    return { direction: 'backward', count, from };
   }
   const count = validateCount(args.first ?? DEFAULT_FIRST, 'first');
   if (typeof args.after !== 'string') return { direction: 'forward', count };
   const from = cursors.decodeOffsetFor(binding, args.after, 'after');
-  if (from.offset + 1 >= SEARCH_WINDOW && count > 0) throw windowExceeded();
+  // A cursor with a key continues past the window (keysetPage); without one, nothing can.
+  if (from.offset + 1 >= SEARCH_WINDOW && count > 0 && from.key === undefined) throw windowExceeded();
   return { direction: 'forward', count, from };
 }
 
-/** Works out the page the arguments ask for (a call for the total, for `last` alone). */
-async function windowOf<T>({
-  args,
-  binding,
-  cursors,
-  fetchPage,
-}: OffsetConnectionRequest<T>): Promise<Window> {
-  const { direction, count, from } = checkOffsetArgs(args, binding, cursors);
+/** Works out the page the checked arguments ask for (a call for the total, for `last` alone). */
+async function windowOf<T>(
+  { fetchPage }: OffsetConnectionRequest<T>,
+  { direction, count, from }: OffsetRequest,
+): Promise<Window> {
   if (direction === 'backward') {
     if (from) {
       const start = Math.max(0, from.offset - count);
       return { start, size: from.offset - start, from, direction, count };
     }
     const { totalResults } = await fetchPage({ itemOffset: 0, pageSize: 1 });
-    if (totalResults >= SEARCH_WINDOW) throw windowExceeded();
+    if (totalResults >= SEARCH_WINDOW) throw windowExceeded('end');
     const start = Math.max(0, totalResults - count);
     return { start, size: totalResults - start, direction, count };
   }
@@ -279,9 +408,20 @@ function validateCount(value: number, argumentName: 'first' | 'last'): number {
   }
 }
 
-function windowExceeded() {
+/** SEARCH_WINDOW_EXCEEDED: a page beyond the first 10,000 results that cannot be reached as asked (`reason`). */
+export function windowExceeded(reason: 'order' | 'backward' | 'filter' | 'end' = 'order') {
+  const window = SEARCH_WINDOW.toLocaleString('en-US');
+  const how = {
+    order:
+      'Sort by `CREATED_AT` alone (either direction), which continues past them by key, or narrow the filter',
+    backward:
+      'Past them, pages go on by key forward only: page backward from a cursor among them, or narrow the filter',
+    filter:
+      'Continuing past them adds a condition on `CREATED_AT` that this filter has no room for: use fewer conditions, or narrow the filter',
+    end: 'The final page cannot be found from the end: sort the other way and take the first page, or narrow the filter',
+  }[reason];
   return gatewayError(
     ErrorCode.SEARCH_WINDOW_EXCEEDED,
-    `Deadline Cloud's search reaches the first ${SEARCH_WINDOW.toLocaleString('en-US')} results only, and this page lies beyond them. Narrow the filter (a date range, fewer queues, a status) so that the results you want are among the first ${SEARCH_WINDOW.toLocaleString('en-US')}, or sort the other way.`,
+    `Deadline Cloud's search reaches the first ${window} results only, and this page lies beyond them. ${how} (a date range, fewer queues, a status) so that the results you want are among the first ${window}.`,
   );
 }

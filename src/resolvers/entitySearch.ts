@@ -3,10 +3,16 @@
  * arguments (src/search/searchRequest.ts), and the offset connection over the Search call's pages.
  */
 import type { GatewayContext } from '../context.js';
+import { ErrorCode, hasCode } from '../errors/codes.js';
 import { type EntityType, keyPath } from '../ids/keys.js';
 import { ENTITIES } from '../model/entities.js';
-import { type OffsetConnection, resolveOffsetConnection } from '../pagination/offsetConnection.js';
-import { prepareSearch, type SearchArgs } from '../search/searchRequest.js';
+import {
+  type FetchSearchPage,
+  type OffsetConnection,
+  resolveOffsetConnection,
+  windowExceeded,
+} from '../pagination/offsetConnection.js';
+import { keysetOf, type PreparedSearch, prepareSearch, type SearchArgs } from '../search/searchRequest.js';
 
 export type { SearchArgs };
 
@@ -19,13 +25,29 @@ export function resolveSearch(
   ctx: GatewayContext,
 ): Promise<OffsetConnection<unknown>> {
   const { search, binding } = prepareSearch(type, index, owner.key, args);
-  return resolveOffsetConnection({
+  const pagesOf = (request: PreparedSearch['search']) =>
+    ctx.loaders[type].searchPagesOf(index, request) as FetchSearchPage<Record<string, unknown>>;
+  const keyset = keysetOf(type, args);
+  return resolveOffsetConnection<Record<string, unknown>>({
     args,
     binding,
     cursors: ctx.paging.cursors,
-    fetchPage: ctx.loaders[type].searchPagesOf(index, search) as never,
+    fetchPage: pagesOf(search),
     idOf: (record) => keyPath(type, (record as { key: Record<string, string> }).key as never),
-  });
+    ...(keyset && {
+      keyset: {
+        keyOf: (record) => instantText(record[keyset.member]),
+        fetchFrom: (value) => {
+          try {
+            return pagesOf(prepareSearch(type, index, owner.key, args, [keyset.from(value)]).search);
+          } catch (error) {
+            if (hasCode(error, ErrorCode.BAD_USER_INPUT)) throw windowExceeded('filter');
+            throw error;
+          }
+        },
+      },
+    }),
+  }) as Promise<OffsetConnection<unknown>>;
 }
 
 /**
@@ -43,4 +65,9 @@ export function searchTypeResolvers(): Record<string, Record<string, unknown>> {
     };
   }
   return resolvers;
+}
+
+/** A timestamp member (a Date, as the SDK reads it) as the ISO text a date-time filter takes. */
+function instantText(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
 }

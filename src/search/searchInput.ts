@@ -97,10 +97,23 @@ export type SearchedType = 'Job' | 'Step' | 'Task' | 'Worker';
  * with how its conditions are sent.
  */
 export const SEARCH_FIELDS: Readonly<
-  Record<SearchedType, { noun: string; fields: Readonly<Record<string, { name: string; kind: FieldKind }>> }>
+  Record<
+    SearchedType,
+    {
+      noun: string;
+      fields: Readonly<Record<string, { name: string; kind: FieldKind }>>;
+      /**
+       * The sort field every result has, by which a walk continues past the 10,000-result window (a `>=` filter on
+       * the last value seen), and the record member holding it. Tasks have none (TaskSearchSummary has no
+       * timestamp every task has).
+       */
+      keyset?: { field: string; member: string };
+    }
+  >
 > = {
   Job: {
     noun: 'job',
+    keyset: { field: 'CREATED_AT', member: 'createdAt' },
     fields: {
       taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
       lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
@@ -115,6 +128,7 @@ export const SEARCH_FIELDS: Readonly<
   },
   Step: {
     noun: 'step',
+    keyset: { field: 'CREATED_AT', member: 'createdAt' },
     fields: {
       taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
       lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
@@ -138,6 +152,7 @@ export const SEARCH_FIELDS: Readonly<
   },
   Worker: {
     noun: 'worker',
+    keyset: { field: 'CREATED_AT', member: 'createdAt' },
     fields: {
       status: { name: 'STATUS', kind: 'enum' },
       hostName: { name: 'HOST_NAME', kind: 'string' },

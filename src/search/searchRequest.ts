@@ -14,6 +14,7 @@ import {
   type FilterExpression,
   type FilterInput,
   filterExpressions,
+  SEARCH_FIELDS,
   SEARCH_LIMITS,
   type SearchedType,
   type SortInput,
@@ -61,12 +62,36 @@ function scopeOf(entry: EntitySearch, ownerKey: Record<string, string>, args: Se
   return distinct;
 }
 
-/** `ENTITIES[type].search[index]`'s request on the owner with key `ownerKey`, or BAD_USER_INPUT. */
+/**
+ * How a walk of this search continues past the 10,000-result window, if it can: when sorted by the type's keyset
+ * field alone (CREATED_AT, either direction), the record member holding it and the filter that narrows the search
+ * to the results from a value on (docs/design/search.md, "Beyond 10,000"). The default order is not relied on.
+ */
+export function keysetOf(
+  type: EntityType,
+  args: SearchArgs,
+): { member: string; from: (value: string) => FilterExpression } | undefined {
+  const keyset = SEARCH_FIELDS[type as SearchedType]?.keyset;
+  const [only, ...more] = args.sort ?? [];
+  if (!keyset || !only || more.length > 0 || only.field !== keyset.field || only.userJobsFirst)
+    return undefined;
+  const operator = only.direction === 'DESC' ? 'LESS_THAN_EQUAL_TO' : 'GREATER_THAN_EQUAL_TO';
+  return {
+    member: keyset.member,
+    from: (value) => ({ dateTimeFilter: { name: keyset.field, operator, dateTime: value } }),
+  };
+}
+
+/**
+ * `ENTITIES[type].search[index]`'s request on the owner with key `ownerKey` (with the conditions `narrowing` ANDed to
+ * the filter: a continuation's), or BAD_USER_INPUT.
+ */
 export function prepareSearch(
   type: EntityType,
   index: number,
   ownerKey: Record<string, string>,
   args: SearchArgs,
+  narrowing: readonly FilterExpression[] = [],
 ): PreparedSearch {
   const entry = (ENTITIES[type].search as readonly EntitySearch[])[index] as EntitySearch;
   const searched = type as SearchedType;
@@ -75,6 +100,7 @@ export function prepareSearch(
       stringFilter: { name, operator: 'EQUAL', value: ownerKey[part] as string },
     }),
   );
+  required.push(...narrowing);
   const filters = filterExpressions(searched, args.filter, required);
   const sorts = sortExpressions(searched, args.sort);
   const search = {

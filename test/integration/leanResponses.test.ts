@@ -270,29 +270,32 @@ describe("successful answers: the lean path gives the SDK path's outputs on the 
       for (const { operation, items } of entry.links) {
         for (const key of (keys.get(type) ?? []).slice(0, 40)) listed += await walk(operation, key, items);
       }
-      // Searches: every page of each farm's queues (up to 10), by offset.
-      for (const { operation, items } of entry.search) {
+      // Searches: every page of each farm's queues or fleets (up to 10), by offset; each operation once.
+      for (const { operation, items, scope } of entry.search) {
+        if (called.has(operation)) continue;
+        const [resource, part] =
+          scope.ids === 'queueIds' ? (['Queue', 'queueId'] as const) : (['Fleet', 'fleetId'] as const);
         for (const farm of keys.get('Farm') ?? []) {
           const farmId = (farm as { farmId: string }).farmId;
-          const queueIds = (keys.get('Queue') ?? [])
-            .map((queue) => queue as { farmId: string; queueId: string })
-            .filter((queue) => queue.farmId === farmId)
+          const ids = (keys.get(resource) ?? [])
+            .map((key) => key as Record<string, string>)
+            .filter((key) => key.farmId === farmId)
             .slice(0, 10)
-            .map((queue) => queue.queueId);
-          if (queueIds.length === 0) continue;
+            .map((key) => key[part]);
+          if (ids.length === 0) continue;
           for (let itemOffset = 0; ; ) {
             const output = await expectSameOutput(pair, operation, {
               farmId,
-              queueIds,
+              [scope.ids]: ids,
               itemOffset,
               pageSize: 100,
             });
             listed += (output[items] as unknown[]).length;
-            called.add(operation);
-            if (typeof output.nextItemOffset !== 'number') break;
+            if (typeof output.nextItemOffset !== 'number' || itemOffset >= 9_900) break;
             itemOffset = output.nextItemOffset;
           }
         }
+        called.add(operation);
       }
     }
     expect(listed).toBeGreaterThan(0);

@@ -667,3 +667,125 @@ describe('Farm.workerSearch and Fleet.workerSearch', () => {
     }
   });
 });
+
+describe('a walk past the 10,000-result window (a fleet of 10,150 workers)', () => {
+  let big: TestStack;
+  let farmId: string;
+  let fleetId: string;
+  let workers: readonly WorkerRecord[];
+  beforeAll(async () => {
+    big = await startTestStack({ emulator: { sizes: { largeFleetWorkers: 10_150, largeJobSessions: 10 } } });
+    const data = big.emulator?.dataset as Dataset;
+    farmId = data.farms[0]?.farmId ?? '';
+    const fleet = (data.fleets.get(farmId) ?? [])[0];
+    fleetId = fleet?.fleetId ?? '';
+    workers = data.workers.get(`${farmId}/${fleetId}`) ?? [];
+  }, 120_000);
+  afterAll(() => big.close());
+
+  const WALK = /* GraphQL */ `
+    query ($farmId: ID!, $fleetId: ID!, $sort: [WorkerSort!], $after: String, $first: Int) {
+      fleet(farmId: $farmId, fleetId: $fleetId) {
+        workerSearch(sort: $sort, first: $first, after: $after) {
+          totalCount
+          resultsShifted
+          pageInfo { hasNextPage endCursor }
+          nodes { workerId }
+        }
+      }
+    }
+  `;
+  type Walk = {
+    fleet: {
+      workerSearch: {
+        totalCount: number;
+        resultsShifted: boolean | null;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: Array<{ workerId: string }>;
+      };
+    };
+  };
+
+  it.each(['DESC'] as const)(
+    'sorted by CREATED_AT %s: every worker once, in order, by key past 10,000; totalCount a lower bound there',
+    async (direction) => {
+      const sort = [{ field: 'CREATED_AT', direction }];
+      const want = expected(WORKER_READING, workers, undefined, sort).map((worker) => worker.workerId);
+      expect(want.length).toBeGreaterThan(10_100);
+      const seen: string[] = [];
+      let after: string | null = null;
+      let calls = 0;
+      let pages = 0;
+      for (;;) {
+        const page: Counted<Walk> = await queryCountingCalls<Walk>(big, WALK, {
+          farmId,
+          fleetId,
+          sort,
+          after,
+          first: 100,
+        });
+        const connection: Walk['fleet']['workerSearch'] | undefined = page.response.data?.fleet.workerSearch;
+        if (!connection) throw new Error(JSON.stringify(page.response.errors));
+        pages += 1;
+        calls += page.calls.SearchWorkers ?? 0;
+        seen.push(...connection.nodes.map((worker) => worker.workerId));
+        if (seen.length <= 10_000) expect(connection.totalCount).toBe(10_000);
+        else {
+          expect(connection.totalCount).toBeGreaterThanOrEqual(seen.length);
+          expect(connection.resultsShifted).toBe(false);
+        }
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(want);
+      expect(pages).toBe(Math.ceil(want.length / 100));
+      // One call a page within the window; pages of 100 past it cost two (the cursor's worker and 100 more).
+      expect(calls).toBeLessThanOrEqual(100 + 2 * (pages - 100));
+    },
+    300_000,
+  );
+
+  /** The cursor that ends page 100 (the window's last) of 100 workers a page: reached by page 100's numbered cursor. */
+  async function endOfWindow(sort?: unknown): Promise<string | null> {
+    const numbered = await big.query<{
+      fleet: { workerSearch: { pageCursors: { last: { page: number; cursor: string } | null } } };
+    }>(
+      /* GraphQL */ `
+        query ($farmId: ID!, $fleetId: ID!, $sort: [WorkerSort!]) {
+          fleet(farmId: $farmId, fleetId: $fleetId) {
+            workerSearch(sort: $sort, first: 100) { pageCursors(around: 3) { last { page cursor } } }
+          }
+        }
+      `,
+      { farmId, fleetId, sort },
+    );
+    const last = numbered.data?.fleet.workerSearch.pageCursors.last;
+    expect(last?.page).toBe(100);
+    const page = await big.query<Walk>(WALK, { farmId, fleetId, sort, after: last?.cursor, first: 100 });
+    return page.data?.fleet.workerSearch.pageInfo.endCursor ?? null;
+  }
+
+  it("from the window's last page by its numbered cursor, sorted by CREATED_AT: the workers past 10,000", async () => {
+    const sort: Sort[] = [{ field: 'CREATED_AT', direction: 'ASC' }];
+    const want = expected(WORKER_READING, workers, undefined, sort).map((worker) => worker.workerId);
+    const page = await queryCountingCalls<Walk>(big, WALK, {
+      farmId,
+      fleetId,
+      sort,
+      after: await endOfWindow(sort),
+      first: 100,
+    });
+    expect(page.response.data?.fleet.workerSearch.nodes.map((worker) => worker.workerId)).toEqual(
+      want.slice(10_000, 10_100),
+    );
+    expect(page.calls).toEqual({ GetFleet: 1, SearchWorkers: 2 });
+  });
+
+  it('in the default order, the page past the window is SEARCH_WINDOW_EXCEEDED, saying to sort by CREATED_AT', async () => {
+    const after = await endOfWindow();
+    const past = await queryCountingCalls<Walk>(big, WALK, { farmId, fleetId, after, first: 100 });
+    expect(codes(past.response)).toEqual(['SEARCH_WINDOW_EXCEEDED']);
+    expect(past.response.errors?.[0]?.message).toMatch(/CREATED_AT/);
+    expect(past.calls).toEqual({});
+  }, 300_000);
+});

@@ -146,3 +146,110 @@ describe('search connections page both ways over offsets', () => {
     });
   });
 });
+
+describe('past the 10,000-result window, by key', () => {
+  /** Items `job-<i>` with keys that repeat in runs of three (ties), ascending, as a search sorted by the key. */
+  const keyed = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `job-${i}`,
+      key: `k-${String(Math.floor(i / 3)).padStart(6, '0')}`,
+    }));
+  type Item = ReturnType<typeof keyed>[number];
+
+  function searchByKey(result: Item[]) {
+    const calls: Array<{ from?: string; itemOffset: number; pageSize: number }> = [];
+    const pagesOf =
+      (rows: Item[], from?: string) =>
+      async (request: { itemOffset: number; pageSize: number }): Promise<SearchPage<Item>> => {
+        calls.push({ ...(from ? { from } : {}), ...request });
+        return {
+          items: rows.slice(request.itemOffset, request.itemOffset + request.pageSize),
+          totalResults: Math.min(rows.length, SEARCH_WINDOW),
+        };
+      };
+    const page = (args: OffsetConnectionArgs) =>
+      resolveOffsetConnection<Item>({
+        args,
+        binding,
+        cursors,
+        fetchPage: pagesOf(result),
+        idOf: (item) => item.id,
+        keyset: {
+          keyOf: (item) => item.key,
+          // The narrowed search, computed here: the items whose key is at least `from`, in the same order.
+          fetchFrom: (from) =>
+            pagesOf(
+              result.filter((item) => item.key >= from),
+              from,
+            ),
+        },
+      });
+    return { calls, page };
+  }
+
+  it.each([100, 7])('walks 10,250 results forward with first: %i, exactly, on past the window', async (k) => {
+    const result = keyed(10_250);
+    const { calls, page } = searchByKey(result);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let offsetPages = 0;
+    let keysetPages = 0;
+    for (;;) {
+      const made = calls.length;
+      const connection = await page({ first: k, after });
+      const mine = calls.slice(made);
+      // A page is served by offset (one call) or by key (calls narrowed to a key).
+      if (mine.every((call) => call.from === undefined)) {
+        offsetPages += 1;
+        expect(mine).toHaveLength(1);
+      } else {
+        keysetPages += 1;
+        expect(mine.every((call) => call.from !== undefined)).toBe(true);
+        // One call, but two for a page of 100 (its cursor's item and 100 more), unless the results end first.
+        expect(mine.length).toBeLessThanOrEqual(k === 100 ? 2 : 1);
+      }
+      seen.push(...connection.nodes.map((item) => item.id));
+      expect(connection.resultsShifted === true).toBe(false);
+      if (!(await connection.pageInfo.hasNextPage())) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(result.map((item) => item.id));
+    expect(keysetPages).toBeGreaterThan(0);
+    expect(offsetPages + keysetPages).toBe(Math.ceil(10_250 / k));
+  });
+
+  it('counts past the window as a lower bound from the narrowed search, and says when the cursor item left', async () => {
+    const result = keyed(10_250);
+    const { page } = searchByKey(result);
+    let connection = await page({ first: 100 });
+    for (let i = 0; i < 100; i++)
+      connection = await page({ first: 100, after: connection.pageInfo.endCursor });
+    expect(connection.nodes.map((item) => item.id)).toEqual(
+      result.slice(10_000, 10_100).map((item) => item.id),
+    );
+    expect(await connection.totalCount()).toBe(10_250);
+    const after = connection.pageInfo.endCursor;
+    // The cursor's item (job-10099) is gone before the next page: the page follows on, and says so.
+    const without = result.filter((item) => item.id !== 'job-10099');
+    const moved = await searchByKey(without).page({ first: 10, after });
+    // job-10098 shares its key: whether it came before the cursor's item is unknown now, so it is repeated.
+    expect(moved.nodes.map((item) => item.id)).toEqual([
+      'job-10098',
+      ...result.slice(10_100, 10_109).map((item) => item.id),
+    ]);
+    expect(moved.resultsShifted).toBe(true);
+  });
+
+  it('pages backward past the window fail with SEARCH_WINDOW_EXCEEDED, before any call', async () => {
+    const result = keyed(10_250);
+    const { calls, page } = searchByKey(result);
+    let connection = await page({ first: 100 });
+    for (let i = 0; i < 100; i++)
+      connection = await page({ first: 100, after: connection.pageInfo.endCursor });
+    const made = calls.length;
+    await expect(page({ last: 5, before: connection.pageInfo.endCursor })).rejects.toMatchObject({
+      extensions: { code: 'SEARCH_WINDOW_EXCEEDED' },
+    });
+    expect(calls.length).toBe(made);
+  });
+});
