@@ -299,8 +299,10 @@ export class EntityLoader<T extends EntityType> {
             const record = listItem(source, keyOf(this.type, source));
             const members = record as unknown as Record<string, unknown>;
             // Detail-only members the search summary carries (JobSearchSummary's `jobParameters`): known without
-            // a Get, null when the summary has none (the entity has none).
-            for (const [member, from] of Object.entries(entry.carries)) members[member] = item[from] ?? null;
+            // a Get. Absent is not taken to mean none (the model makes them optional): the detail then tells.
+            for (const [member, from] of Object.entries(entry.carries)) {
+              if (item[from] !== undefined) members[member] = item[from];
+            }
             if (entry.lacks.length > 0) {
               LACKING.set(record, entry.lacks);
               // Not a whole detail even where list items are (TaskSearchSummary has no `createdAt`).

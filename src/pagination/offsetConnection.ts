@@ -13,6 +13,8 @@ import type { ConnectionBinding, CursorCodec, OffsetPoint } from './cursor.js';
 export const SEARCH_WINDOW = 10_000;
 /** The largest Search page. */
 const MAX_PAGE_SIZE = 100;
+/** The most Search calls a page past the window makes (reading past ties of the cursor's key). */
+export const MAX_KEYSET_CALLS = 3;
 
 export interface OffsetConnectionArgs {
   first?: number | null;
@@ -84,8 +86,8 @@ export interface OffsetConnectionRequest<T> {
  * own among those with its value are the ones already returned. What the `deadline` CLI does to list everything.
  */
 export interface KeysetContinuation<T> {
-  /** The item's value of the sort key, as the narrowing filter takes it. */
-  keyOf: (item: T) => string;
+  /** The item's value of the sort key, as the narrowing filter takes it; undefined when the item lacks it. */
+  keyOf: (item: T) => string | undefined;
   /** Pages of the search narrowed to the items from `key` on; SEARCH_WINDOW_EXCEEDED when it cannot be narrowed. */
   fetchFrom: (key: string) => FetchSearchPage<T>;
 }
@@ -113,7 +115,11 @@ export async function resolveOffsetConnection<T>(
   const window = await windowOf(request, asked);
   // One item more on the cursor's side, when the page has room, to see whether that item is still there.
   // Page cursors carry no ID: nothing to check against.
-  const check = window.from?.id !== undefined && window.size < MAX_PAGE_SIZE;
+  // Not for a backward page from the window's end: Deadline never returns the item there.
+  const check =
+    window.from?.id !== undefined &&
+    window.size < MAX_PAGE_SIZE &&
+    !(window.direction === 'backward' && window.from.offset >= SEARCH_WINDOW);
   const extraBefore = check && window.direction === 'forward' ? 1 : 0;
   const extraAfter = check && window.direction === 'backward' ? 1 : 0;
   let page: SearchPage<T> | undefined;
@@ -187,7 +193,8 @@ function edgesOf<T>(
   return items.map((node, index) => {
     const offset = start + index;
     const point: OffsetPoint = { offset, id: idOf(node) };
-    if (keyset && keyed(offset)) point.key = keyset.keyOf(node);
+    const key = keyset && keyed(offset) ? keyset.keyOf(node) : undefined;
+    if (key !== undefined) point.key = key;
     let cursor: string | undefined;
     return {
       node,
@@ -235,7 +242,8 @@ async function keysetPage<T>(
   };
   // Pages of 100 (the most a call returns), so that ties before the cursor's item rarely need a second call.
   for (let itemOffset = 0; taken.length < count; itemOffset += MAX_PAGE_SIZE) {
-    if (itemOffset >= SEARCH_WINDOW) throw windowExceeded();
+    // Ties beyond this many calls' worth: the key cannot carry the walk on (and the cost model counts on few calls).
+    if (itemOffset >= MAX_KEYSET_CALLS * MAX_PAGE_SIZE) throw windowExceeded('ties');
     const page = await fetch({ itemOffset, pageSize: MAX_PAGE_SIZE });
     total = page.totalResults;
     page.items.forEach((item, index) => {
@@ -282,7 +290,9 @@ async function keysetPage<T>(
           p === 1 ? null : request.cursors.encodeOffset(request.binding, { offset: (p - 1) * count - 1 }),
       }),
     pageInfo: {
-      hasNextPage: async () => lastIndex + 1 < total || total >= SEARCH_WINDOW,
+      // After the last item taken (after the cursor's own when none was): more in the narrowed search?
+      hasNextPage: async () =>
+        (taken.length > 0 ? lastIndex : (fromIndex ?? -1)) + 1 < total || total >= SEARCH_WINDOW,
       hasPreviousPage: true,
       get startCursor() {
         return edges[0]?.cursor ?? null;
@@ -409,15 +419,16 @@ function validateCount(value: number, argumentName: 'first' | 'last'): number {
 }
 
 /** SEARCH_WINDOW_EXCEEDED: a page beyond the first 10,000 results that cannot be reached as asked (`reason`). */
-export function windowExceeded(reason: 'order' | 'backward' | 'filter' | 'end' = 'order') {
+export function windowExceeded(reason: 'order' | 'backward' | 'filter' | 'end' | 'ties' = 'order') {
   const window = SEARCH_WINDOW.toLocaleString('en-US');
   const how = {
     order:
-      'Sort by `CREATED_AT` alone (either direction), which continues past them by key, or narrow the filter',
+      'Sort by `CREATED_AT` alone where the search offers it (jobs, steps, workers), which continues past them by key, or narrow the filter',
     backward:
       'Past them, pages go on by key forward only: page backward from a cursor among them, or narrow the filter',
     filter:
       'Continuing past them adds a condition on `CREATED_AT` that this filter has no room for: use fewer conditions, or narrow the filter',
+    ties: `More than ${MAX_KEYSET_CALLS * MAX_PAGE_SIZE - 1} results share the \`CREATED_AT\` of this page's cursor, so the key cannot carry the walk on: narrow the filter`,
     end: 'The final page cannot be found from the end: sort the other way and take the first page, or narrow the filter',
   }[reason];
   return gatewayError(

@@ -95,10 +95,7 @@ export function entityResolvers<T extends EntityType>(type: T): FieldResolvers {
   return { ...(resolvers as FieldResolvers), ...roleFieldsOn(type) };
 }
 
-/**
- * A detail-only member: as set on the record by its list (from its owner's key, or carried by a search summary,
- * null when the summary said it has none), else from the detail.
- */
+/** A detail-only member: as set on the record by its list (from its owner's key, or a search summary), else the detail's. */
 export async function detailMember(type: EntityType, record: Keyed, member: string, ctx: GatewayContext) {
   const set = (record as Keyed & Record<string, unknown>)[member];
   if (set !== undefined) return set;

@@ -67,7 +67,8 @@ export function searchTypeResolvers(): Record<string, Record<string, unknown>> {
   return resolvers;
 }
 
-/** A timestamp member (a Date, as the SDK reads it) as the ISO text a date-time filter takes. */
-function instantText(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+/** A timestamp member (a Date, as the SDK reads it) as the ISO text a date-time filter takes; undefined if absent. */
+function instantText(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? value : undefined;
 }

@@ -29,6 +29,8 @@ export const USAGE_MAX_CALLS = USAGE_MAX_POLLS + USAGE_MAX_RESULT_PAGES - 1;
 /** How long a completed aggregation's rows answer identical requests (Deadline keeps them an hour). */
 export const USAGE_RESULT_TTL_MS = 300_000;
 const MAX_KEPT_RESULTS = 200;
+/** Deadline keeps an aggregation an hour after it starts: an entry older than that is never reused. */
+const AGGREGATION_LIFETIME_MS = 3_600_000;
 const FIRST_POLL_DELAY_MS = 50;
 const MAX_POLL_DELAY_MS = 1000;
 /** A step is not begun with less of the budget left than this. */
@@ -46,6 +48,8 @@ interface Entry {
   rows: UsageRowRecord[];
   rowsTruncated: boolean;
   doneAt?: number;
+  /** When the entry was made (epoch ms). */
+  createdAt: number;
   /** The shared step in flight. */
   step?: Promise<void>;
   /** The first page of rows, read by the status call that found the aggregation complete. */
@@ -107,15 +111,19 @@ export class UsageAggregations {
           { argumentName: 'input' },
         );
       }
-      if (known) return known;
-      // Not in the farm's queue: started elsewhere (another replica, an earlier process).
+      if (known && !(known.phase === 'done' && this.stale(known, now))) return known;
+      if (known) this.forget(known);
+      // Not in the farm's queue: started elsewhere (another replica, an earlier process), or its rows are stale.
       const entry = newEntry(key, start, 'running');
       entry.aggregationId = resume;
       this.byId.set(resume, entry);
       return entry;
     }
     const existing = this.byKey.get(key);
-    if (existing && !(existing.phase === 'done' && this.stale(existing, now))) return existing;
+    // An aggregation nobody finished within Deadline's hour is gone upstream: start afresh.
+    const expiredUpstream = existing !== undefined && now - existing.createdAt >= AGGREGATION_LIFETIME_MS;
+    if (existing && !expiredUpstream && !(existing.phase === 'done' && this.stale(existing, now)))
+      return existing;
     if (existing) this.forget(existing);
     const entry = newEntry(key, start, 'queued');
     this.byKey.set(key, entry);
@@ -142,8 +150,9 @@ export class UsageAggregations {
       const head = this.farmQueues.get(entry.start.farmId)?.[0];
       const target = entry.phase === 'queued' && head && head !== entry ? head : entry;
       if (target.step) {
-        await this.join(target, entry);
+        await this.join(target, entry, lastChance);
         polls.answered = true;
+        if (Date.now() > lastChance) return;
         continue;
       }
       const now = Date.now();
@@ -168,11 +177,18 @@ export class UsageAggregations {
    * Waits for `target`'s step. Its failure is this request's only when the step was `own`'s and Deadline refused
    * it; a step cut by its maker's time budget (or another entry's failure) leaves the next step to whoever waits.
    */
-  private async join(target: Entry, own: Entry): Promise<void> {
+  private async join(target: Entry, own: Entry, lastChance: number): Promise<void> {
+    // Another request's step may run to its own, later, budget: wait no longer than this request's.
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, lastChance - Date.now()));
+    });
     try {
-      await target.step;
+      await Promise.race([target.step, budget]);
     } catch (error) {
       if (target === own && !cutByBudget(error)) throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -275,8 +291,14 @@ export class UsageAggregations {
     entry.phase = 'done';
     entry.doneAt = Date.now();
     this.release(entry);
-    const done = [...this.byKey.values()].filter((other) => other.phase === 'done');
-    for (const old of done.slice(0, Math.max(0, done.length - MAX_KEPT_RESULTS))) this.forget(old);
+    // Entries of resumed aggregations are known by ID only: both maps are pruned, stale rows first.
+    const now = Date.now();
+    const done = [...new Set([...this.byKey.values(), ...this.byId.values()])].filter(
+      (other) => other.phase === 'done',
+    );
+    const kept = done.filter((other) => !this.stale(other, now));
+    for (const old of done.filter((other) => this.stale(other, now))) this.forget(old);
+    for (const old of kept.slice(0, Math.max(0, kept.length - MAX_KEPT_RESULTS))) this.forget(old);
   }
 
   /** Takes the entry out of its farm's queue (the farm's next aggregation may start). */
@@ -299,7 +321,17 @@ export class UsageAggregations {
 }
 
 function newEntry(key: string, start: UsageStartInput, phase: Phase): Entry {
-  return { key, start, phase, rows: [], rowsTruncated: false, notBefore: 0, delayMs: 0, waiters: 0 };
+  return {
+    key,
+    start,
+    phase,
+    rows: [],
+    rowsTruncated: false,
+    createdAt: Date.now(),
+    notBefore: 0,
+    delayMs: FIRST_POLL_DELAY_MS,
+    waiters: 0,
+  };
 }
 
 /** Whether a step failed because its maker's time budget ran out (not Deadline's answer). */

@@ -10,7 +10,11 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../src/schema.js';
-import { type IndependentDeadline, startIndependentDeadline } from '../fixtures/independentDeadline.js';
+import {
+  type IndependentDeadline,
+  SERVED_OPERATIONS,
+  startIndependentDeadline,
+} from '../fixtures/independentDeadline.js';
 import { namesInFirstColumn } from '../helpers/docsTables.js';
 import { type GraphQLResponse, startTestStack, type TestStack } from '../helpers/testStack.js';
 
@@ -36,6 +40,7 @@ const GRAPHQL_CODES = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD
 const ALLOWED = new Set([...namesInFirstColumn('errors.md'), ...GRAPHQL_CODES]);
 ALLOWED.delete('INTERNAL_SERVER_ERROR');
 
+const SERVED = SERVED_OPERATIONS();
 const ROOT_FIELDS = ['farms', 'farm', 'queue', 'job', 'session', 'fleet', 'worker', 'node', 'nodes'];
 const schema = buildGatewaySchema();
 
@@ -288,7 +293,14 @@ describe('random operations', () => {
           expect(code, context).toBeDefined();
           expect(code, context).not.toBe('INTERNAL_SERVER_ERROR');
           expect(ALLOWED.has(code as string), `${code} is not documented: ${context}`).toBe(true);
-          if (error.extensions?.upstreamOperation !== undefined) {
+          const upstreamOperation = error.extensions?.upstreamOperation as string | undefined;
+          // The independent implementation serves no Search* or usage-statistics operation: those fields may only
+          // fail as not served (and must, rather than crash); the ones it serves may only be NOT_FOUND.
+          if (upstreamOperation !== undefined && !SERVED.has(upstreamOperation)) {
+            expect(error.extensions?.reason, `an operation it does not serve: ${context}`).toBe(
+              'OPERATION_NOT_SERVED',
+            );
+          } else if (upstreamOperation !== undefined) {
             expect(code, `healthy upstream, so only NOT_FOUND may come from it: ${context}`).toBe(
               'NOT_FOUND',
             );

@@ -240,6 +240,41 @@ describe('past the 10,000-result window, by key', () => {
     expect(moved.resultsShifted).toBe(true);
   });
 
+  it('a result of exactly 10,000: the page after the last is empty and says no more follow (no endless walk)', async () => {
+    const result = keyed(10_000);
+    const { page } = searchByKey(result);
+    let connection = await page({ first: 100 });
+    for (let i = 1; i < 100; i++)
+      connection = await page({ first: 100, after: connection.pageInfo.endCursor });
+    expect(connection.nodes.at(-1)?.id).toBe('job-9999');
+    // A capped total may hide more: the window's last page says more may follow…
+    expect(await connection.pageInfo.hasNextPage()).toBe(true);
+    // …and the page after it, by key, finds none and says so.
+    const after = await page({ first: 100, after: connection.pageInfo.endCursor });
+    expect(after.nodes).toEqual([]);
+    expect(await after.pageInfo.hasNextPage()).toBe(false);
+    expect(await after.totalCount()).toBe(10_000);
+  });
+
+  it('more than 299 results sharing the cursor key: SEARCH_WINDOW_EXCEEDED after three calls, not a long scan', async () => {
+    const result = [
+      // The window ends on tie-399: the narrowed search holds 399 ties before the cursor's item.
+      ...keyed(9_600),
+      ...Array.from({ length: 800 }, (_, i) => ({ id: `tie-${i}`, key: 'k-999999' })),
+    ];
+    const { calls, page } = searchByKey(result);
+    let connection = await page({ first: 100 });
+    for (let i = 1; i < 100; i++)
+      connection = await page({ first: 100, after: connection.pageInfo.endCursor });
+    const made = calls.length;
+    const last = connection.nodes.at(-1);
+    expect(last?.key).toBe('k-999999');
+    await expect(page({ first: 100, after: connection.pageInfo.endCursor })).rejects.toMatchObject({
+      extensions: { code: 'SEARCH_WINDOW_EXCEEDED' },
+    });
+    expect(calls.length - made).toBe(3);
+  });
+
   it('pages backward past the window fail with SEARCH_WINDOW_EXCEEDED, before any call', async () => {
     const result = keyed(10_250);
     const { calls, page } = searchByKey(result);
