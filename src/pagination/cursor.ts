@@ -182,6 +182,16 @@ export function peekPageSize(cursor: string): number | undefined {
   return parts && payloadOf(parts.body)?.p;
 }
 
+/**
+ * Whether an offset cursor carries a sort key (a page from it may continue past the search window by key, at up to
+ * three calls), read without verifying it: for cost estimates only.
+ */
+export function peekKeyed(cursor: string): boolean {
+  const parts = splitCursor(cursor);
+  const payload = parts && jsonOf(parts.body);
+  return typeof payload === 'object' && payload !== null && 'k' in payload;
+}
+
 /** What a cursor carries of its parent's key path: a short hash (the path itself would be longer, and readable). */
 export function parentHash(parentPath: string): string {
   return createHash('sha256').update(parentPath).digest('base64url').slice(0, 16);

@@ -22,7 +22,8 @@ import { ENTITY_TYPES, type EntityType, isEntityType, KEY_PARTS, keyAncestorsOf 
 import { ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
-import { peekPageSize } from '../pagination/cursor.js';
+import { peekKeyed, peekPageSize } from '../pagination/cursor.js';
+import { MAX_KEYSET_CALLS } from '../pagination/offsetConnection.js';
 import { USAGE_MAX_CALLS, USAGE_MAX_RESULT_PAGES, USAGE_PAGE_SIZE } from '../usage/usageAggregations.js';
 import { fieldSite, pathOf, type ResponseSite, ROOT_SITE } from './errorLocation.js';
 import {
@@ -347,7 +348,9 @@ class CostWalk {
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_FIRST) return;
       const backwardFromEnd =
         args.last !== undefined && args.last !== null && typeof args.before !== 'string';
-      const calls = (backwardFromEnd ? 2 : 1) * at.distinct;
+      // A page after a cursor that carries a key may go on past the window by key: up to MAX_KEYSET_CALLS calls.
+      const keyed = typeof args.after === 'string' && peekKeyed(args.after);
+      const calls = (backwardFromEnd ? 2 : keyed ? MAX_KEYSET_CALLS : 1) * at.distinct;
       const items: Instances = {
         count: at.count * size,
         distinct: at.distinct * size,

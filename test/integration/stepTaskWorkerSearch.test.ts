@@ -781,6 +781,9 @@ describe('a walk past the 10,000-result window (a fleet of 10,150 workers)', () 
       want.slice(10_000, 10_100),
     );
     expect(page.calls).toEqual({ GetFleet: 1, SearchWorkers: 2 });
+    // The cost model does not under-estimate a page by key (up to three Search calls).
+    const cost = (page.response.extensions as { cost?: { estimatedUpstreamCalls: number } } | undefined)?.cost;
+    expect(cost?.estimatedUpstreamCalls).toBeGreaterThanOrEqual(3);
   });
 
   it('in the default order, the page past the window is SEARCH_WINDOW_EXCEEDED, saying to sort by CREATED_AT', async () => {
