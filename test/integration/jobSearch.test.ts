@@ -365,6 +365,43 @@ describe('job search, compared with the dataset filtered and sorted here', () =>
   });
 });
 
+describe('upstream cost of a dashboard', () => {
+  it('three filtered job lists make three SearchJobs; the same search twice in one request, one; each list is the dataset filtered', async () => {
+    const filters: Filter[] = [
+      { taskRunStatus: { in: ['FAILED', 'CANCELED'] } },
+      { taskRunStatus: { eq: 'RUNNING' } },
+      { priority: { gte: 60 } },
+    ];
+    const { response, calls } = await queryCountingCalls<{
+      farm: Record<string, { totalCount: number; nodes: Array<{ jobId: string }> }>;
+    }>(
+      stack,
+      /* GraphQL */ `
+        query ($farmId: ID!, $queueIds: [ID!]!, $a: JobFilter, $b: JobFilter, $c: JobFilter) {
+          farm(farmId: $farmId) {
+            failed: jobSearch(queueIds: $queueIds, filter: $a, first: 10) { totalCount nodes { jobId } }
+            running: jobSearch(queueIds: $queueIds, filter: $b, first: 10) { totalCount nodes { jobId } }
+            urgent: jobSearch(queueIds: $queueIds, filter: $c, first: 10) { totalCount nodes { jobId } }
+            again: jobSearch(queueIds: $queueIds, filter: $a, first: 10) { totalCount nodes { jobId } }
+          }
+        }
+      `,
+      { farmId, queueIds, a: filters[0], b: filters[1], c: filters[2] },
+    );
+    expect(response.errors).toBeUndefined();
+    const lists = ['failed', 'running', 'urgent', 'again'].map((alias) => response.data?.farm[alias]);
+    [0, 1, 2, 0].forEach((which, index) => {
+      const want = expected(queueIds, filters[which], undefined);
+      expect(want.length).toBeGreaterThan(0);
+      expect(lists[index]?.totalCount).toBe(want.length);
+      expect(lists[index]?.nodes.map((job) => job.jobId)).toEqual(
+        want.slice(0, 10).map(({ job }) => job.jobId),
+      );
+    });
+    expect(calls).toEqual({ GetFarm: 1, SearchJobs: 3 });
+  });
+});
+
 describe('limits and cursors are checked before any call', () => {
   const refused = async (variables: Record<string, unknown>, code: string, argumentName?: string) => {
     const { response, calls } = await queryCountingCalls<SearchData>(stack, FARM_SEARCH, {
