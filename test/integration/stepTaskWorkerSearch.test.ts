@@ -782,7 +782,8 @@ describe('a walk past the 10,000-result window (a fleet of 10,150 workers)', () 
     );
     expect(page.calls).toEqual({ GetFleet: 1, SearchWorkers: 2 });
     // The cost model does not under-estimate a page by key (up to three Search calls).
-    const cost = (page.response.extensions as { cost?: { estimatedUpstreamCalls: number } } | undefined)?.cost;
+    const cost = (page.response.extensions as { cost?: { estimatedUpstreamCalls: number } } | undefined)
+      ?.cost;
     expect(cost?.estimatedUpstreamCalls).toBeGreaterThanOrEqual(3);
   });
 
