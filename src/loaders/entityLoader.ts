@@ -28,7 +28,7 @@ import {
 } from '../model/entities.js';
 import { type DetailRecord, type EntityRecord, RECORDS } from '../model/records.js';
 import type { FetchPage, PageRequest, UpstreamPage } from '../pagination/connection.js';
-import type { FetchSearchPage, SearchPage } from '../pagination/offsetConnection.js';
+import type { FetchSearchPage } from '../pagination/offsetConnection.js';
 import type { DeadlineUpstream } from '../upstream/deadlineUpstream.js';
 import { pagesAllowedBy } from './allowListPages.js';
 import { batchItemError } from './batchErrors.js';
@@ -51,8 +51,8 @@ export function commandOf(operation: OperationName, input: object): Command {
 export class EntityLoader<T extends EntityType> {
   private readonly known = new Map<string, EntityRecord<T>>();
   private readonly details: DataLoader<EntityKeys[T], DetailRecord<T>, string>;
-  private readonly pageCache = new Map<string, Promise<UpstreamPage<unknown>>>();
-  private readonly searchCache = new Map<string, Promise<SearchPage<unknown>>>();
+  /** List and search pages of this request, by their exact request: each fetched once. */
+  private readonly pages = new Map<string, Promise<unknown>>();
   /** The request's farm allow-list, checked right before every Deadline call (see `restrictTo`). */
   private farmAccess: FarmAccess = FarmAccess.unrestricted;
 
@@ -287,9 +287,8 @@ export class EntityLoader<T extends EntityType> {
     return ({ itemOffset, pageSize }) => {
       if (!this.farmAccess.allows(search.farmId)) return this.refuse(search.farmId);
       const id = `${requestId}|${itemOffset}|${pageSize}`;
-      let page = this.searchCache.get(id) as Promise<SearchPage<EntityRecord<T>>> | undefined;
-      if (page === undefined) {
-        page = (
+      return this.once(id, () =>
+        (
           this.upstream.call({ operation: entry.operation }, (client) =>
             client.send(commandOf(entry.operation, { ...search, itemOffset, pageSize })),
           ) as Promise<unknown> as Promise<Record<string, unknown> & { totalResults?: number }>
@@ -312,11 +311,19 @@ export class EntityLoader<T extends EntityType> {
             return record;
           }),
           totalResults: output.totalResults ?? 0,
-        }));
-        this.searchCache.set(id, page);
-      }
-      return page;
+        })),
+      );
     };
+  }
+
+  /** The page `id` of this request: fetched by `fetch` the first time, the same promise after. */
+  private once<P>(id: string, fetch: () => Promise<P>): Promise<P> {
+    let page = this.pages.get(id) as Promise<P> | undefined;
+    if (page === undefined) {
+      page = fetch();
+      this.pages.set(id, page);
+    }
+    return page;
   }
 
   /**
@@ -340,13 +347,12 @@ export class EntityLoader<T extends EntityType> {
       whenIdle,
     }: PageRequest): Promise<UpstreamPage<I>> => {
       const id = `${operation}|${list.pageId}|${maxResults}|${nextToken ?? ''}`;
-      let page = this.pageCache.get(id) as Promise<UpstreamPage<I>> | undefined;
-      if (page === undefined) {
+      return this.once(id, () => {
         const call = () =>
           this.upstream.call({ operation, resumedFromCursor }, (client) =>
             client.send(commandOf(operation, { ...input, nextToken, maxResults })),
           ) as Promise<unknown> as Promise<Record<string, unknown> & { nextToken?: string }>;
-        page = (
+        return (
           whenIdle ? new Promise<void>((idle) => this.upstream.whenIdle(idle)).then(call) : call()
         ).then(
           (output): UpstreamPage<I> => ({
@@ -354,9 +360,7 @@ export class EntityLoader<T extends EntityType> {
             nextToken: output.nextToken,
           }),
         );
-        this.pageCache.set(id, page);
-      }
-      return page;
+      });
     };
     return (request) => {
       const access = this.farmAccess;
