@@ -15,6 +15,7 @@ export type AwsErrorName =
   | 'ValidationException'
   | 'AccessDeniedException'
   | 'ResourceNotFoundException'
+  | 'ConflictException'
   | 'ThrottlingException'
   | 'InternalServerErrorException';
 
@@ -22,6 +23,7 @@ const STATUS_BY_ERROR: Record<AwsErrorName, number> = {
   ValidationException: 400,
   AccessDeniedException: 403,
   ResourceNotFoundException: 404,
+  ConflictException: 409,
   ThrottlingException: 429,
   InternalServerErrorException: 500,
 };
@@ -85,6 +87,23 @@ export function resourceNotFound(resourceType: ResourceType, resourceId: string)
       resourceType,
     },
   );
+}
+
+export type ConflictReason =
+  | 'CONFLICT_EXCEPTION'
+  | 'CONCURRENT_MODIFICATION'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'RESOURCE_IN_USE'
+  | 'STATUS_CONFLICT';
+
+/** The model's ConflictException (409): a change the resource's current state does not allow. */
+export function conflict(
+  reason: ConflictReason,
+  message: string,
+  resourceType: ResourceType | 'clientToken',
+  resourceId: string,
+): AwsError {
+  return new AwsError('ConflictException', message, { reason, resourceId, resourceType });
 }
 
 export function accessDenied(message: string): AwsError {

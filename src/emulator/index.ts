@@ -6,14 +6,16 @@
  *     credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, disableHostPrefix: true })
  */
 import type { AddressInfo } from 'node:net';
+import { ClientTokens, DEFAULT_CLIENT_TOKEN_TTL_MS } from './clientTokens.js';
 import type { Dataset, SeedSizes } from './dataset.js';
-import { assertRate, FaultInjector, type InjectableError } from './faultInjection.js';
+import { assertRate, FaultInjector, type InjectableError, type LostAnswer } from './faultInjection.js';
 import { PageTokenCodec } from './pageTokens.js';
-import { OPERATIONS } from './routes.js';
+import { EMULATOR_CALLER, OPERATIONS } from './routes.js';
 import { generateDataset } from './seed.js';
 import { CallCounter, createEmulatorServer, InFlightGauge } from './server.js';
 import { DeadlineStore, Paginator } from './store.js';
 import { DEFAULT_AGGREGATION_IN_PROGRESS_MS, SessionsStatisticsAggregations } from './usage.js';
+import { WorkUpdates } from './workUpdates.js';
 
 export type {
   Dataset,
@@ -46,7 +48,8 @@ export {
   sessionsByWorker,
   TASK_RUN_STATUS_PRECEDENCE,
 } from './dataset.js';
-export type { InjectableError } from './faultInjection.js';
+export type { InjectableError, LostAnswer } from './faultInjection.js';
+export { EMULATOR_CALLER } from './routes.js';
 /** The Search* operations' field-name tables and limits, as data (the filter evaluator stays internal). */
 export type { ComparisonOperator, FieldFilterType, SearchField, SearchJobField } from './search.js';
 export {
@@ -68,6 +71,7 @@ export {
   USAGE_PERIODS,
   USAGE_STATISTICS,
 } from './usage.js';
+export { FINISHED_TASK_RUN_STATUSES } from './workUpdates.js';
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1' (loopback only). */
@@ -93,13 +97,18 @@ export interface EmulatorOptions {
   now?: () => number;
   /** How long a usage statistics aggregation stays IN_PROGRESS after its Start, default 200 ms. */
   aggregationInProgressMs?: number;
+  /** How long an Update* call's client token is remembered, default 3_600_000 (1 h). */
+  clientTokenTtlMs?: number;
 }
 
 export interface EmulatorHandle {
   /** e.g. 'http://127.0.0.1:41234' */
   readonly endpoint: string;
   readonly port: number;
-  /** The seeded data, read-only, in the exact order the List* calls return it. */
+  /**
+   * The live data, in the exact order the List* calls return it: the seed, with the changes the Update* calls made
+   * since (records are changed in place). Read it, never write it; copy what a test must compare after a change.
+   */
   readonly dataset: Dataset;
   /** Requests received per operation name since start/reset, failed ones included ('UnknownOperation' for no match). */
   calls(): Record<string, number>;
@@ -123,9 +132,23 @@ export interface EmulatorHandle {
     count?: number,
     only?: Readonly<Record<string, string>>,
   ): void;
-  /** Moves the emulator clock forward: tokens older than the TTL then fail. */
+  /**
+   * The next `count` (default 1) calls of `operation` that succeed are served in full (an Update* call's change is
+   * made and its answer kept for its client token), and then the client gets `how` instead of the answer: a 500
+   * InternalServerErrorException (default) or a dropped connection. The SDK retries both; a retry with the same
+   * client token gets the kept answer and changes nothing again. `only` as for failNext.
+   */
+  loseNextAnswer(
+    operation: string,
+    how?: LostAnswer,
+    count?: number,
+    only?: Readonly<Record<string, string>>,
+  ): void;
+  /** Moves the emulator clock forward: tokens older than the TTL then fail, client tokens are forgotten. */
   advanceClock(ms: number): void;
   setTokenTtl(ms: number): void;
+  /** How long Update* client tokens are remembered from now on. */
+  setClientTokenTtl(ms: number): void;
   /** How long usage statistics aggregations started from now on stay IN_PROGRESS. */
   setAggregationInProgressMs(ms: number): void;
   /** The next usage statistics aggregation started ends FAILED or TIMEOUT instead of COMPLETED. */
@@ -133,20 +156,32 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-/** `only` of failNext: at least one label of the named operation's path, each with a non-empty value. */
-function checkLabels(operation: (typeof OPERATIONS)[number] | undefined, only: Record<string, string>): void {
-  if (!operation) throw new RangeError("failNext: `only` needs a named operation, not '*'");
+/**
+ * Catches typos early (a misspelt operation name or label would otherwise never fire): `operation` is served or
+ * '*', and `only` names at least one label of its path, each with a non-empty value.
+ */
+function checkTarget(
+  method: string,
+  operationName: string,
+  only: Readonly<Record<string, string>> | undefined,
+): void {
+  const operation = OPERATIONS.find((candidate) => candidate.name === operationName);
+  if (operationName !== '*' && !operation) {
+    throw new RangeError(`${method}: unknown operation '${operationName}'`);
+  }
+  if (only === undefined) return;
+  if (!operation) throw new RangeError(`${method}: \`only\` needs a named operation, not '*'`);
   const labels = [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
   const names = Object.keys(only);
-  if (names.length === 0) throw new RangeError('failNext: `only` names no label');
+  if (names.length === 0) throw new RangeError(`${method}: \`only\` names no label`);
   for (const name of names) {
     if (!labels.includes(name)) {
       throw new RangeError(
-        `failNext: ${operation.name} has no path label '${name}' (it has: ${labels.join(', ') || 'none'})`,
+        `${method}: ${operation.name} has no path label '${name}' (it has: ${labels.join(', ') || 'none'})`,
       );
     }
     if (typeof only[name] !== 'string' || only[name] === '') {
-      throw new RangeError(`failNext: label '${name}' needs a non-empty string value`);
+      throw new RangeError(`${method}: label '${name}' needs a non-empty string value`);
     }
   }
 }
@@ -182,6 +217,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const dataset = generateDataset(seed, options.sizes);
   const store = new DeadlineStore(dataset);
+  const clientTokens = new ClientTokens(clock, options.clientTokenTtlMs ?? DEFAULT_CLIENT_TOKEN_TTL_MS);
+  assertNonNegative('clientTokenTtlMs', clientTokens.ttlMs);
+  const updates = new WorkUpdates(store, { principal: EMULATOR_CALLER, now: clock });
   const paginator = new Paginator(new PageTokenCodec(clock, () => tokenTtlMs), () => defaultMaxResults);
   const usage = new SessionsStatisticsAggregations(store, clock, aggregationInProgressMs);
   const faults = new FaultInjector(seed, {
@@ -192,7 +230,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const inFlight = new InFlightGauge();
   const server = createEmulatorServer({
     inFlight,
-    context: { store, paginator, deniedFarmIds: new Set(options.deniedFarmIds ?? []), usage },
+    context: {
+      store,
+      paginator,
+      deniedFarmIds: new Set(options.deniedFarmIds ?? []),
+      usage,
+      updates,
+      clientTokens,
+    },
     faults,
     calls,
     latencyMs: () => latencyMs,
@@ -224,13 +269,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setFaults: (rates) => faults.setRates(rates),
     failNext(operation, error, count, only) {
-      // Catch typos early: a misspelt operation name or label would otherwise never fire.
-      const named = OPERATIONS.find((candidate) => candidate.name === operation);
-      if (operation !== '*' && !named) {
-        throw new RangeError(`failNext: unknown operation '${operation}'`);
-      }
-      if (only !== undefined) checkLabels(named, only);
+      checkTarget('failNext', operation, only);
       faults.failNext(operation, error, count, only === undefined ? undefined : { ...only });
+    },
+    loseNextAnswer(operation, how = 'InternalServerErrorException', count, only) {
+      checkTarget('loseNextAnswer', operation, only);
+      faults.loseNextAnswer(operation, how, count, only === undefined ? undefined : { ...only });
     },
     advanceClock(ms) {
       assertNonNegative('advanceClock ms', ms);
@@ -239,6 +283,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setTokenTtl(ms) {
       assertNonNegative('tokenTtlMs', ms);
       tokenTtlMs = ms;
+    },
+    setClientTokenTtl(ms) {
+      assertNonNegative('clientTokenTtlMs', ms);
+      clientTokens.ttlMs = ms;
     },
     setAggregationInProgressMs(ms) {
       assertNonNegative('aggregationInProgressMs', ms);

@@ -163,6 +163,92 @@ export class RequestFields {
     return raw as T;
   }
 
+  /**
+   * An optional integer member of a JSON body (JSON null reads as absent): a value that is not a 32-bit integer
+   * cannot be parsed; one outside `min`–`max` fails its range.
+   */
+  memberInteger(
+    body: Readonly<Record<string, unknown>>,
+    name: string,
+    path: string,
+    min: number,
+    max: number,
+  ) {
+    const value = body[name] ?? null;
+    if (value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32.min || value > INT32.max) {
+      throw cannotParse(path, 'a 32-bit integer');
+    }
+    if (value < min) {
+      this.fail(
+        path,
+        `Value '${value}' at '${path}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+      );
+    } else if (value > max) {
+      this.fail(
+        path,
+        `Value '${value}' at '${path}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+      );
+    }
+    return value;
+  }
+
+  /** A string member of a JSON body in an enum; `required` members fail when absent. */
+  memberEnum<T extends string>(
+    body: Readonly<Record<string, unknown>>,
+    name: string,
+    path: string,
+    allowed: readonly T[],
+    required = false,
+  ): T | undefined {
+    const value = body[name] ?? null;
+    if (value === null) {
+      if (required) this.missing(path);
+      return undefined;
+    }
+    if (typeof value !== 'string') throw cannotParse(path, 'a string');
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.fail(
+        path,
+        `Value ${shown(value)} at '${path}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      );
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** An optional string member of a JSON body with a length range; a `sensitive` value is never echoed. */
+  memberString(
+    body: Readonly<Record<string, unknown>>,
+    name: string,
+    path: string,
+    min: number,
+    max: number,
+    sensitive = false,
+  ): string | undefined {
+    const value = body[name] ?? null;
+    if (value === null) return undefined;
+    if (typeof value !== 'string') throw cannotParse(path, 'a string');
+    if (value.length < min || value.length > max) {
+      this.fail(
+        path,
+        `Value${sensitive ? '' : ` ${shown(value)}`} at '${path}' failed to satisfy constraint: Member must have length between ${min} and ${max}`,
+      );
+    }
+    return value;
+  }
+
+  /** The `X-Amz-Client-Token` header (the model's ClientToken: 1–64 characters); absent → undefined. */
+  clientToken(value: string | undefined): string | undefined {
+    if (value !== undefined && (value.length < 1 || value.length > 64)) {
+      this.fail(
+        'clientToken',
+        `Value ${shown(value)} at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64`,
+      );
+    }
+    return value;
+  }
+
   /** A string query parameter with a length range (ResourceName: 1–100). */
   text(query: URLSearchParams, name: string, min: number, max: number): string | undefined {
     const raw = this.single(query, name);

@@ -3,10 +3,19 @@
  * response body. Transport concerns (auth, faults, counting, error serialisation) live in server.ts.
  */
 import { AwsError, accessDenied } from './awsErrors.js';
+import type { ClientTokens } from './clientTokens.js';
 import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
 import { cannotParse, type IdField, isJsonObject, RequestFields } from './requestValidation.js';
 import { readSearchRequest, runSearch, SEARCH_OPERATIONS, type SearchOperation } from './search.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
+import {
+  readBatchUpdateJob,
+  readBatchUpdateTask,
+  readUpdateJob,
+  readUpdateSession,
+  readUpdateStep,
+  readUpdateTask,
+} from './updateRequests.js';
 import {
   readGetRequest,
   readStartRequest,
@@ -32,18 +41,26 @@ import {
   workerSessionSummary,
   workerSummary,
 } from './wireShapes.js';
+import { isPerItemError, type WorkUpdates } from './workUpdates.js';
 
 export const API_VERSION = '2023-10-12';
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-west-2';
+/**
+ * The caller the emulator acts for: requests are SigV4-signed but not verified, so every change is made by this one
+ * IAM user (`updatedBy` of what the Update* operations change; the principal the AccessDeniedException names).
+ */
+export const EMULATOR_CALLER = `arn:aws:iam::${ACCOUNT_ID}:user/emulator`;
 
 export interface OperationRequest {
   /** Path labels, percent-decoded. */
   labels: Readonly<Record<string, string>>;
   /** Query string, percent-decoded. */
   query: URLSearchParams;
-  /** Parsed JSON body (POST operations; server.ts lets only a JSON object through), undefined for GET or none. */
+  /** Parsed JSON body (POST and PATCH; server.ts lets only a JSON object through), undefined for GET or none. */
   body: Readonly<Record<string, unknown>> | undefined;
+  /** The `X-Amz-Client-Token` header, when sent. */
+  clientToken?: string;
 }
 
 export interface OperationContext {
@@ -52,11 +69,15 @@ export interface OperationContext {
   deniedFarmIds: ReadonlySet<string>;
   /** Usage statistics aggregations (usage.ts). */
   usage: SessionsStatisticsAggregations;
+  /** The Update* operations' changes to the dataset (workUpdates.ts). */
+  updates: WorkUpdates;
+  /** The Update* operations' idempotency tokens (clientTokens.ts). */
+  clientTokens: ClientTokens;
 }
 
 export interface Operation {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Path template, e.g. `/2023-10-12/farms/{farmId}/queues`. */
   path: string;
   handle(request: OperationRequest, context: OperationContext): unknown;
@@ -74,7 +95,7 @@ function withToken<T>(key: string, page: Page<T>, map: (item: T) => unknown): Re
 
 function farmDenied(operation: string, farmId: string): AwsError {
   return accessDenied(
-    `User: arn:aws:iam::${ACCOUNT_ID}:user/emulator is not authorized to perform: deadline:${operation} on resource: arn:aws:deadline:${REGION}:${ACCOUNT_ID}:farm/${farmId}`,
+    `User: ${EMULATOR_CALLER} is not authorized to perform: deadline:${operation} on resource: arn:aws:deadline:${REGION}:${ACCOUNT_ID}:farm/${farmId}`,
   );
 }
 
@@ -211,6 +232,125 @@ function resolveBatch<T>(
 // ---------------------------------------------------------------------------------------------------- table
 
 const V = `/${API_VERSION}`;
+
+// ---------------------------------------------------------------------------------------------------- Update*
+
+/**
+ * One item of a BatchUpdate* call: a denied farm, an unknown resource or a conflict is that item's error (codes of
+ * the model's BatchUpdate*ErrorCode); the other items are applied. Undefined when the item was applied.
+ */
+function batchItemFailure(
+  operation: string,
+  context: OperationContext,
+  ids: Readonly<Record<string, string>> & { farmId: string },
+  apply: () => void,
+): Record<string, string> | undefined {
+  if (context.deniedFarmIds.has(ids.farmId)) {
+    return { ...ids, code: 'AccessDeniedException', message: farmDenied(operation, ids.farmId).message };
+  }
+  try {
+    apply();
+    return undefined;
+  } catch (error) {
+    if (!isPerItemError(error)) throw error;
+    return { ...ids, code: error.errorName, message: error.message };
+  }
+}
+
+/**
+ * The Update* operations: validate (updateRequests.ts), then apply once per client token (clientTokens.ts); the
+ * rules are workUpdates.ts's. Each answers the model's empty structure, the batches `{ errors }`.
+ */
+const UPDATE_OPERATIONS: readonly Operation[] = [
+  {
+    name: 'UpdateJob',
+    method: 'PATCH',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}`,
+    handle(request, context) {
+      const { ids, change, clientToken } = readUpdateJob(request.labels, request.body, request.clientToken);
+      assertFarmAllowed(context, 'UpdateJob', ids.farmId);
+      return context.clientTokens.once('UpdateJob', clientToken, { ids, change }, true, () => {
+        context.updates.updateJob(ids, change);
+        return {};
+      });
+    },
+  },
+  {
+    name: 'BatchUpdateJob',
+    method: 'PATCH',
+    path: `${V}/batch-update-job`,
+    handle(request, context) {
+      const { items, clientToken } = readBatchUpdateJob(request.body, request.clientToken);
+      return context.clientTokens.once('BatchUpdateJob', clientToken, items, false, () => ({
+        errors: items.flatMap(({ ids, rest }) => {
+          const failure = batchItemFailure('BatchUpdateJob', context, ids, () =>
+            context.updates.updateJob(ids, rest),
+          );
+          return failure ? [failure] : [];
+        }),
+      }));
+    },
+  },
+  {
+    name: 'UpdateStep',
+    method: 'PATCH',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}`,
+    handle(request, context) {
+      const { ids, change, clientToken } = readUpdateStep(request.labels, request.body, request.clientToken);
+      assertFarmAllowed(context, 'UpdateStep', ids.farmId);
+      return context.clientTokens.once('UpdateStep', clientToken, { ids, change }, true, () => {
+        context.updates.updateStep(ids, change);
+        return {};
+      });
+    },
+  },
+  {
+    name: 'UpdateTask',
+    method: 'PATCH',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/steps/{stepId}/tasks/{taskId}`,
+    handle(request, context) {
+      const { ids, change, clientToken } = readUpdateTask(request.labels, request.body, request.clientToken);
+      assertFarmAllowed(context, 'UpdateTask', ids.farmId);
+      return context.clientTokens.once('UpdateTask', clientToken, { ids, change }, true, () => {
+        context.updates.updateTask(ids, change);
+        return {};
+      });
+    },
+  },
+  {
+    name: 'BatchUpdateTask',
+    method: 'PATCH',
+    path: `${V}/batch-update-task`,
+    handle(request, context) {
+      const { items, clientToken } = readBatchUpdateTask(request.body, request.clientToken);
+      return context.clientTokens.once('BatchUpdateTask', clientToken, items, false, () => ({
+        errors: items.flatMap(({ ids, rest }) => {
+          const failure = batchItemFailure('BatchUpdateTask', context, ids, () =>
+            context.updates.updateTask(ids, rest),
+          );
+          return failure ? [failure] : [];
+        }),
+      }));
+    },
+  },
+  {
+    name: 'UpdateSession',
+    method: 'PATCH',
+    path: `${V}/farms/{farmId}/queues/{queueId}/jobs/{jobId}/sessions/{sessionId}`,
+    handle(request, context) {
+      const { ids, change, clientToken } = readUpdateSession(
+        request.labels,
+        request.body,
+        request.clientToken,
+      );
+      assertFarmAllowed(context, 'UpdateSession', ids.farmId);
+      return context.clientTokens.once('UpdateSession', clientToken, { ids, change }, true, () => {
+        context.updates.updateSession(ids);
+        return {};
+      });
+    },
+  },
+];
 
 /**
  * A Search* operation (POST …/farms/{farmId}/search/jobs|steps|tasks|workers): validation, filters, sort and paging
@@ -722,6 +862,7 @@ export const OPERATIONS: readonly Operation[] = [
       return { sessionActions: items, errors };
     },
   },
+  ...UPDATE_OPERATIONS,
 ];
 
 const COMPILED = OPERATIONS.map((operation) => ({ operation, segments: operation.path.slice(1).split('/') }));

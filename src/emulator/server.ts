@@ -147,7 +147,7 @@ function decodeSegments(pathname: string): string[] {
 }
 
 /**
- * A POST operation's input structure: an empty body is one with no members; anything but a JSON object (invalid
+ * A POST or PATCH operation's input structure: an empty body is one with no members; anything but a JSON object (invalid
  * JSON, an array, a string, null) cannot be read as the input structure.
  */
 function parseJsonBody(body: { text: string; tooLarge: boolean }): Record<string, unknown> | undefined {
@@ -190,10 +190,26 @@ async function handle(
     (route.kind === 'operation'
       ? deps.faults.failureFor(route.operation.name, decodedLabels(route.labels))
       : deps.faults.failureFor(UNKNOWN_OPERATION));
-  const ready = failure ? errorAnswer(failure) : answerFor(route, url, method, body, deps);
+  const clientToken = headerValue(request.headers['x-amz-client-token']);
+  const ready = failure ? errorAnswer(failure) : answerFor(route, url, method, body, clientToken, deps);
+  // An "after applying" fault: the call was served (its change made, its answer kept for its client token), and
+  // then the client gets a 500 or a dropped connection instead of the answer.
+  const lost =
+    !failure && ready.status === 200 && route.kind === 'operation'
+      ? deps.faults.lossFor(route.operation.name, decodedLabels(route.labels))
+      : undefined;
   const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
   if (remaining > 0) await sleep(remaining);
-  send(response, requestId, ready);
+  if (lost === 'ConnectionReset') {
+    response.socket?.destroy();
+    return;
+  }
+  send(response, requestId, lost ? errorAnswer(internalError()) : ready);
+}
+
+/** A header's value; a repeated header counts as its first value. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The operation's answer, or its error's. */
@@ -202,6 +218,7 @@ function answerFor(
   url: URL,
   method: string,
   body: { text: string; tooLarge: boolean },
+  clientToken: string | undefined,
   deps: ServerDependencies,
 ): Answer {
   try {
@@ -223,10 +240,13 @@ function answerFor(
       if (segment.startsWith('{')) labels[segment.slice(1, -1)] = segments[index] ?? '';
     });
 
-    const parsedBody = route.operation.method === 'POST' ? parseJsonBody(body) : undefined;
+    const parsedBody = route.operation.method === 'GET' ? undefined : parseJsonBody(body);
     return answer(
       200,
-      route.operation.handle({ labels, query: url.searchParams, body: parsedBody }, deps.context),
+      route.operation.handle(
+        { labels, query: url.searchParams, body: parsedBody, clientToken },
+        deps.context,
+      ),
     );
   } catch (error) {
     return answerForFailure(error, method, url.pathname + url.search);

@@ -232,8 +232,28 @@ function withQuery(path: string, extra = ''): string {
   return query === '' ? path : `${path}?${query}`;
 }
 
-/** A request to `path`: a GET, or a POST (Search*, StartSessionsStatisticsAggregation) with its smallest valid body. */
+/**
+ * The body of a PATCH (Update*) request to `path`: its required members (an UpdateJob member, as it has none);
+ * the batches' lists are empty, so a batch is always refused before anything changes.
+ */
+function patchBody(path: string): string {
+  const bare = path.split('?')[0] ?? '';
+  if (bare.endsWith('/batch-update-job')) return '{"jobs": []}';
+  if (bare.endsWith('/batch-update-task')) return '{"tasks": []}';
+  if (bare.includes('/sessions/')) return '{"targetLifecycleStatus": "ENDED"}';
+  if (bare.includes('/tasks/')) return '{"targetRunStatus": "READY"}';
+  if (bare.includes('/steps/')) return '{"targetTaskRunStatus": "READY"}';
+  return '{"priority": 50}';
+}
+
+/**
+ * A request to `path`: a GET, a POST (Search*, StartSessionsStatisticsAggregation) or a PATCH (Update*) with its
+ * smallest valid body.
+ */
 function askAt(method: string, path: string, init: Parameters<typeof rawRequest>[2] = {}): Promise<Answer> {
+  if (method === 'PATCH') {
+    return rawRequest(fixture.emulator.endpoint, path, { method: 'PATCH', body: patchBody(path), ...init });
+  }
   const body = path.endsWith('/sessions-statistics-aggregation') ? startStatisticsBody() : searchBody(path);
   return method === 'POST'
     ? rawRequest(fixture.emulator.endpoint, path, { method: 'POST', body, ...init })
