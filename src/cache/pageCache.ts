@@ -39,6 +39,12 @@ export function createPageCache(settings: PageCacheSettings, logger: Logger): Pa
             'page cache: Redis unreachable; serving without the shared cache until it is back',
           );
       },
+      onRenewalFailed: (farmId, error) =>
+        logger.warn(
+          { farmId, err: error.message },
+          'page cache: Redis did not record the eviction of a farm; this replica reads it afresh, other replicas ' +
+            'may serve what they cached for it (up to its TTL) until Redis records it (retried when Redis answers)',
+        ),
     });
   }
   return settings.maxBytes > 0 ? createMemoryPageCache({ maxBytes: settings.maxBytes }) : undefined;

@@ -2,7 +2,7 @@
  * The page cache store shared by every replica through Redis, with a small in-process L1 in front. Redis trouble
  * makes it a cache that misses, never an error.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { decodeEnvelope, encodeEnvelope } from './codec.js';
 import { ByteBoundedLru, entryBytes, isValidTtl } from './memoryStore.js';
@@ -12,7 +12,7 @@ import {
   DEFAULT_KEY_PREFIX,
   reconnectDelay,
 } from './redisConnection.js';
-import type { PageCache } from './types.js';
+import type { FarmGenerations, PageCache } from './types.js';
 
 /** Longest a `get` waits on Redis before it counts as a miss, unless the caller sets `commandTimeoutMs`. */
 const DEFAULT_COMMAND_TIMEOUT_MS = 100;
@@ -44,6 +44,8 @@ export interface RedisPageCacheOptions {
   now?: () => number;
   /** Called once per transition: 'up' when Redis is ready, 'down' (with the last error) when it is lost. */
   onStateChange?: (state: 'up' | 'down', error?: Error) => void;
+  /** Called when Redis did not record a farm's eviction (`farmGenerations.renew`); it is retried later. */
+  onRenewalFailed?: (farmId: string, error: Error) => void;
 }
 
 /**
@@ -100,6 +102,8 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
   redis.on('ready', () => {
     lastError = undefined;
     transition('up');
+    // Evictions Redis missed while it was away: record them now, not only when a request reads that farm.
+    if (generations.pendingCount() > 0) void generations.retryPending().catch(failed);
   });
   redis.on('close', () => transition('down'));
 
@@ -140,8 +144,17 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
     return envelope.value;
   }
 
+  const generations = redisFarmGenerations({
+    redis,
+    keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    usable,
+    failed,
+    onRenewalFailed: options.onRenewalFailed,
+  });
+
   return {
     kind: 'redis',
+    farmGenerations: generations,
     async get(key) {
       const value = l1.get(key) ?? (await fromRedis(key));
       if (value === undefined) misses++;
@@ -180,5 +193,158 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
       // Stops reconnecting (and any half-open socket) whatever QUIT did.
       redis.disconnect();
     },
+  };
+}
+
+/** Longest farm id used as is in a generation's Redis key; longer ones (never Deadline's) are hashed. */
+const MAX_PLAIN_FARM_ID = 128;
+
+/**
+ * The farm generations of the Redis store (`FarmGenerations`, types.ts).
+ *
+ * - `<prefix>farm-generation:<farmId>`: the farm's token, a random string `renew` SETs (no expiry: one key per farm
+ *   ever evicted). Only `renew` creates it; reads never write, so hostile farm ids cost no Redis memory.
+ * - `<prefix>generation-base`: a random string, created (SET NX) by the first reader that finds it missing. A farm
+ *   without a token reads as `0.<base>`. Redis restarted empty or flushed has lost the tokens, and the base with
+ *   them: the next base is new, so the tokens of before never come back (an entry stored, or an L1 entry kept, under
+ *   an old token cannot match again).
+ *
+ * Every read batch is one MGET of the base and its farms' tokens. While Redis does not answer, a read gives the last
+ * token this process saw for the farm (the L1 keeps serving what it holds, as for any Redis failure); after an
+ * eviction Redis did not record, a token of this process's own for that farm, until a retry records it (on
+ * reconnection, and before every read batch).
+ */
+function redisFarmGenerations(options: {
+  redis: Redis;
+  keyPrefix: string;
+  usable: () => boolean;
+  failed: () => void;
+  onRenewalFailed: ((farmId: string, error: Error) => void) | undefined;
+}): FarmGenerations & { retryPending(): Promise<void>; pendingCount(): number } {
+  const { redis, usable, failed } = options;
+  const baseKey = `${options.keyPrefix}generation-base`;
+  const farmPrefix = `${options.keyPrefix}farm-generation:`;
+  const farmKey = (farmId: string) =>
+    farmPrefix +
+    (farmId.length <= MAX_PLAIN_FARM_ID ? farmId : createHash('sha256').update(farmId).digest('hex'));
+  const freshToken = () => randomBytes(9).toString('base64url');
+  /** This process's mark on tokens of its own: they never match another process's keys. */
+  const processMark = freshToken();
+  /** The last token read from Redis per farm that has one (farms ever evicted: bounded). */
+  const lastRead = new Map<string, string>();
+  let base: string | undefined;
+  /** Evictions Redis did not record, per farm: a sequence number unique in this process. */
+  const pending = new Map<string, number>();
+  let sequence = 0;
+  let reads = 0;
+  let renewals = 0;
+  let renewalFailures = 0;
+  let batch: Map<string, Array<(token: string) => void>> | undefined;
+
+  const fallback = (farmId: string): string => {
+    const read = lastRead.get(farmId) ?? `0.${base ?? ''}`;
+    const local = pending.get(farmId);
+    return local === undefined ? read : `${read}~${processMark}.${local}`;
+  };
+
+  async function setToken(farmId: string): Promise<void> {
+    const token = freshToken();
+    await redis.set(farmKey(farmId), token);
+    renewals++;
+    lastRead.set(farmId, token);
+  }
+
+  async function retryPending(): Promise<void> {
+    await Promise.all(
+      [...pending].map(async ([farmId, local]) => {
+        await setToken(farmId);
+        // An eviction that failed meanwhile stays pending.
+        if (pending.get(farmId) === local) pending.delete(farmId);
+      }),
+    );
+  }
+
+  async function readTokens(farmIds: readonly string[]): Promise<string[]> {
+    if (pending.size > 0) await retryPending();
+    reads++;
+    const [readBase, ...tokens] = await redis.mget(baseKey, ...farmIds.map(farmKey));
+    let current = readBase ?? null;
+    if (current === null) {
+      // First reader ever (or after a flush/restart): the base every reader will use, whoever sets it first.
+      await redis.set(baseKey, freshToken(), 'NX');
+      current = await redis.get(baseKey);
+      if (current === null) throw new Error(`${baseKey} vanished as it was set`);
+    }
+    base = current;
+    return farmIds.map((farmId, index) => {
+      const token = tokens[index] ?? null;
+      if (token === null) {
+        lastRead.delete(farmId);
+        return `0.${current}`;
+      }
+      lastRead.set(farmId, token);
+      return token;
+    });
+  }
+
+  async function flush(): Promise<void> {
+    const current = batch;
+    batch = undefined;
+    if (current === undefined) return;
+    const farmIds = [...current.keys()];
+    let tokens: string[] | undefined;
+    if (usable()) {
+      try {
+        tokens = await readTokens(farmIds);
+      } catch {
+        failed();
+      }
+    }
+    farmIds.forEach((farmId, index) => {
+      const token = tokens?.[index] ?? fallback(farmId);
+      for (const resolve of current.get(farmId) ?? []) resolve(token);
+    });
+  }
+
+  return {
+    read(farmId) {
+      // Not connected, or failing just now: the fallback at once, rather than a command that can only fail or stall.
+      if (!usable()) return Promise.resolve(fallback(farmId));
+      return new Promise<string>((resolve) => {
+        if (batch === undefined) {
+          batch = new Map();
+          queueMicrotask(() => void flush());
+        }
+        const waiting = batch.get(farmId);
+        if (waiting) waiting.push(resolve);
+        else batch.set(farmId, [resolve]);
+      });
+    },
+    async renew(farmId) {
+      let error: Error = new Error('Redis is unreachable (or failed less than a second ago)');
+      if (usable()) {
+        const local = pending.get(farmId);
+        try {
+          await setToken(farmId);
+          // Recorded now, and earlier evictions with it; one that failed meanwhile stays pending.
+          if (pending.get(farmId) === local) pending.delete(farmId);
+          return true;
+        } catch (failure) {
+          failed();
+          error = failure instanceof Error ? failure : new Error(String(failure));
+        }
+      }
+      renewalFailures++;
+      pending.set(farmId, ++sequence);
+      try {
+        options.onRenewalFailed?.(farmId, error);
+      } catch {
+        // A failing listener must not make an eviction throw.
+      }
+      return false;
+    },
+    stats: () => ({ reads, renewals, renewalFailures, pending: pending.size }),
+    retryPending,
+    pendingCount: () => pending.size,
   };
 }

@@ -7,7 +7,13 @@ import { mapUpstreamError, type UpstreamCallInfo } from '../errors/mapUpstreamEr
 import { type ClientSettings, settingsOf } from './deadlineClient.js';
 import { type DeadlineStage, OperationDeadlineError } from './operationDeadline.js';
 import { bindCallContext, type UpstreamCallTally } from './upstreamCalls.js';
-import { isCacheable, type SharedCall, type SharedRequest, type UpstreamSharing } from './upstreamSharing.js';
+import {
+  type FarmGenerationsSeen,
+  isCacheable,
+  type SharedCall,
+  type SharedRequest,
+  type UpstreamSharing,
+} from './upstreamSharing.js';
 
 /** Operations an endpoint turned out not to support, per client (see loaders/batchFallback.ts). */
 const unsupportedByClient = new WeakMap<DeadlineClient, Set<string>>();
@@ -28,6 +34,8 @@ export class DeadlineUpstream {
   private abandoned = false;
   private readonly controllers = new Set<AbortController>();
   private readonly settings: ClientSettings;
+  /** The farm generations this request read (shared ones: once per farm, again after an eviction here). */
+  private readonly generations: FarmGenerationsSeen = new Map();
   /** The operation's time budget (ms), and the absolute time (epoch ms) when it runs out. */
   readonly budgetMs: number;
   readonly deadlineAt: number;
@@ -119,10 +127,14 @@ export class DeadlineUpstream {
     progress: { stage: DeadlineStage },
   ): Promise<unknown> {
     const sharing = this.settings.sharing;
-    const request = sharing?.requestOf(command);
-    if (!sharing || !request) return this.sendNow(operation, command, options, progress);
+    const shareable = sharing?.requestOf(command);
+    if (!sharing || !shareable) return this.sendNow(operation, command, options, progress);
     // Waiting on the cache or on another request's call is waiting for Deadline's answer.
     progress.stage = 'call';
+    // The key under the farms' generations: entries stored and calls started before an eviction do not match.
+    const keyed = sharing.keyOf(shareable, this.generations);
+    const key = typeof keyed === 'string' ? keyed : await raceAbort(keyed, options.abortSignal);
+    const request = key === shareable.key ? shareable : { ...shareable, key };
     if (request.ttlMs > 0 && sharing.cache) {
       const cached = await raceAbort(sharing.cache.get(request.key), options.abortSignal);
       if (cached !== undefined) {
@@ -189,6 +201,16 @@ export class DeadlineUpstream {
     } finally {
       release();
     }
+  }
+
+  /**
+   * After a mutation on `farmId` (whether it succeeded or not: a failed or timed-out write may have been applied):
+   * this request's later calls, and every request that starts once this resolved, on any replica, read the farm
+   * afresh (`UpstreamSharing.evictFarm`). Never rejects. This request's loaders keep what they already loaded:
+   * clear them too before reading back what was written.
+   */
+  async evictFarm(farmId: string): Promise<void> {
+    await this.settings.sharing?.evictFarm(farmId);
   }
 
   /**
