@@ -118,6 +118,11 @@ export interface GatewayConfig {
   metrics: boolean;
   /** METRICS_TOKEN: the bearer token a scrape of /metrics must carry; unset: /metrics is open when on. */
   metricsToken: string | undefined;
+  /**
+   * MUTATIONS (on|off; default on with the embedded emulator outside production, else off), JWT_WRITE_SCOPE (the
+   * grant a JWT needs to change anything; default deadline:write), MUTATION_MAX_OBJECTS (default 500).
+   */
+  mutations: { enabled: boolean; writeScope: string; maxObjects: number };
 }
 
 export class ConfigError extends Error {
@@ -330,10 +335,24 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // token protects it, so setting one turns it on (METRICS=off with a token is a contradiction, refused below).
     metrics: onOff('METRICS', !production || metricsToken !== undefined),
     metricsToken,
+    mutations: {
+      enabled: onOff('MUTATIONS', backend.kind === 'emulator' && !production),
+      writeScope: writeScope(env.JWT_WRITE_SCOPE, problems),
+      maxObjects: int('MUTATION_MAX_OBJECTS', 500, 1, 10_000),
+    },
   };
   if (metricsToken !== undefined && env.METRICS === 'off') {
     problems.push('METRICS_TOKEN is set but METRICS=off: unset one of them.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** JWT_WRITE_SCOPE: one scope token (no spaces), default deadline:write. */
+function writeScope(value: string | undefined, problems: string[]): string {
+  if (value === undefined || value === '') return 'deadline:write';
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
+    problems.push(`JWT_WRITE_SCOPE must be one scope (printable characters, no spaces), got "${value}".`);
+  }
+  return value;
 }

@@ -1,6 +1,12 @@
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import { FarmAccess } from './auth/farmAccess.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
+import { silentLogger } from './logging.js';
+import {
+  DEFAULT_MAX_MUTATED_OBJECTS,
+  DEFAULT_WRITE_SCOPE,
+  type MutationRequest,
+} from './mutations/mutationAccess.js';
 import type { ConnectionSettings } from './pagination/connection.js';
 import { DeadlineUpstream } from './upstream/deadlineUpstream.js';
 import { UpstreamCallTally } from './upstream/upstreamCalls.js';
@@ -19,6 +25,8 @@ export interface GatewayContext {
   deadlineAt: number;
   /** The farms this request may touch (the farm allow-list, src/auth/farmAccess.ts); unrestricted by default. */
   farmAccess: FarmAccess;
+  /** What this request's mutations may do, their idempotency key and audit log (src/mutations/mutationAccess.ts). */
+  mutations: MutationRequest;
 }
 
 export interface ContextOptions {
@@ -26,6 +34,8 @@ export interface ContextOptions {
   operationTimeoutMs?: number;
   /** The request's farm allow-list (`FarmAccess.forRequest`); default unrestricted. */
   farmAccess?: FarmAccess;
+  /** The request's mutation settings, claims and idempotency key; default: mutations on, no JWT, no key. */
+  mutations?: MutationRequest;
 }
 
 export function createContext(
@@ -46,5 +56,11 @@ export function createContext(
     upstream,
     deadlineAt: upstream.deadlineAt,
     farmAccess,
+    mutations: options.mutations ?? {
+      settings: { enabled: true, writeScope: DEFAULT_WRITE_SCOPE, maxObjects: DEFAULT_MAX_MUTATED_OBJECTS },
+      claims: undefined,
+      idempotencyKey: undefined,
+      logger: silentLogger,
+    },
   };
 }

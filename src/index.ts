@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     chainPageSize: config.upstream.chainPageSize,
     nodeFields: config.nodeFields,
     production: config.production,
+    mutations: config.mutations,
     introspection: config.introspection,
     drainMs: config.drainMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,

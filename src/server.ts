@@ -35,6 +35,11 @@ import { type ExecutorKind, executorGateway } from './execution/jitGateway.js';
 import { graphqlMiddleware } from './http/graphqlMiddleware.js';
 import { rootPage } from './http/rootPage.js';
 import { type Logger, silentLogger } from './logging.js';
+import {
+  DEFAULT_MAX_MUTATED_OBJECTS,
+  DEFAULT_WRITE_SCOPE,
+  type MutationSettings,
+} from './mutations/mutationAccess.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { CursorCodec } from './pagination/cursor.js';
 import type { CursorKeyRing } from './pagination/cursorKeys.js';
@@ -81,6 +86,11 @@ export interface GatewayOptions {
   metricsToken?: string;
   /** Structured logger for operations and unexpected errors (default: silent). */
   logger?: Logger;
+  /**
+   * Mutations: whether they run (default: on, off in production), the JWT grant they need (default
+   * `deadline:write`), and the most objects one operation may change (default 500).
+   */
+  mutations?: Partial<MutationSettings>;
   /** How long `/readyz` reuses its last Deadline probe (default 5 s). */
   readinessCacheMs?: number;
   /** Cost and shape limits, checked before execution (defaults: DEFAULT_QUERY_LIMITS). */
@@ -122,6 +132,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const cursors = new CursorCodec(options.cursorSecret);
   const paging = { cursors, chainPageSize: options.chainPageSize ?? DEFAULT_CHAIN_PAGE_SIZE };
   const logger = options.logger ?? silentLogger;
+  const mutations: MutationSettings = {
+    enabled: options.mutations?.enabled ?? !(options.production ?? false),
+    writeScope: options.mutations?.writeScope ?? DEFAULT_WRITE_SCOPE,
+    maxObjects: options.mutations?.maxObjects ?? DEFAULT_MAX_MUTATED_OBJECTS,
+  };
   const logError = (message: string, error: unknown) => logger.error({ err: error }, message);
   const production = options.production ?? false;
   const metrics =
@@ -219,9 +234,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ]
       : []),
     express.json({ limit: MAX_BODY }),
-    graphqlMiddleware(apollo, async ({ res }) =>
+    graphqlMiddleware(apollo, async ({ req, res }) =>
       createContext(options.client, paging, {
         farmAccess: FarmAccess.forRequest(options.farmAllowList, jwtClaimsOf(res)),
+        mutations: {
+          settings: mutations,
+          claims: jwtClaimsOf(res) as Record<string, unknown> | undefined,
+          idempotencyKey: req.get('idempotency-key'),
+          logger,
+        },
         ...(options.operationTimeoutMs === undefined
           ? {}
           : { operationTimeoutMs: options.operationTimeoutMs }),

@@ -33,6 +33,27 @@ export type AcquiredLimit = {
   limitId: Scalars['ID']['output'];
 };
 
+/** The finished job to archive. */
+export type ArchiveJobInput = {
+  /** Makes the change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The job's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The job. */
+  jobId: Scalars['ID']['input'];
+  /** The job's queue. */
+  queueId: Scalars['ID']['input'];
+};
+
+/** The archived job, as read again after the change. */
+export type ArchiveJobPayload = {
+  __typename?: 'ArchiveJobPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** The archived job (`lifecycleStatus: ARCHIVED`). */
+  job?: Maybe<Job>;
+};
+
 /** Whether a fleet is scaling. */
 export type AutoScalingStatus =
   /** Adding workers. */
@@ -98,6 +119,29 @@ export type DependencyCounts = {
   dependenciesResolved: Scalars['Int']['output'];
   /** Dependencies of the step that are not resolved yet. */
   dependenciesUnresolved: Scalars['Int']['output'];
+};
+
+/** The session to end. */
+export type EndSessionInput = {
+  /** Makes the change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The session's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The session's job. */
+  jobId: Scalars['ID']['input'];
+  /** The session's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The session. */
+  sessionId: Scalars['ID']['input'];
+};
+
+/** The session as read again after the change. */
+export type EndSessionPayload = {
+  __typename?: 'EndSessionPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** The session, with `targetLifecycleStatus: ENDED`. */
+  session?: Maybe<Session>;
 };
 
 /** Entering an environment of the job or a step (setting it up before tasks run). */
@@ -852,6 +896,127 @@ export type LogConfiguration = {
   options: Array<KeyValue>;
   /** The driver's parameters, e.g. the log group and stream. */
   parameters: Array<KeyValue>;
+};
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Archives a finished job (every task succeeded, failed or canceled). Irreversible: Deadline Cloud deletes archived
+   * jobs 120 days later; until then the job, its steps, sessions and logs stay readable here.
+   */
+  archiveJob?: Maybe<ArchiveJobPayload>;
+  /** Ends a session: Deadline Cloud stops it on its worker. */
+  endSession?: Maybe<EndSessionPayload>;
+  /** Changes a job's priority, target status, limits, name or description. */
+  updateJob?: Maybe<UpdateJobPayload>;
+  /** Changes many jobs at once (BatchUpdateJob, up to 100 a call); each job succeeds or fails alone. */
+  updateJobs?: Maybe<UpdateJobsPayload>;
+  /** Changes a step's target status: the status its tasks move to. */
+  updateStep?: Maybe<UpdateStepPayload>;
+  /** Changes a task's target run status (requeue, cancel, suspend, mark failed or succeeded). */
+  updateTask?: Maybe<UpdateTaskPayload>;
+  /** Changes many tasks at once (BatchUpdateTask, up to 100 a call); each task succeeds or fails alone. */
+  updateTasks?: Maybe<UpdateTasksPayload>;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationArchiveJobArgs = {
+  input: ArchiveJobInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationEndSessionArgs = {
+  input: EndSessionInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationUpdateJobArgs = {
+  input: UpdateJobInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationUpdateJobsArgs = {
+  input: UpdateJobsInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationUpdateStepArgs = {
+  input: UpdateStepInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationUpdateTaskArgs = {
+  input: UpdateTaskInput;
+};
+
+
+/**
+ * Changes to the farm: jobs, steps, tasks and sessions (Deadline Cloud's UpdateJob, BatchUpdateJob, UpdateStep,
+ * UpdateTask, BatchUpdateTask, UpdateSession). Each is idempotent (an `Idempotency-Key` header or `clientToken`
+ * becomes Deadline's client token; without either the gateway makes one, so its own retries never apply a change
+ * twice), needs mutations to be enabled and, with JWT authentication, a write grant for the farm, and returns the
+ * changed objects read again after the change. README "Changing things" has the settings.
+ */
+export type MutationUpdateTasksArgs = {
+  input: UpdateTasksInput;
+};
+
+/** Why one item of a batch change was not applied. */
+export type MutationError = {
+  __typename?: 'MutationError';
+  /** A stable code: NOT_FOUND, CONFLICT, BAD_USER_INPUT, FORBIDDEN or UPSTREAM_UNAVAILABLE. */
+  code: Scalars['String']['output'];
+  /** What happened, with Deadline Cloud's own message, and what to do. */
+  message: Scalars['String']['output'];
 };
 
 /** Conditions on a job's name: each one given must hold. */
@@ -2197,6 +2362,193 @@ export type TaskTargetRunStatus =
   /** A value Deadline Cloud reported that this version of the gateway does not know yet (AWS added it later). */
   | 'UNKNOWN';
 
+/**
+ * What a job's tasks are moved to (the AWS developer guide's wording): `PENDING` requeues the job (every task back to
+ * READY, or PENDING where a step waits on a dependency); `READY` resumes it (UNVERIFIED: the guide names no other
+ * use); `SUSPENDED` suspends every task not SUCCEEDED, FAILED or CANCELED; `CANCELED` cancels every task not SUCCEEDED
+ * or FAILED; `FAILED` marks every task not SUCCEEDED as failed; `SUCCEEDED` marks every task succeeded.
+ */
+export type UpdateJobInput = {
+  /**
+   * Makes the change idempotent: the same token with the same input is applied once (1 to 64 characters). Default:
+   * the `Idempotency-Key` header, else one the gateway makes.
+   */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The job's new description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The job's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The job. */
+  jobId: Scalars['ID']['input'];
+  /** How many tasks may fail before the job's other tasks are canceled. */
+  maxFailedTasksCount?: InputMaybe<Scalars['Int']['input']>;
+  /** How many times a failed task is retried. */
+  maxRetriesPerTask?: InputMaybe<Scalars['Int']['input']>;
+  /** How many workers may run the job at once; -1 for no limit (0 is refused). */
+  maxWorkerCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The job's new name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The job's priority, 0 to 100 (higher is scheduled first). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The job's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The status to move the job's tasks to (see the type's description). */
+  targetTaskRunStatus?: InputMaybe<JobTargetTaskRunStatus>;
+};
+
+/** The job as read again after the change. */
+export type UpdateJobPayload = {
+  __typename?: 'UpdateJobPayload';
+  /** The client token the change was made with: send it again to retry safely. */
+  clientToken: Scalars['String']['output'];
+  /** The changed job. */
+  job?: Maybe<Job>;
+};
+
+/** A job's outcome in a batch: the changed job, or why it was not changed. */
+export type UpdateJobResult = {
+  __typename?: 'UpdateJobResult';
+  /** Why this job was not changed; null when it was. */
+  error?: Maybe<MutationError>;
+  /** The job as read again after the change; null when it failed. */
+  job?: Maybe<Job>;
+};
+
+/** Jobs to change. */
+export type UpdateJobsInput = {
+  /** Makes the whole change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The jobs and their changes, one entry per job. */
+  jobs: Array<UpdateJobsItem>;
+};
+
+/** One job's change in `updateJobs`: the same members as `UpdateJobInput`, without a token of its own. */
+export type UpdateJobsItem = {
+  /** The job's new description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The job's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The job. */
+  jobId: Scalars['ID']['input'];
+  /** How many tasks may fail before the job's other tasks are canceled. */
+  maxFailedTasksCount?: InputMaybe<Scalars['Int']['input']>;
+  /** How many times a failed task is retried. */
+  maxRetriesPerTask?: InputMaybe<Scalars['Int']['input']>;
+  /** How many workers may run the job at once; -1 for no limit (0 is refused). */
+  maxWorkerCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The job's new name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The job's priority, 0 to 100. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The job's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The status to move the job's tasks to (see `UpdateJobInput`). */
+  targetTaskRunStatus?: InputMaybe<JobTargetTaskRunStatus>;
+};
+
+/** One result per input job, in the input's order. */
+export type UpdateJobsPayload = {
+  __typename?: 'UpdateJobsPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** Each job's outcome. */
+  results: Array<UpdateJobResult>;
+};
+
+/** The step to change. */
+export type UpdateStepInput = {
+  /** Makes the change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The step's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The step's job. */
+  jobId: Scalars['ID']['input'];
+  /** The step's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The step. */
+  stepId: Scalars['ID']['input'];
+  /** The status to move the step's tasks to (as for a job: see `UpdateJobInput`). */
+  targetTaskRunStatus: StepTargetTaskRunStatus;
+};
+
+/** The step as read again after the change. */
+export type UpdateStepPayload = {
+  __typename?: 'UpdateStepPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** The changed step. */
+  step?: Maybe<Step>;
+};
+
+/** The task to change. */
+export type UpdateTaskInput = {
+  /** Makes the change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The task's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The task's job. */
+  jobId: Scalars['ID']['input'];
+  /** The task's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The task's step. */
+  stepId: Scalars['ID']['input'];
+  /** The status to move the task to: READY or PENDING to requeue it, SUSPENDED, CANCELED, FAILED or SUCCEEDED. */
+  targetRunStatus: TaskTargetRunStatus;
+  /** The task. */
+  taskId: Scalars['ID']['input'];
+};
+
+/** The task as read again after the change. */
+export type UpdateTaskPayload = {
+  __typename?: 'UpdateTaskPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** The changed task. */
+  task?: Maybe<Task>;
+};
+
+/** A task's outcome in a batch: the changed task, or why it was not changed. */
+export type UpdateTaskResult = {
+  __typename?: 'UpdateTaskResult';
+  /** Why this task was not changed; null when it was. */
+  error?: Maybe<MutationError>;
+  /** The task as read again after the change; null when it failed. */
+  task?: Maybe<Task>;
+};
+
+/** Tasks to change. */
+export type UpdateTasksInput = {
+  /** Makes the whole change idempotent (see `UpdateJobInput.clientToken`). */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** The tasks and their target statuses, one entry per task. */
+  tasks: Array<UpdateTasksItem>;
+};
+
+/** One task's change in `updateTasks`. */
+export type UpdateTasksItem = {
+  /** The task's farm. */
+  farmId: Scalars['ID']['input'];
+  /** The task's job. */
+  jobId: Scalars['ID']['input'];
+  /** The task's queue. */
+  queueId: Scalars['ID']['input'];
+  /** The task's step. */
+  stepId: Scalars['ID']['input'];
+  /** The status to move the task to (see `UpdateTaskInput`). */
+  targetRunStatus: TaskTargetRunStatus;
+  /** The task. */
+  taskId: Scalars['ID']['input'];
+};
+
+/** One result per input task, in the input's order. */
+export type UpdateTasksPayload = {
+  __typename?: 'UpdateTasksPayload';
+  /** The client token the change was made with. */
+  clientToken: Scalars['String']['output'];
+  /** Each task's outcome. */
+  results: Array<UpdateTaskResult>;
+};
+
 /** A key usage statistics are grouped by. */
 export type UsageGroupBy =
   /** The fleet the session ran on. */
@@ -2698,6 +3050,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   AcquiredLimit: ResolverTypeWrapper<AcquiredLimit>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ArchiveJobInput: ArchiveJobInput;
+  ArchiveJobPayload: ResolverTypeWrapper<Omit<ArchiveJobPayload, 'job'> & { job?: Maybe<ResolversTypes['Job']> }>;
   AutoScalingStatus: AutoScalingStatus;
   CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2705,6 +3059,8 @@ export type ResolversTypes = {
   DefaultQueueBudgetAction: DefaultQueueBudgetAction;
   DependencyConsumerResolutionStatus: DependencyConsumerResolutionStatus;
   DependencyCounts: ResolverTypeWrapper<DependencyCounts>;
+  EndSessionInput: EndSessionInput;
+  EndSessionPayload: ResolverTypeWrapper<Omit<EndSessionPayload, 'session'> & { session?: Maybe<ResolversTypes['Session']> }>;
   EnvironmentEnterAction: ResolverTypeWrapper<DefinitionSource>;
   EnvironmentExitAction: ResolverTypeWrapper<DefinitionSource>;
   Farm: ResolverTypeWrapper<EntityRecord<'Farm'>>;
@@ -2735,6 +3091,8 @@ export type ResolversTypes = {
   JobTargetTaskRunStatus: JobTargetTaskRunStatus;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   LogConfiguration: ResolverTypeWrapper<LogConfiguration>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MutationError: ResolverTypeWrapper<MutationError>;
   NameCondition: NameCondition;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageCursor: ResolverTypeWrapper<PageCursor>;
@@ -2800,6 +3158,20 @@ export type ResolversTypes = {
   TaskSort: TaskSort;
   TaskSortField: TaskSortField;
   TaskTargetRunStatus: TaskTargetRunStatus;
+  UpdateJobInput: UpdateJobInput;
+  UpdateJobPayload: ResolverTypeWrapper<Omit<UpdateJobPayload, 'job'> & { job?: Maybe<ResolversTypes['Job']> }>;
+  UpdateJobResult: ResolverTypeWrapper<Omit<UpdateJobResult, 'job'> & { job?: Maybe<ResolversTypes['Job']> }>;
+  UpdateJobsInput: UpdateJobsInput;
+  UpdateJobsItem: UpdateJobsItem;
+  UpdateJobsPayload: ResolverTypeWrapper<Omit<UpdateJobsPayload, 'results'> & { results: Array<ResolversTypes['UpdateJobResult']> }>;
+  UpdateStepInput: UpdateStepInput;
+  UpdateStepPayload: ResolverTypeWrapper<Omit<UpdateStepPayload, 'step'> & { step?: Maybe<ResolversTypes['Step']> }>;
+  UpdateTaskInput: UpdateTaskInput;
+  UpdateTaskPayload: ResolverTypeWrapper<Omit<UpdateTaskPayload, 'task'> & { task?: Maybe<ResolversTypes['Task']> }>;
+  UpdateTaskResult: ResolverTypeWrapper<Omit<UpdateTaskResult, 'task'> & { task?: Maybe<ResolversTypes['Task']> }>;
+  UpdateTasksInput: UpdateTasksInput;
+  UpdateTasksItem: UpdateTasksItem;
+  UpdateTasksPayload: ResolverTypeWrapper<Omit<UpdateTasksPayload, 'results'> & { results: Array<ResolversTypes['UpdateTaskResult']> }>;
   UsageGroupBy: UsageGroupBy;
   UsageInput: UsageInput;
   UsagePeriod: UsagePeriod;
@@ -2828,9 +3200,13 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AcquiredLimit: AcquiredLimit;
   ID: Scalars['ID']['output'];
+  ArchiveJobInput: ArchiveJobInput;
+  ArchiveJobPayload: Omit<ArchiveJobPayload, 'job'> & { job?: Maybe<ResolversParentTypes['Job']> };
   DateTime: Scalars['DateTime']['output'];
   DateTimeCondition: DateTimeCondition;
   DependencyCounts: DependencyCounts;
+  EndSessionInput: EndSessionInput;
+  EndSessionPayload: Omit<EndSessionPayload, 'session'> & { session?: Maybe<ResolversParentTypes['Session']> };
   EnvironmentEnterAction: DefinitionSource;
   EnvironmentExitAction: DefinitionSource;
   Farm: EntityRecord<'Farm'>;
@@ -2855,6 +3231,8 @@ export type ResolversParentTypes = {
   JobSort: JobSort;
   KeyValue: KeyValue;
   LogConfiguration: LogConfiguration;
+  Mutation: Record<PropertyKey, never>;
+  MutationError: MutationError;
   NameCondition: NameCondition;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageCursor: PageCursor;
@@ -2905,6 +3283,20 @@ export type ResolversParentTypes = {
   TaskSearchConnection: Omit<TaskSearchConnection, 'edges' | 'nodes' | 'pageInfo'> & { edges: Array<ResolversParentTypes['TaskSearchEdge']>, nodes: Array<ResolversParentTypes['Task']>, pageInfo: ResolversParentTypes['PageInfo'] };
   TaskSearchEdge: Omit<TaskSearchEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskSort: TaskSort;
+  UpdateJobInput: UpdateJobInput;
+  UpdateJobPayload: Omit<UpdateJobPayload, 'job'> & { job?: Maybe<ResolversParentTypes['Job']> };
+  UpdateJobResult: Omit<UpdateJobResult, 'job'> & { job?: Maybe<ResolversParentTypes['Job']> };
+  UpdateJobsInput: UpdateJobsInput;
+  UpdateJobsItem: UpdateJobsItem;
+  UpdateJobsPayload: Omit<UpdateJobsPayload, 'results'> & { results: Array<ResolversParentTypes['UpdateJobResult']> };
+  UpdateStepInput: UpdateStepInput;
+  UpdateStepPayload: Omit<UpdateStepPayload, 'step'> & { step?: Maybe<ResolversParentTypes['Step']> };
+  UpdateTaskInput: UpdateTaskInput;
+  UpdateTaskPayload: Omit<UpdateTaskPayload, 'task'> & { task?: Maybe<ResolversParentTypes['Task']> };
+  UpdateTaskResult: Omit<UpdateTaskResult, 'task'> & { task?: Maybe<ResolversParentTypes['Task']> };
+  UpdateTasksInput: UpdateTasksInput;
+  UpdateTasksItem: UpdateTasksItem;
+  UpdateTasksPayload: Omit<UpdateTasksPayload, 'results'> & { results: Array<ResolversParentTypes['UpdateTaskResult']> };
   UsageInput: UsageInput;
   UsageReport: UsageReportRecord;
   UsageRow: UsageRowRecord;
@@ -2968,6 +3360,11 @@ export type AcquiredLimitResolvers<ContextType = GatewayContext, ParentType exte
   limitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type ArchiveJobPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ArchiveJobPayload'] = ResolversParentTypes['ArchiveJobPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -2977,6 +3374,11 @@ export type DependencyCountsResolvers<ContextType = GatewayContext, ParentType e
   consumersUnresolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   dependenciesResolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   dependenciesUnresolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EndSessionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EndSessionPayload'] = ResolversParentTypes['EndSessionPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
 };
 
 export type EnvironmentEnterActionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EnvironmentEnterAction'] = ResolversParentTypes['EnvironmentEnterAction']> = {
@@ -3148,6 +3550,21 @@ export type LogConfigurationResolvers<ContextType = GatewayContext, ParentType e
   logDriver?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   parameters?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  archiveJob?: Resolver<Maybe<ResolversTypes['ArchiveJobPayload']>, ParentType, ContextType, RequireFields<MutationArchiveJobArgs, 'input'>>;
+  endSession?: Resolver<Maybe<ResolversTypes['EndSessionPayload']>, ParentType, ContextType, RequireFields<MutationEndSessionArgs, 'input'>>;
+  updateJob?: Resolver<Maybe<ResolversTypes['UpdateJobPayload']>, ParentType, ContextType, RequireFields<MutationUpdateJobArgs, 'input'>>;
+  updateJobs?: Resolver<Maybe<ResolversTypes['UpdateJobsPayload']>, ParentType, ContextType, RequireFields<MutationUpdateJobsArgs, 'input'>>;
+  updateStep?: Resolver<Maybe<ResolversTypes['UpdateStepPayload']>, ParentType, ContextType, RequireFields<MutationUpdateStepArgs, 'input'>>;
+  updateTask?: Resolver<Maybe<ResolversTypes['UpdateTaskPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'input'>>;
+  updateTasks?: Resolver<Maybe<ResolversTypes['UpdateTasksPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTasksArgs, 'input'>>;
+};
+
+export type MutationErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MutationError'] = ResolversParentTypes['MutationError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -3480,6 +3897,41 @@ export type TaskSearchEdgeResolvers<ContextType = GatewayContext, ParentType ext
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 };
 
+export type UpdateJobPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateJobPayload'] = ResolversParentTypes['UpdateJobPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+};
+
+export type UpdateJobResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateJobResult'] = ResolversParentTypes['UpdateJobResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+};
+
+export type UpdateJobsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateJobsPayload'] = ResolversParentTypes['UpdateJobsPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['UpdateJobResult']>, ParentType, ContextType>;
+};
+
+export type UpdateStepPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateStepPayload'] = ResolversParentTypes['UpdateStepPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+};
+
+export type UpdateTaskPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateTaskPayload'] = ResolversParentTypes['UpdateTaskPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
+};
+
+export type UpdateTaskResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateTaskResult'] = ResolversParentTypes['UpdateTaskResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
+};
+
+export type UpdateTasksPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateTasksPayload'] = ResolversParentTypes['UpdateTasksPayload']> = {
+  clientToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['UpdateTaskResult']>, ParentType, ContextType>;
+};
+
 export type UsageReportResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UsageReport'] = ResolversParentTypes['UsageReport']> = {
   aggregationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3557,8 +4009,10 @@ export type WorkerSearchEdgeResolvers<ContextType = GatewayContext, ParentType e
 
 export type Resolvers<ContextType = GatewayContext> = {
   AcquiredLimit?: AcquiredLimitResolvers<ContextType>;
+  ArchiveJobPayload?: ArchiveJobPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DependencyCounts?: DependencyCountsResolvers<ContextType>;
+  EndSessionPayload?: EndSessionPayloadResolvers<ContextType>;
   EnvironmentEnterAction?: EnvironmentEnterActionResolvers<ContextType>;
   EnvironmentExitAction?: EnvironmentExitActionResolvers<ContextType>;
   Farm?: FarmResolvers<ContextType>;
@@ -3576,6 +4030,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   JobSearchEdge?: JobSearchEdgeResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
   LogConfiguration?: LogConfigurationResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  MutationError?: MutationErrorResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageCursor?: PageCursorResolvers<ContextType>;
   PageCursors?: PageCursorsResolvers<ContextType>;
@@ -3614,6 +4070,13 @@ export type Resolvers<ContextType = GatewayContext> = {
   TaskRunStatusCount?: TaskRunStatusCountResolvers<ContextType>;
   TaskSearchConnection?: TaskSearchConnectionResolvers<ContextType>;
   TaskSearchEdge?: TaskSearchEdgeResolvers<ContextType>;
+  UpdateJobPayload?: UpdateJobPayloadResolvers<ContextType>;
+  UpdateJobResult?: UpdateJobResultResolvers<ContextType>;
+  UpdateJobsPayload?: UpdateJobsPayloadResolvers<ContextType>;
+  UpdateStepPayload?: UpdateStepPayloadResolvers<ContextType>;
+  UpdateTaskPayload?: UpdateTaskPayloadResolvers<ContextType>;
+  UpdateTaskResult?: UpdateTaskResultResolvers<ContextType>;
+  UpdateTasksPayload?: UpdateTasksPayloadResolvers<ContextType>;
   UsageReport?: UsageReportResolvers<ContextType>;
   UsageRow?: UsageRowResolvers<ContextType>;
   UsageStats?: UsageStatsResolvers<ContextType>;

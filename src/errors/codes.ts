@@ -22,6 +22,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** Deadline Cloud refused the gateway's credentials for this resource. */
   FORBIDDEN: 'FORBIDDEN',
+  /** A change Deadline Cloud refused in the resource's current state (ConflictException): nothing was changed. */
+  CONFLICT: 'CONFLICT',
   /** Deadline Cloud throttled the gateway; retry after a short wait. */
   UPSTREAM_THROTTLED: 'UPSTREAM_THROTTLED',
   /** Deadline Cloud failed or could not be reached; retry later. `extensions.reason` says why (UpstreamReason). */
@@ -100,6 +102,12 @@ export const ApolloErrorCode = {
 export type ApolloErrorCode = (typeof ApolloErrorCode)[keyof typeof ApolloErrorCode];
 
 /** True when `error` (a GraphQLError, or a formatted error) carries `extensions.code` `code`. */
+/** The `extensions.code` of an error, or undefined (for logs and audit lines). */
+export function codeOf(error: unknown): string | undefined {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export function hasCode(error: unknown, code: ErrorCode | ApolloErrorCode): boolean {
   return (
     typeof error === 'object' &&

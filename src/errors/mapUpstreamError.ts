@@ -71,6 +71,12 @@ export function mapUpstreamError(
       `Deadline Cloud reports that the requested resource does not exist (${call.operation}). Check the IDs.`,
     );
   }
+  if (name === 'ConflictException' || status === 409) {
+    return fail(
+      ErrorCode.CONFLICT,
+      `Deadline Cloud refused the change in the resource's current state (${call.operation}): ${sanitize(e.message)} Nothing was changed; refetch it and decide again.`,
+    );
+  }
   if (name === 'ThrottlingException' || status === 429 || e.$retryable?.throttling === true) {
     if (typeof e.retryAfterSeconds === 'number') extensions.retryAfterSeconds = e.retryAfterSeconds;
     return fail(

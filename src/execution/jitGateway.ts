@@ -101,6 +101,9 @@ function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     // No operation resolved (several without an operationName, or an unknown name): graphql-js's error, which
     // Apollo answers as OPERATION_RESOLUTION_FAILURE with HTTP 400.
     if (!request.operation) return runWithGraphqlJs(schema, request);
+    // Mutations run with graphql-js: its serial execution of root fields is the specification's, payloads hold
+    // promised objects (the re-read), and mutations are not the hot path.
+    if (request.operation.operation === 'mutation') return runWithGraphqlJs(schema, request);
     const coerced = getVariableValues(
       schema,
       request.operation.variableDefinitions ?? [],

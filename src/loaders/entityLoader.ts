@@ -104,6 +104,12 @@ export class EntityLoader<T extends EntityType> {
     return detail ? Promise.resolve(detail) : this.details.load(key);
   }
 
+  /** Forgets what this request knows of `key` (a mutation changed it): the next load fetches it again. */
+  forget(key: EntityKeys[T]): void {
+    this.known.delete(keyPath(this.type, key));
+    this.details.clear(key);
+  }
+
   /** The detail of a record a resolver holds: itself when it is one, else fetched (batched). */
   detailOf(record: EntityRecord<T>): Promise<DetailRecord<T>> {
     const detail = asDetail<T>(record);

@@ -6,6 +6,7 @@ import { entityResolvers, queryResolvers } from './entityResolvers.js';
 import { searchTypeResolvers } from './entitySearch.js';
 import { Fleet } from './Fleet.js';
 import { Job } from './Job.js';
+import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';
 import { linkTypeResolvers } from './ownedConnections.js';
 import { PageInfo } from './PageInfo.js';
@@ -31,6 +32,7 @@ const ownResolvers: Resolvers = { Job, Session, Fleet, Worker, Step, Task, Sessi
  */
 export const resolvers = {
   Query: { ...queryResolvers(), ...Query },
+  Mutation,
   Node,
   PageInfo,
   DateTime,

@@ -21,6 +21,7 @@ import { parseGlobalId } from '../ids/globalId.js';
 import { ENTITY_TYPES, type EntityType, isEntityType, KEY_PARTS, keyAncestorsOf } from '../ids/keys.js';
 import { ENTITIES } from '../model/entities.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
+import { MUTATION_FIELDS, type MutationField } from '../mutations/mutationFields.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../pagination/connection.js';
 import { peekKeyed, peekPageSize } from '../pagination/cursor.js';
 import { MAX_KEYSET_CALLS } from '../pagination/offsetConnection.js';
@@ -338,6 +339,21 @@ class CostWalk {
       if (selections.length > 0 && isObjectType(runtimeType))
         this.visit(runtimeType, selections, instances, place);
     };
+
+    // Mutations (src/resolvers/Mutation.ts): the change (one call; a batch call per 100 items), then the changed
+    // objects read again (lookups); what the payload selects of them costs as on any object read in full.
+    if (parentType.name === 'Mutation') {
+      const mutated: MutationField | undefined = (MUTATION_FIELDS as Record<string, MutationField>)[
+        fieldDef.name
+      ];
+      if (!mutated) return;
+      const batch = (args.input as Record<string, unknown> | undefined)?.[mutated.items ?? ''];
+      const count = Array.isArray(batch) ? batch.length : 1;
+      const changeCalls = mutated.items ? Math.ceil(count / BATCH_SIZE) : 1;
+      this.add(place, changeCalls + lookupCalls(mutated.type, count), count);
+      descend({ count, distinct: count, detail: true, ancestors: {} });
+      return;
+    }
 
     // Search connections: one Search call a page of `first` or `last` (two for `last` without `before`: the total
     // first; one for a page of none, for `totalCount`).

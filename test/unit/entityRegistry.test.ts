@@ -85,8 +85,14 @@ describe('the entity registry and the schema', () => {
     const entityTypes = new Set<string>(ENTITY_TYPES);
     const unresolved: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
-      // Connections and edges hand out the nodes their connection resolved.
-      if (!isObjectType(type) || type.name.startsWith('__') || /(Connection|Edge)$/.test(type.name)) continue;
+      // Connections and edges hand out the nodes their connection resolved; mutation payloads and batch results
+      // the objects their mutation read again.
+      if (
+        !isObjectType(type) ||
+        type.name.startsWith('__') ||
+        /(Connection|Edge|Payload|Result)$/.test(type.name)
+      )
+        continue;
       const own = (resolvers as Record<string, Record<string, unknown> | undefined>)[type.name] ?? {};
       for (const field of Object.values(type.getFields())) {
         const returned = getNamedType(field.type).name;

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryPageCache } from '../../src/cache/memoryStore.js';
+import type { Dataset, JobRecord, TaskRecord } from '../../src/emulator/index.js';
+import { codes, queryCountingCalls, startTestStack, type TestStack } from '../helpers/testStack.js';
+
+/**
+ * Mutations through the real stack (GraphQL → resolvers → SDK → the emulator's UpdateJob, BatchUpdateJob,
+ * UpdateStep, UpdateTask, BatchUpdateTask, UpdateSession), with a page cache on, so that read-your-writes is tested
+ * against what was cached before the change. Expectations come from the emulator's dataset as it was before each
+ * change and the AWS developer guide's rules (docs/emulator.md "Updates"), computed here.
+ */
+let stack: TestStack;
+let dataset: Dataset;
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    emulator: { sizes: { largeJobSessions: 20 } },
+    maxAttempts: 3,
+    sharing: { cache: createMemoryPageCache({ maxBytes: 16 * 2 ** 20 }), coalesce: true },
+  });
+  dataset = stack.emulator?.dataset as Dataset;
+});
+afterAll(() => stack.close());
+
+interface JobIds {
+  farmId: string;
+  queueId: string;
+  jobId: string;
+}
+const jobPath = ({ farmId, queueId, jobId }: JobIds) => `${farmId}/${queueId}/${jobId}`;
+const used = new Set<string>();
+
+/** A job of the dataset (each test its own) whose tasks satisfy `wanted`, with its IDs and records. */
+function jobWhere(wanted: (tasks: TaskRecord[], job: JobRecord) => boolean): JobIds & Record<string, string> {
+  for (const [queuePath, jobs] of dataset.jobs) {
+    const [farmId = '', queueId = ''] = queuePath.split('/');
+    for (const job of jobs) {
+      const ids = { farmId, queueId, jobId: job.jobId };
+      if (used.has(job.jobId) || job.lifecycleStatus === 'ARCHIVED') continue;
+      if (wanted(tasksOf(ids), job)) {
+        used.add(job.jobId);
+        return ids;
+      }
+    }
+  }
+  throw new Error('no such job in the dataset');
+}
+
+function tasksOf(ids: JobIds): TaskRecord[] {
+  return (dataset.steps.get(jobPath(ids)) ?? []).flatMap(
+    (step) => dataset.tasks.get(`${jobPath(ids)}/${step.stepId}`) ?? [],
+  );
+}
+
+/** Run-status counts of tasks, as the schema lists them (statuses with a count only). */
+function counted(statuses: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+const nonZero = (list: Array<{ status: string; count: number }>) =>
+  Object.fromEntries(list.filter(({ count }) => count > 0).map(({ status, count }) => [status, count]));
+
+const JOB_STATE = /* GraphQL */ `
+  query ($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+    job(farmId: $farmId, queueId: $queueId, jobId: $jobId) {
+      priority lifecycleStatus taskRunStatus taskRunStatusCounts { status count }
+    }
+  }
+`;
+type JobState = {
+  job: {
+    priority: number;
+    lifecycleStatus: string;
+    taskRunStatus: string;
+    taskRunStatusCounts: Array<{ status: string; count: number }>;
+  };
+};
+
+const UPDATE_JOB = /* GraphQL */ `
+  mutation ($input: UpdateJobInput!) {
+    updateJob(input: $input) {
+      clientToken
+      job { jobId priority taskRunStatusCounts { status count } }
+    }
+  }
+`;
+type UpdateJobData = {
+  updateJob: {
+    clientToken: string;
+    job: { jobId: string; priority: number; taskRunStatusCounts: Array<{ status: string; count: number }> };
+  } | null;
+};
+
+describe('updateJob', () => {
+  it('suspends a job: the payload and the next read (past a cached one) show every unfinished task SUSPENDED', async () => {
+    const ids = jobWhere((tasks) => tasks.some((t) => ['READY', 'PENDING', 'RUNNING'].includes(t.runStatus)));
+    const before = tasksOf(ids).map((task) => task.runStatus);
+    const want = counted(
+      before.map((status) => (['SUCCEEDED', 'CANCELED', 'FAILED'].includes(status) ? status : 'SUSPENDED')),
+    );
+    // Read (and cache) the job first.
+    const cached = await stack.query<JobState>(JOB_STATE, ids);
+    expect(nonZero(cached.data?.job.taskRunStatusCounts ?? [])).toEqual(counted(before));
+    const { response, calls } = await queryCountingCalls<UpdateJobData>(stack, UPDATE_JOB, {
+      input: { ...ids, targetTaskRunStatus: 'SUSPENDED' },
+    });
+    expect(response.errors).toBeUndefined();
+    expect(nonZero(response.data?.updateJob?.job.taskRunStatusCounts ?? [])).toEqual(want);
+    expect(response.data?.updateJob?.clientToken).toMatch(/^.{1,64}$/);
+    expect(calls).toEqual({ UpdateJob: 1, BatchGetJob: 1 });
+    const after = await stack.query<JobState>(JOB_STATE, ids);
+    expect(nonZero(after.data?.job.taskRunStatusCounts ?? [])).toEqual(want);
+  });
+
+  it('requeues a job (PENDING): every task READY or PENDING', async () => {
+    const ids = jobWhere((tasks) =>
+      tasks.some((t) => ['SUCCEEDED', 'FAILED', 'CANCELED'].includes(t.runStatus)),
+    );
+    const { response } = await queryCountingCalls<UpdateJobData>(stack, UPDATE_JOB, {
+      input: { ...ids, targetTaskRunStatus: 'PENDING' },
+    });
+    expect(response.errors).toBeUndefined();
+    const statuses = Object.keys(nonZero(response.data?.updateJob?.job.taskRunStatusCounts ?? []));
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 'READY' || status === 'PENDING')).toBe(true);
+  });
+
+  it('changes the priority; out-of-range values and a 0 worker limit are BAD_USER_INPUT with zero calls', async () => {
+    const ids = jobWhere((_, job) => job.priority !== 77);
+    const { response } = await queryCountingCalls<UpdateJobData>(stack, UPDATE_JOB, {
+      input: { ...ids, priority: 77 },
+    });
+    expect(response.data?.updateJob?.job.priority).toBe(77);
+    expect(
+      dataset.jobs.get(`${ids.farmId}/${ids.queueId}`)?.find((job) => job.jobId === ids.jobId)?.priority,
+    ).toBe(77);
+    for (const change of [{ priority: 101 }, { priority: -1 }, { maxWorkerCount: 0 }, { name: '' }, {}]) {
+      const refused = await queryCountingCalls(stack, UPDATE_JOB, { input: { ...ids, ...change } });
+      expect(codes(refused.response), JSON.stringify(change)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.calls).toEqual({});
+    }
+  });
+
+  it('a missing job is NOT_FOUND; archiving an unfinished job is CONFLICT, with nothing changed', async () => {
+    const ids = jobWhere((tasks) => tasks.some((t) => t.runStatus === 'READY' || t.runStatus === 'PENDING'));
+    const missing = await queryCountingCalls(stack, UPDATE_JOB, {
+      input: { ...ids, jobId: `job-${'0'.repeat(32)}`, priority: 10 },
+    });
+    expect(codes(missing.response)).toEqual(['NOT_FOUND']);
+    const archive = await queryCountingCalls(
+      stack,
+      /* GraphQL */ `mutation ($input: ArchiveJobInput!) { archiveJob(input: $input) { job { lifecycleStatus } } }`,
+      { input: ids },
+    );
+    expect(codes(archive.response)).toEqual(['CONFLICT']);
+    expect(archive.response.errors?.[0]?.message).toMatch(/Nothing was changed/);
+    const state = await stack.query<JobState>(JOB_STATE, ids);
+    expect(state.data?.job.lifecycleStatus).not.toBe('ARCHIVED');
+  });
+
+  it('archives a finished job, which stays readable with its steps', async () => {
+    const ids = jobWhere(
+      (tasks) =>
+        tasks.length > 0 && tasks.every((t) => ['SUCCEEDED', 'FAILED', 'CANCELED'].includes(t.runStatus)),
+    );
+    const { response } = await queryCountingCalls<{
+      archiveJob: { job: { lifecycleStatus: string; steps: { nodes: unknown[] } } };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: ArchiveJobInput!) {
+        archiveJob(input: $input) { job { lifecycleStatus steps(first: 10) { nodes { stepId } } } }
+      }`,
+      { input: ids },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.archiveJob.job.lifecycleStatus).toBe('ARCHIVED');
+    expect(response.data?.archiveJob.job.steps.nodes.length).toBe(dataset.steps.get(jobPath(ids))?.length);
+  });
+});
+
+describe('idempotency', () => {
+  it('a lost answer is retried with the same client token: the session is ended once', async () => {
+    const [queuePath, jobs] = [...dataset.jobs][0] ?? ['', []];
+    const [farmId = '', queueId = ''] = queuePath.split('/');
+    const found = jobs
+      .flatMap((job) =>
+        (dataset.sessions.get(`${queuePath}/${job.jobId}`) ?? []).map((session) => ({ job, session })),
+      )
+      .find(({ session }) => session.lifecycleStatus !== 'ENDED');
+    if (!found) throw new Error('no running session in the dataset');
+    stack.emulator?.loseNextAnswer('UpdateSession', 'InternalServerErrorException', 1);
+    const { response, calls } = await queryCountingCalls<{
+      endSession: { session: { lifecycleStatus: string } };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: EndSessionInput!) {
+        endSession(input: $input) { session { lifecycleStatus targetLifecycleStatus } }
+      }`,
+      { input: { farmId, queueId, jobId: found.job.jobId, sessionId: found.session.sessionId } },
+    );
+    // The first answer was lost after the change was applied; the retry with the same token got the stored answer
+    // (a second application would have been a ConflictException: the session had ended).
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.endSession.session.lifecycleStatus).toBe('ENDED');
+    expect(calls.UpdateSession).toBe(2);
+  });
+
+  it('the same Idempotency-Key and input applies once; with another input it is refused', async () => {
+    const ids = jobWhere((_, job) => job.priority !== 12 && job.priority !== 13);
+    const key = randomBytes(8).toString('hex');
+    const send = (priority: number) =>
+      fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ query: UPDATE_JOB, variables: { input: { ...ids, priority } } }),
+      }).then(
+        (answer) =>
+          answer.json() as Promise<{
+            data?: UpdateJobData;
+            errors?: Array<{ extensions?: { code?: string } }>;
+          }>,
+      );
+    const first = await send(12);
+    const again = await send(12);
+    expect(first.data?.updateJob?.clientToken).toBe(again.data?.updateJob?.clientToken);
+    expect(again.data?.updateJob?.job.priority).toBe(12);
+    const other = await send(13);
+    expect(other.errors?.map((error) => error.extensions?.code)).toEqual(['CONFLICT']);
+    const state = await stack.query<JobState>(JOB_STATE, ids);
+    expect(state.data?.job.priority).toBe(12);
+  });
+});
+
+describe('batches', () => {
+  it('updateJobs: one result per job in order; a missing job fails alone', async () => {
+    const a = jobWhere(() => true);
+    const b = jobWhere(() => true);
+    const missing = { ...a, jobId: `job-${'f'.repeat(32)}` };
+    const { response, calls } = await queryCountingCalls<{
+      updateJobs: {
+        results: Array<{ job: { jobId: string; priority: number } | null; error: { code: string } | null }>;
+      };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateJobsInput!) {
+        updateJobs(input: $input) { results { job { jobId priority } error { code message } } }
+      }`,
+      {
+        input: {
+          jobs: [a, missing, b].map((ids) => ({
+            farmId: ids.farmId,
+            queueId: ids.queueId,
+            jobId: ids.jobId,
+            priority: 42,
+          })),
+        },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    const results = response.data?.updateJobs.results ?? [];
+    expect(
+      results.map((result) => [
+        result.job?.jobId ?? null,
+        result.job?.priority ?? null,
+        result.error?.code ?? null,
+      ]),
+    ).toEqual([
+      [a.jobId, 42, null],
+      [null, null, 'NOT_FOUND'],
+      [b.jobId, 42, null],
+    ]);
+    expect(calls.BatchUpdateJob).toBe(1);
+  });
+
+  it('updateTasks: retries failed tasks (READY); more objects than MUTATION_MAX_OBJECTS is refused with zero calls', async () => {
+    const ids = jobWhere((tasks) => tasks.filter((t) => t.runStatus === 'FAILED').length >= 2);
+    const steps = dataset.steps.get(jobPath(ids)) ?? [];
+    const failed = steps.flatMap((step) =>
+      (dataset.tasks.get(`${jobPath(ids)}/${step.stepId}`) ?? [])
+        .filter((task) => task.runStatus === 'FAILED')
+        .map((task) => ({ ...ids, stepId: step.stepId, taskId: task.taskId })),
+    );
+    const { response } = await queryCountingCalls<{
+      updateTasks: { results: Array<{ task: { taskId: string; runStatus: string } | null; error: unknown }> };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateTasksInput!) {
+        updateTasks(input: $input) { results { task { taskId runStatus } error { code } } }
+      }`,
+      { input: { tasks: failed.map((task) => ({ ...task, targetRunStatus: 'READY' })) } },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.updateTasks.results.map((result) => result.task?.taskId)).toEqual(
+      failed.map((t) => t.taskId),
+    );
+    expect(
+      response.data?.updateTasks.results.every((result) =>
+        ['READY', 'PENDING'].includes(result.task?.runStatus ?? ''),
+      ),
+    ).toBe(true);
+    const tooMany = Array.from({ length: 501 }, () => ({ ...failed[0], targetRunStatus: 'READY' }));
+    const refused = await queryCountingCalls(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateTasksInput!) { updateTasks(input: $input) { results { error { code } } } }`,
+      { input: { tasks: tooMany } },
+    );
+    expect(codes(refused.response)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.calls).toEqual({});
+  });
+});
+
+describe('authorization', () => {
+  it('with mutations off, or a farm the allow-list refuses: FORBIDDEN with zero calls', async () => {
+    const off = await startTestStack({ gateway: { mutations: { enabled: false } } });
+    const allowList = await startTestStack({
+      gateway: { farmAllowList: { farmIds: [`farm-${'1'.repeat(32)}`] } },
+    });
+    try {
+      for (const gateway of [off, allowList]) {
+        const data = gateway.emulator?.dataset as Dataset;
+        const [queuePath, jobs] = [...data.jobs][0] ?? ['', []];
+        const [farmId = '', queueId = ''] = queuePath.split('/');
+        const { response, calls } = await queryCountingCalls(gateway, UPDATE_JOB, {
+          input: { farmId, queueId, jobId: jobs[0]?.jobId, priority: 5 },
+        });
+        expect(codes(response)).toEqual(['FORBIDDEN']);
+        expect(calls).toEqual({});
+      }
+    } finally {
+      await off.close();
+      await allowList.close();
+    }
+  });
+});
