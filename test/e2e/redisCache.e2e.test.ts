@@ -35,6 +35,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     AWS_REGION: 'us-west-2',
     METRICS_TOKEN,
+    MUTATIONS: 'on',
   };
   // At once, as replicas start: both race to store the shared cursor key (SET NX), and both read the winner.
   const started = await Promise.allSettled([startGatewayProcess(env), startGatewayProcess(env)]);
@@ -221,5 +222,44 @@ describe('two gateway replicas sharing one Redis', () => {
     } finally {
       await late.stop();
     }
+  });
+});
+
+describe('read-your-writes across replicas', () => {
+  const JOB = /* GraphQL */ `
+    query ($farmId: ID!, $queueId: ID!, $jobId: ID!) {
+      job(farmId: $farmId, queueId: $queueId, jobId: $jobId) { priority }
+    }
+  `;
+  const UPDATE = /* GraphQL */ `
+    mutation ($input: UpdateJobInput!) { updateJob(input: $input) { job { priority } } }
+  `;
+  async function priorityFrom(from: GatewayProcess, ref: JobRef) {
+    const before = emulator.totalCalls();
+    const response = await postGraphQL<{ job: { priority: number } }>(from.url, JOB, { ...ref });
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+    return { priority: response.data?.job.priority, calls: emulator.totalCalls() - before };
+  }
+
+  it('a job changed through one replica is read afresh by the other, which had it cached', async () => {
+    const ref = jobWith(1);
+    const first = await priorityFrom(replica(0), ref);
+    expect(first.calls).toBe(1);
+    // Cached and shared: the other replica is answered from Redis.
+    await expect.poll(async () => (await priorityFrom(replica(1), ref)).calls).toBe(0);
+    const changed = ((first.priority ?? 0) + 37) % 101;
+    const mutation = await postGraphQL<{ updateJob: { job: { priority: number } } }>(replica(1).url, UPDATE, {
+      input: { ...ref, priority: changed },
+    });
+    expect(mutation.errors, JSON.stringify(mutation.errors)).toBeUndefined();
+    expect(mutation.data?.updateJob.job.priority).toBe(changed);
+    // Replica 0's next read sees the change, not its cached copy (it may be answered by the re-read replica 1
+    // shared after the change).
+    const after = await priorityFrom(replica(0), ref);
+    expect(after.priority).toBe(changed);
+    expect(changed).not.toBe(first.priority);
+    expect(
+      dataset.jobs.get(`${ref.farmId}/${ref.queueId}`)?.find((job) => job.jobId === ref.jobId)?.priority,
+    ).toBe(changed);
   });
 });
