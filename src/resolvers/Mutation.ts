@@ -83,6 +83,21 @@ function keyOf<T extends EntityType>(type: T, input: Input, where = ''): EntityK
   return key as EntityKeys[T];
 }
 
+/** checkMayMutate, the refusal audited too. */
+function mayMutate(
+  request: MutationRequest,
+  ctx: GatewayContext,
+  farmIds: Iterable<string>,
+  logged: { operation: string; ids: object; changes: object },
+): void {
+  try {
+    checkMayMutate(request, ctx.farmAccess, farmIds);
+  } catch (error) {
+    audit(request, { ...logged, outcome: 'refused', error: codeOf(error) ?? 'unknown' });
+    throw error;
+  }
+}
+
 function requestOf(ctx: GatewayContext): MutationRequest {
   return ctx.mutations;
 }
@@ -102,9 +117,9 @@ async function changeOne<T extends EntityType>(
   const key = keyOf(change.type, change.input);
   const changes = change.changes(change.input);
   const farmId = (key as { farmId: string }).farmId;
-  checkMayMutate(request, ctx.farmAccess, [farmId]);
-  const clientToken = clientTokenOf(request, change.input.clientToken, info);
   const logged = { operation: change.operation, ids: key, changes };
+  mayMutate(request, ctx, [farmId], logged);
+  const clientToken = clientTokenOf(request, change.input.clientToken, info);
   try {
     await ctx.upstream.call({ operation: change.operation }, (client) =>
       client.send(commandOf(change.operation, { ...key, ...changes, clientToken })),
@@ -163,7 +178,11 @@ async function changeMany<T extends EntityType>(
     return { key, body: { ...key, ...batch.changes(item, where) } };
   });
   const farmIds = new Set(prepared.map(({ key }) => key.farmId as string));
-  checkMayMutate(request, ctx.farmAccess, farmIds);
+  mayMutate(request, ctx, farmIds, {
+    operation: batch.operation,
+    ids: prepared.map(({ key }) => key),
+    changes: prepared.map(({ body }) => body),
+  });
   const clientToken = clientTokenOf(request, batch.clientToken, info);
   const pathOf = (key: Record<string, unknown>) => parts.map((part) => key[part]).join('/');
   const failed = new Map<string, { code: string; message: string }>();

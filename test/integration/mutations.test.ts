@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryPageCache } from '../../src/cache/memoryStore.js';
 import type { Dataset, JobRecord, TaskRecord } from '../../src/emulator/index.js';
@@ -331,6 +333,82 @@ describe('authorization', () => {
     } finally {
       await off.close();
       await allowList.close();
+    }
+  });
+});
+
+describe('with JWT authentication', () => {
+  const ISSUER = 'https://idp.test.example/';
+  const AUDIENCE = 'deadline-graphql';
+  const SECRET = 'an-hs256-secret-that-is-at-least-32-chars';
+  const token = (scope: string) =>
+    new SignJWT({ scope })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('wrangler-7')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it('needs the write grant (FORBIDDEN with zero calls without it); each change is audited with the subject, never the token', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const jwtStack = await startTestStack({
+      emulator: { sizes: { largeJobSessions: 10 } },
+      gateway: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE }, logger },
+    });
+    try {
+      const data = jwtStack.emulator?.dataset as Dataset;
+      const [queuePath, jobs] = [...data.jobs][0] ?? ['', []];
+      const [farmId = '', queueId = ''] = queuePath.split('/');
+      const jobId = jobs[0]?.jobId ?? '';
+      const send = async (bearer: string, priority: number) => {
+        const before = jwtStack.emulator?.totalCalls() ?? 0;
+        const answer = await fetch(`${jwtStack.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            query: UPDATE_JOB,
+            variables: { input: { farmId, queueId, jobId, priority } },
+          }),
+        });
+        const body = (await answer.json()) as {
+          data?: UpdateJobData;
+          errors?: Array<{ extensions?: { code?: string } }>;
+        };
+        return { body, calls: (jwtStack.emulator?.totalCalls() ?? 0) - before };
+      };
+      const reader = await token('openid deadline:read');
+      const refused = await send(reader, 3);
+      expect(refused.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(refused.calls).toBe(0);
+      const writer = await token('openid deadline:write');
+      const applied = await send(writer, 4);
+      expect(applied.body.errors).toBeUndefined();
+      expect(applied.body.data?.updateJob?.job.priority).toBe(4);
+      const audits = lines.map((line) => JSON.parse(line)).filter((entry) => entry.audit);
+      expect(audits.map((entry) => entry.audit)).toEqual([
+        {
+          subject: 'wrangler-7',
+          operation: 'UpdateJob',
+          ids: { farmId, queueId, jobId },
+          changes: { priority: 3 },
+          outcome: 'refused',
+          error: 'FORBIDDEN',
+        },
+        {
+          subject: 'wrangler-7',
+          operation: 'UpdateJob',
+          ids: { farmId, queueId, jobId },
+          changes: { priority: 4 },
+          outcome: 'applied',
+        },
+      ]);
+      expect(lines.join('\n')).not.toContain(writer);
+      expect(lines.join('\n')).not.toContain(reader);
+    } finally {
+      await jwtStack.close();
     }
   });
 });
