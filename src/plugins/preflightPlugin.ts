@@ -16,10 +16,18 @@ export function preflightPlugin(
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           try {
-            preflightOperation(schema, document, operation, request.variables, cursors, nodeFields);
+            preflightOperation(
+              schema,
+              document,
+              operation,
+              request.variables,
+              cursors,
+              nodeFields,
+              contextValue.mutations.settings.maxObjects,
+            );
           } catch (error) {
             if (!(error instanceof GraphQLError)) throw error;
             throw new GraphQLError(error.message, {

@@ -9,8 +9,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { UsageInput } from '../__generated__/resolvers-types.js';
+import { badUserInput } from '../errors/codes.js';
 import { keyOf, keyPath, parentTypeOf, type TypedKey } from '../ids/keys.js';
 import { FIELD_ROLES } from '../model/fieldRoles.js';
+import { MUTATION_FIELDS, type MutationField } from '../mutations/mutationFields.js';
 import { validateFirst } from '../pagination/connection.js';
 import type { CursorCodec } from '../pagination/cursor.js';
 import { checkOffsetArgs, type OffsetConnectionArgs } from '../pagination/offsetConnection.js';
@@ -44,10 +46,13 @@ export function preflightOperation(
   rawVariables: Record<string, unknown> | undefined,
   cursors: CursorCodec,
   nodeFields: NodeFieldNames | null,
+  maxMutatedObjects = Number.POSITIVE_INFINITY,
 ): void {
   // Variable errors are execution's to report, with graphql-js's own messages.
   const scope = operationScope(schema, document, operation, rawVariables);
   if (!scope) return;
+  // Objects the operation's mutation fields change, in all (MUTATION_MAX_OBJECTS bounds the operation).
+  let mutated = 0;
 
   const visit = (
     objectType: GraphQLObjectType,
@@ -66,6 +71,14 @@ export function preflightOperation(
         if (!args) continue; // execution reports argument coercion errors
         let key: TypedKey | undefined;
         try {
+          if (objectType.name === 'Mutation') {
+            mutated += mutatedObjects(fieldDef.name, args);
+            if (mutated > maxMutatedObjects)
+              throw badUserInput(
+                `This operation changes ${mutated} objects or more; one operation changes at most ${maxMutatedObjects} (MUTATION_MAX_OBJECTS). Split it.`,
+                'input',
+              );
+          }
           for (const [name, value] of Object.entries(args)) checkIdArgument(name, value);
           key = checkFieldArguments(field, args, parentKey, cursors, nodeFields);
         } catch (error) {
@@ -84,6 +97,16 @@ export function preflightOperation(
     }
   };
   visit(scope.rootType, [operation.selectionSet], undefined, ROOT_SITE);
+}
+
+/** How many objects a mutation field changes: its batch's items, else one. */
+function mutatedObjects(field: string, args: Record<string, unknown>): number {
+  const mutation: MutationField | undefined = (MUTATION_FIELDS as Record<string, MutationField>)[field];
+  if (!mutation) return 0;
+  const items = mutation.items
+    ? (args.input as Record<string, unknown> | undefined)?.[mutation.items]
+    : undefined;
+  return Array.isArray(items) ? items.length : 1;
 }
 
 /** Checks one field's arguments and returns the key of the object it resolves to, when arguments alone tell it. */

@@ -310,6 +310,72 @@ describe('batches', () => {
     );
     expect(codes(refused.response)).toEqual(['BAD_USER_INPUT']);
     expect(refused.calls).toEqual({});
+    // The bound is the operation's: two fields of 300 each are refused before either runs.
+    const halves = tooMany.slice(0, 300);
+    const split = await queryCountingCalls(
+      stack,
+      /* GraphQL */ `mutation ($a: UpdateTasksInput!, $b: UpdateTasksInput!) {
+        a: updateTasks(input: $a) { results { error { code } } }
+        b: updateTasks(input: $b) { results { error { code } } }
+      }`,
+      { a: { tasks: halves }, b: { tasks: halves } },
+    );
+    expect(codes(split.response)).toEqual(['BAD_USER_INPUT']);
+    expect(split.response.errors?.[0]?.message).toMatch(/MUTATION_MAX_OBJECTS/);
+    expect(split.calls).toEqual({});
+  });
+
+  it('updateStep cancels a step: its unfinished tasks CANCELED; updateTask requeues one failed task', async () => {
+    const ids = jobWhere(
+      (tasks) =>
+        tasks.some((t) => t.runStatus === 'FAILED') &&
+        tasks.some((t) => !['SUCCEEDED', 'FAILED'].includes(t.runStatus)),
+    );
+    const steps = dataset.steps.get(jobPath(ids)) ?? [];
+    const step = steps.find((candidate) =>
+      (dataset.tasks.get(`${jobPath(ids)}/${candidate.stepId}`) ?? []).some(
+        (t) => !['SUCCEEDED', 'FAILED', 'CANCELED'].includes(t.runStatus),
+      ),
+    );
+    if (!step) throw new Error('no step with unfinished tasks');
+    const before = (dataset.tasks.get(`${jobPath(ids)}/${step.stepId}`) ?? []).map((t) => t.runStatus);
+    const want = counted(
+      before.map((status) => (['SUCCEEDED', 'FAILED'].includes(status) ? status : 'CANCELED')),
+    );
+    const cancel = await queryCountingCalls<{
+      updateStep: { step: { taskRunStatusCounts: Array<{ status: string; count: number }> } };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateStepInput!) {
+        updateStep(input: $input) { step { taskRunStatusCounts { status count } } }
+      }`,
+      { input: { ...ids, stepId: step.stepId, targetTaskRunStatus: 'CANCELED' } },
+    );
+    expect(cancel.response.errors).toBeUndefined();
+    expect(nonZero(cancel.response.data?.updateStep.step.taskRunStatusCounts ?? [])).toEqual(want);
+    expect(cancel.calls).toEqual({ UpdateStep: 1, BatchGetStep: 1 });
+
+    const failedTask = steps
+      .flatMap((s) =>
+        (dataset.tasks.get(`${jobPath(ids)}/${s.stepId}`) ?? []).map((task) => ({ stepId: s.stepId, task })),
+      )
+      .find(({ task }) => task.runStatus === 'FAILED');
+    if (!failedTask) throw new Error('no failed task left');
+    const retry = await queryCountingCalls<{ updateTask: { task: { runStatus: string } } }>(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateTaskInput!) { updateTask(input: $input) { task { runStatus } } }`,
+      {
+        input: {
+          ...ids,
+          stepId: failedTask.stepId,
+          taskId: failedTask.task.taskId,
+          targetRunStatus: 'READY',
+        },
+      },
+    );
+    expect(retry.response.errors).toBeUndefined();
+    expect(['READY', 'PENDING']).toContain(retry.response.data?.updateTask.task.runStatus);
+    expect(retry.calls).toEqual({ UpdateTask: 1, BatchGetTask: 1 });
   });
 });
 
