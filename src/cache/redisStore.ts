@@ -185,6 +185,7 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
     stats: () => ({ hits, misses, sets, evictions: l1.evictions, bytes: l1.bytes, entries: l1.size, errors }),
     async close() {
       closing = true;
+      generations.stop();
       l1.clear();
       if (redis.status === 'ready') {
         // QUIT lets Redis close the connection cleanly; give it the same short patience as any command.
@@ -196,6 +197,8 @@ export function createRedisPageCache(options: RedisPageCacheOptions): PageCache 
   };
 }
 
+/** How often evictions Redis did not record are retried (besides on reconnection and before every read). */
+const RETRY_PENDING_MS = SUSPEND_AFTER_FAILURE_MS;
 /** Longest farm id used as is in a generation's Redis key; longer ones (never Deadline's) are hashed. */
 const MAX_PLAIN_FARM_ID = 128;
 
@@ -220,7 +223,7 @@ function redisFarmGenerations(options: {
   usable: () => boolean;
   failed: () => void;
   onRenewalFailed: ((farmId: string, error: Error) => void) | undefined;
-}): FarmGenerations & { retryPending(): Promise<void>; pendingCount(): number } {
+}): FarmGenerations & { retryPending(): Promise<void>; pendingCount(): number; stop(): void } {
   const { redis, usable, failed } = options;
   const baseKey = `${options.keyPrefix}generation-base`;
   const farmPrefix = `${options.keyPrefix}farm-generation:`;
@@ -242,7 +245,9 @@ function redisFarmGenerations(options: {
   let batch: Map<string, Array<(token: string) => void>> | undefined;
 
   const fallback = (farmId: string): string => {
-    const read = lastRead.get(farmId) ?? `0.${base ?? ''}`;
+    // Before any base was read (Redis away since start-up), a token of this process's own: no other process's
+    // entries can match it.
+    const read = lastRead.get(farmId) ?? (base === undefined ? `0~${processMark}` : `0.${base}`);
     const local = pending.get(farmId);
     return local === undefined ? read : `${read}~${processMark}.${local}`;
   };
@@ -262,6 +267,22 @@ function redisFarmGenerations(options: {
         if (pending.get(farmId) === local) pending.delete(farmId);
       }),
     );
+  }
+
+  /** While evictions are pending, a retry every RETRY_PENDING_MS (also when no request comes to trigger one). */
+  let retryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  function scheduleRetry(): void {
+    if (retryTimer !== undefined || stopped) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (pending.size === 0) return;
+      const attempt = usable() ? retryPending().catch(failed) : Promise.resolve();
+      void attempt.finally(() => {
+        if (pending.size > 0) scheduleRetry();
+      });
+    }, RETRY_PENDING_MS);
+    retryTimer.unref();
   }
 
   async function readTokens(farmIds: readonly string[]): Promise<string[]> {
@@ -336,6 +357,7 @@ function redisFarmGenerations(options: {
       }
       renewalFailures++;
       pending.set(farmId, ++sequence);
+      scheduleRetry();
       try {
         options.onRenewalFailed?.(farmId, error);
       } catch {
@@ -346,5 +368,9 @@ function redisFarmGenerations(options: {
     stats: () => ({ reads, renewals, renewalFailures, pending: pending.size }),
     retryPending,
     pendingCount: () => pending.size,
+    stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+    },
   };
 }

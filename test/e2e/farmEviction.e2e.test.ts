@@ -199,6 +199,35 @@ describe('evictFarm across replicas sharing one Redis', () => {
     expect(await getJob(a.request(), job)).toBe(1);
   });
 
+  it('Redis hung (SIGSTOP): one command timeout, then reads and evictions answer at once', async () => {
+    const prefix = freshPrefix();
+    const a = await replica(prefix);
+    const [job, otherJob] = twoFarms();
+    expect(await getJob(a.request(), job)).toBe(1);
+    // Its write to Redis answered (a write still waiting when Redis hangs would time out too).
+    await expect.poll(() => raw.keys(`${prefix}page:*`)).toHaveLength(1);
+    redis.pause();
+    try {
+      const timed = async (work: () => Promise<unknown>) => {
+        const started = performance.now();
+        await work();
+        return performance.now() - started;
+      };
+      // The first generation read waits out the command timeout; the page lookup after it does not wait again.
+      expect(await timed(() => getJob(a.request(), otherJob))).toBeLessThan(COMMAND_TIMEOUT_MS * 5);
+      expect(a.cache.stats().errors).toBe(1);
+      // Within the second after it: from the L1 (the last token read), without asking Redis.
+      expect(await timed(() => getJob(a.request(), job))).toBeLessThan(COMMAND_TIMEOUT_MS);
+      expect(await timed(() => a.sharing.evictFarm(job.farmId))).toBeLessThan(COMMAND_TIMEOUT_MS);
+      expect(a.sharing.evictionFailures).toBe(1);
+      expect(await getJob(a.request(), job)).toBe(1);
+      expect(a.cache.stats().errors).toBe(1);
+    } finally {
+      redis.resume();
+    }
+    await expect.poll(() => a.generations.stats().pending, { timeout: 10_000 }).toBe(0);
+  });
+
   it('a Redis restarted empty has lost every generation: no replica serves what it kept from before', async () => {
     const prefix = freshPrefix();
     const a = await replica(prefix);
