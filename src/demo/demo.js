@@ -196,6 +196,27 @@ const UPDATE_JOB = /* GraphQL */ `
   ${JOB_ROW}
 `;
 
+// The same change for the jobs selected in the table: one batch, one result per job in the input's order, each
+// the job read again or why it was not changed.
+const UPDATE_JOBS = /* GraphQL */ `
+  mutation DemoUpdateJobs($input: UpdateJobsInput!) {
+    updateJobs(input: $input) {
+      clientToken
+      results {
+        job {
+          ...DemoJobRow
+        }
+        error {
+          code
+          message
+        }
+      }
+    }
+  }
+
+  ${JOB_ROW}
+`;
+
 const $ = (id) => document.getElementById(id);
 
 /** Creates an element with text content (never innerHTML: names come from users and are not trusted). */
@@ -333,6 +354,7 @@ async function loadJobPage(after) {
 
 function showJobRows(jobs) {
   $('search-rows').replaceChildren(...jobs.map(jobRow));
+  showSelection(); // a new page starts with nothing selected
 }
 
 /**
@@ -342,6 +364,10 @@ function showJobRows(jobs) {
  */
 function jobRow(job) {
   const row = element('tr', undefined, { 'data-job-id': job.jobId, 'data-queue-id': job.queueId });
+  const select = element('td', undefined, { 'data-column': 'select' });
+  const box = element('input', undefined, { type: 'checkbox', 'aria-label': `Select ${job.name}` });
+  box.addEventListener('change', showSelection);
+  select.append(box);
   const cells = ['name', 'queue', 'status', 'priority', 'created', 'created-by', 'tasks'].map((column) =>
     element('td', undefined, { 'data-column': column }),
   );
@@ -379,7 +405,7 @@ function jobRow(job) {
     changeJob(row, { priority: value }, { doing: 'Setting the priority of', failed: 'set the priority of' });
   });
   actions.append(suspend, requeue, form);
-  row.append(...cells, actions);
+  row.append(select, ...cells, actions);
   fillJobRow(row, job);
   setRowBusy(row, changing.has(job.jobId));
   return row;
@@ -441,6 +467,7 @@ async function changeJob(row, change, words) {
   // control once it is on again.
   const focused = row.contains(document.activeElement) ? document.activeElement : null;
   setRowBusy(row, true);
+  showSelection();
   showActionStatus(`${words.doing} ${name}…`);
   try {
     const data = await graphql(
@@ -473,6 +500,7 @@ async function changeJob(row, change, words) {
       const lost = document.activeElement === null || document.activeElement === document.body;
       if (focused && shown === row && lost) focused.focus();
     }
+    showSelection();
   }
 }
 
@@ -482,6 +510,82 @@ function taskSummary(job) {
     .filter(({ count }) => count > 0)
     .map(({ status, count }) => `${count} ${status.toLowerCase().replaceAll('_', ' ')}`)
     .join(', ');
+}
+
+// ---- Suspend selected: one `updateJobs` for the rows ticked on this page ----------------------------------------
+//
+// Each job succeeds or fails alone: the rows of those changed are redrawn (and unticked), the others stay ticked and
+// the status line says why each was not changed.
+
+/** The ticked rows of the page on screen whose job is not already being changed. */
+function selectedRows() {
+  return [...$('search-rows').rows].filter(
+    (row) => row.querySelector('td[data-column="select"] input').checked && !changing.has(row.dataset.jobId),
+  );
+}
+
+/** "Suspend selected" is on when a row is ticked; its label says how many. */
+function showSelection() {
+  const count = selectedRows().length;
+  const button = $('suspend-selected');
+  button.disabled = count === 0;
+  button.textContent = count === 0 ? 'Suspend selected' : `Suspend selected (${count})`;
+}
+
+async function suspendSelected() {
+  const rows = selectedRows();
+  if (rows.length === 0) return;
+  const names = new Map(
+    rows.map((row) => [row.dataset.jobId, row.querySelector('td[data-column="name"]').textContent]),
+  );
+  for (const row of rows) {
+    changing.add(row.dataset.jobId);
+    setRowBusy(row, true);
+  }
+  const button = $('suspend-selected');
+  button.disabled = true;
+  showActionStatus(rows.length === 1 ? 'Suspending 1 job…' : `Suspending ${rows.length} jobs…`);
+  const items = rows.map(({ dataset: { queueId, jobId } }) => ({
+    farmId: search.farmId,
+    queueId,
+    jobId,
+    targetTaskRunStatus: 'SUSPENDED',
+  }));
+  try {
+    const data = await graphql(
+      UPDATE_JOBS,
+      { input: { jobs: items } },
+      { headers: { 'Idempotency-Key': newIdempotencyKey() }, attempts: 2 },
+    );
+    const failures = [];
+    data.updateJobs.results.forEach((result, index) => {
+      const { jobId } = items[index];
+      if (result.error) {
+        failures.push(`Could not suspend ${names.get(jobId)}: ${result.error.message}`);
+        return;
+      }
+      const shown = rowOf(jobId);
+      if (result.job && shown) {
+        fillJobRow(shown, result.job);
+        shown.querySelector('td[data-column="select"] input').checked = false;
+      }
+      if (result.job) updateJobListEntry(result.job);
+    });
+    const done = items.length - failures.length;
+    showActionStatus(
+      [`Suspended ${done} of ${items.length} ${items.length === 1 ? 'job' : 'jobs'}.`, ...failures].join(' '),
+      failures.length > 0,
+    );
+  } catch (error) {
+    showActionStatus(`Could not suspend the selected jobs: ${error.message}`, true);
+  } finally {
+    for (const { jobId } of items) {
+      changing.delete(jobId);
+      const shown = rowOf(jobId);
+      if (shown) setRowBusy(shown, false);
+    }
+    showSelection();
+  }
 }
 
 /** "SUSPENDED, priority 50, tasks: 6 succeeded, 9 suspended" */
@@ -673,6 +777,7 @@ function formatTime(value) {
 // ---- Start -------------------------------------------------------------------------------------------------------
 
 $('load-more').addEventListener('click', loadMoreSessions);
+$('suspend-selected').addEventListener('click', suspendSelected);
 $('back-to-jobs').addEventListener('click', backToJobs);
 showFarmJobs().catch((error) => {
   const status = $('jobs-status');
