@@ -303,6 +303,85 @@ describe('/demo job table actions in headless Chromium', () => {
     }
   });
 
+  it('suspends the selected jobs with one updateJobs: each job changed or refused alone', async () => {
+    const all = newestFirst(jobs);
+    const { page, requests, errors, close } = await openDemo(stack.url);
+    try {
+      await pageOneShown(page, all);
+      await page.locator('#search-page-numbers button[data-page="2"]').click();
+      const pageTwo = all.slice(PAGE_SIZE, 2 * PAGE_SIZE);
+      await expect
+        .poll(() =>
+          page
+            .locator('#search-rows tr')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job-id'))),
+        )
+        .toEqual(pageTwo.map((job) => job.jobId));
+      const unfinished = pageTwo.find(
+        (job) =>
+          job.lifecycleStatus !== 'ARCHIVED' &&
+          Object.entries(job.taskRunStatusCounts ?? {}).some(
+            ([status, n]) => !FINISHED.has(status) && (n ?? 0) > 0,
+          ),
+      );
+      const archived = pageTwo.find((job) => job.lifecycleStatus === 'ARCHIVED');
+      if (!unfinished || !archived) throw new Error('page 2 lacks an unfinished or an archived job');
+      const before = { unfinished: structuredClone(unfinished), archived: structuredClone(archived) };
+
+      const bulk = page.locator('#suspend-selected');
+      expect(await bulk.isDisabled()).toBe(true);
+      const box = (job: JobRecord) => page.getByRole('checkbox', { name: `Select ${job.name}`, exact: true });
+      await box(archived).check();
+      await box(unfinished).check();
+      expect(await bulk.textContent()).toBe('Suspend selected (2)');
+      await bulk.click();
+
+      const suspended: Counts = {};
+      for (const [status, count] of Object.entries(nonZero(before.unfinished.taskRunStatusCounts))) {
+        const key = (FINISHED.has(status) ? status : 'SUSPENDED') as TaskRunStatus;
+        suspended[key] = (suspended[key] ?? 0) + (count ?? 0);
+      }
+      await expect.poll(() => actionStatus(page).textContent()).toMatch(/^Suspended 1 of 2 jobs\. /);
+      expect(await actionStatus(page).textContent()).toMatch(
+        new RegExp(`Could not suspend ${archived.name}: .*archived`),
+      );
+      expect(await actionStatus(page).getAttribute('class')).toContain('error');
+      // The emulator's records: the unfinished job suspended, the archived one untouched.
+      expect(nonZero(unfinished.taskRunStatusCounts)).toEqual(suspended);
+      expect(archived).toEqual(before.archived);
+      // The rows: the changed one redrawn and unticked, the refused one still ticked; nothing busy.
+      expect(await rowState(row(page, unfinished.jobId))).toMatchObject({
+        busy: 'false',
+        status: unfinished.taskRunStatus,
+        tasks: suspended,
+      });
+      expect(await box(unfinished).isChecked()).toBe(false);
+      expect(await box(archived).isChecked()).toBe(true);
+      expect(await bulk.textContent()).toBe('Suspend selected (1)');
+
+      const batches = requests.filter((request) => (request.postData() ?? '').includes('DemoUpdateJobs'));
+      expect(batches).toHaveLength(1);
+      const [batch] = batches;
+      if (!batch) throw new Error('no updateJobs request');
+      expect(batch.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{32,36}$/);
+      expect((batch.postDataJSON() as { variables: unknown }).variables).toEqual({
+        input: {
+          jobs: [archived, unfinished].map((job) => ({
+            farmId,
+            queueId: queueOf.get(job.jobId),
+            jobId: job.jobId,
+            targetTaskRunStatus: 'SUSPENDED',
+          })),
+        },
+      });
+
+      expect(externalRequests(requests)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('resends a change whose answer was lost with the same Idempotency-Key: one client token, applied once', async () => {
     const all = newestFirst(jobs);
     const { page, requests, errors, close } = await openDemo(stack.url);
