@@ -1,7 +1,9 @@
-// Render farm demo: a job table with a status filter, a sort and numbered pages (`jobSearch`); the first farm's
-// jobs by queue; and a job's sessions, paged with "Load more".
+// Render farm demo: a job table with a status filter, a sort and numbered pages (`jobSearch`), and per row the
+// actions Suspend, Requeue and Set priority (`updateJob`); the first farm's jobs by queue; and a job's sessions, paged
+// with "Load more".
 //
-// Everything a frontend needs is here: a 15-line GraphQL client on `fetch`, three queries, and cursor paging.
+// Everything a frontend needs is here: a small GraphQL client on `fetch`, three queries, one mutation with an
+// idempotency key, and cursor paging.
 // No framework, no dependencies, no build step. The gateway serves this file at /demo/demo.js.
 
 /** The gateway's GraphQL endpoint (same origin as this page). */
@@ -15,29 +17,44 @@ const SESSIONS_PAGE_SIZE = 100;
  * `INVALID_CURSOR`, `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`, `QUERY_TOO_COSTLY`, …
  */
 class GraphQLRequestError extends Error {
-  constructor(message, code) {
+  constructor(message, code, data = null) {
     super(message);
     this.name = 'GraphQLRequestError';
     this.code = code;
+    /** The response's `data` next to the error (null when there was none). */
+    this.data = data ?? null;
   }
 }
 
 /**
  * Sends one operation. `content-type: application/json` matters: it makes the request "non-simple", which the
  * gateway's CSRF prevention requires (a form post or a plain GET from another site cannot send it).
+ *
+ * `headers` are added to the request (a mutation's `Idempotency-Key`). `attempts` > 1 resends the very same request
+ * when it got no answer at all (the network failed): only for a request that is safe to repeat, such as a mutation
+ * with its idempotency key, which the gateway applies once however often it arrives.
  */
-async function graphql(query, variables = {}) {
-  const response = await fetch(GRAPHQL_URL, {
+async function graphql(query, variables = {}, { headers = {}, attempts = 1 } = {}) {
+  const request = {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
-  });
+  };
+  let response;
+  for (let attempt = 1; response === undefined; attempt++) {
+    try {
+      response = await fetch(GRAPHQL_URL, request);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
   const body = await response.json();
   // A field that failed is null and its error is in `errors`, possibly next to partial `data`. This demo treats
-  // any error as a failure of the whole request; a dashboard could show the partial data instead.
+  // any error as a failure of the whole request (the partial data rides along on the error, for a caller that can
+  // use it); a dashboard could show the partial data instead.
   if (body.errors?.length) {
     const [first] = body.errors;
-    throw new GraphQLRequestError(first.message, first.extensions?.code);
+    throw new GraphQLRequestError(first.message, first.extensions?.code, body.data);
   }
   if (!response.ok) throw new GraphQLRequestError(`HTTP ${response.status}`, undefined);
   return body.data;
@@ -98,6 +115,24 @@ const JOB_SESSIONS = /* GraphQL */ `
   }
 `;
 
+// What a row of the job table shows of a job: the search's nodes and the mutation's answer select the same.
+const JOB_ROW = /* GraphQL */ `
+  fragment DemoJobRow on Job {
+    jobId
+    queueId
+    name
+    taskRunStatus
+    lifecycleStatus
+    priority
+    createdAt
+    createdBy
+    taskRunStatusCounts {
+      status
+      count
+    }
+  }
+`;
+
 // One page of the job table: the farm's search over its queues, with the number found and numbered pages. Filter,
 // sort and page are variables; the operation text never changes.
 const JOB_SEARCH = /* GraphQL */ `
@@ -131,18 +166,7 @@ const JOB_SEARCH = /* GraphQL */ `
           }
         }
         nodes {
-          jobId
-          queueId
-          name
-          taskRunStatus
-          lifecycleStatus
-          priority
-          createdAt
-          createdBy
-          taskRunStatusCounts {
-            status
-            count
-          }
+          ...DemoJobRow
         }
       }
     }
@@ -153,6 +177,44 @@ const JOB_SEARCH = /* GraphQL */ `
     cursor
     isCurrent
   }
+
+  ${JOB_ROW}
+`;
+
+// One action on one job of the table: suspend, requeue or a new priority, all in `input`. The answer is the job read
+// again after the change, with the fields of a table row, so the row is redrawn from it.
+const UPDATE_JOB = /* GraphQL */ `
+  mutation DemoUpdateJob($input: UpdateJobInput!) {
+    updateJob(input: $input) {
+      clientToken
+      job {
+        ...DemoJobRow
+      }
+    }
+  }
+
+  ${JOB_ROW}
+`;
+
+// The same change for the jobs selected in the table: one batch, one result per job in the input's order, each
+// the job read again or why it was not changed.
+const UPDATE_JOBS = /* GraphQL */ `
+  mutation DemoUpdateJobs($input: UpdateJobsInput!) {
+    updateJobs(input: $input) {
+      clientToken
+      results {
+        job {
+          ...DemoJobRow
+        }
+        error {
+          code
+          message
+        }
+      }
+    }
+  }
+
+  ${JOB_ROW}
 `;
 
 const $ = (id) => document.getElementById(id);
@@ -291,25 +353,260 @@ async function loadJobPage(after) {
 }
 
 function showJobRows(jobs) {
-  $('search-rows').replaceChildren(
-    ...jobs.map((job) => {
-      const row = element('tr', undefined, { 'data-job-id': job.jobId });
-      const tasks = job.taskRunStatusCounts
-        .filter(({ count }) => count > 0)
-        .map(({ status, count }) => `${count} ${status.toLowerCase().replaceAll('_', ' ')}`)
-        .join(', ');
-      row.append(
-        element('td', job.name),
-        element('td', search.queueNames.get(job.queueId) ?? job.queueId),
-        element('td', job.taskRunStatus ?? job.lifecycleStatus),
-        element('td', String(job.priority)),
-        element('td', formatTime(job.createdAt)),
-        element('td', job.createdBy),
-        element('td', tasks || '—'),
-      );
-      return row;
-    }),
+  $('search-rows').replaceChildren(...jobs.map(jobRow));
+  showSelection(); // a new page starts with nothing selected
+}
+
+/**
+ * A row of the job table: the job's columns, then its actions. Every control's accessible name says which job it
+ * acts on ("Suspend sq010_sh0310_comp_v023"): a screen reader user tabbing through the table hears it, and a test or
+ * voice control can pick it by name.
+ */
+function jobRow(job) {
+  const row = element('tr', undefined, { 'data-job-id': job.jobId, 'data-queue-id': job.queueId });
+  const select = element('td', undefined, { 'data-column': 'select' });
+  const box = element('input', undefined, { type: 'checkbox', 'aria-label': `Select ${job.name}` });
+  box.addEventListener('change', showSelection);
+  select.append(box);
+  const cells = ['name', 'queue', 'status', 'priority', 'created', 'created-by', 'tasks'].map((column) =>
+    element('td', undefined, { 'data-column': column }),
   );
+  const actions = element('td', undefined, { class: 'job-actions' });
+  const suspend = element('button', 'Suspend', { type: 'button', 'aria-label': `Suspend ${job.name}` });
+  suspend.addEventListener('click', () =>
+    changeJob(row, { targetTaskRunStatus: 'SUSPENDED' }, { doing: 'Suspending', failed: 'suspend' }),
+  );
+  const requeue = element('button', 'Requeue', { type: 'button', 'aria-label': `Requeue ${job.name}` });
+  requeue.addEventListener('click', () =>
+    changeJob(row, { targetTaskRunStatus: 'PENDING' }, { doing: 'Requeueing', failed: 'requeue' }),
+  );
+  // A form, so Enter in the field sets the priority too. `novalidate`: the gateway checks the range (0–100) and its
+  // answer is shown; min and max only guide the spin buttons and tell assistive technology the range.
+  const form = element('form', undefined, { class: 'priority-form', novalidate: '' });
+  const priority = element('input', undefined, {
+    type: 'number',
+    min: '0',
+    max: '100',
+    step: '1',
+    inputmode: 'numeric',
+    name: 'priority',
+    'aria-label': `Priority of ${job.name}`,
+  });
+  const set = element('button', 'Set', { type: 'submit', 'aria-label': `Set priority of ${job.name}` });
+  form.append(priority, set);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = priority.valueAsNumber;
+    if (!Number.isInteger(value)) {
+      showActionStatus(`Type a whole number from 0 to 100 as the priority of ${job.name}.`, true);
+      priority.focus();
+      return;
+    }
+    changeJob(row, { priority: value }, { doing: 'Setting the priority of', failed: 'set the priority of' });
+  });
+  actions.append(suspend, requeue, form);
+  row.append(select, ...cells, actions);
+  fillJobRow(row, job);
+  setRowBusy(row, changing.has(job.jobId));
+  return row;
+}
+
+/** Writes a job's columns into its row (on the first drawing, and again from a mutation's answer). */
+function fillJobRow(row, job) {
+  const cell = (column) => row.querySelector(`td[data-column="${column}"]`);
+  const tasks = taskSummary(job);
+  cell('name').textContent = job.name;
+  cell('queue').textContent = search.queueNames.get(job.queueId) ?? job.queueId;
+  cell('status').textContent = job.taskRunStatus ?? job.lifecycleStatus;
+  cell('priority').textContent = String(job.priority);
+  cell('created').textContent = formatTime(job.createdAt);
+  cell('created-by').textContent = job.createdBy;
+  cell('tasks').textContent = tasks || '—';
+  row.querySelector('input[name="priority"]').value = String(job.priority);
+}
+
+// ---- Actions on a job of the table: suspend, requeue, set its priority (`updateJob`) --------------------------------
+//
+// - One `updateJob` mutation per click, its input in variables. `targetTaskRunStatus: SUSPENDED` suspends every task
+//   not yet finished; `PENDING` requeues the job (its tasks back to READY, or PENDING behind a dependency).
+// - Each click sends a fresh `Idempotency-Key`; a resend of that request (below: once, when the network failed with
+//   no answer) carries the same key, so the gateway applies the change once even if the first one did arrive.
+// - The answer holds the job read again after the change: its row is redrawn from it, no new search needed.
+// - A refused change (CONFLICT: the job's state does not allow it, e.g. an archived job; FORBIDDEN: mutations off or
+//   no write grant; BAD_USER_INPUT: e.g. a priority outside 0–100) is shown in the status line above the table.
+
+/** The jobs whose change is in flight: their rows' controls stay off until it is answered, on any page drawn. */
+const changing = new Set();
+
+/** A random idempotency key. `crypto.randomUUID` exists only in secure contexts (HTTPS, localhost). */
+function newIdempotencyKey() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}
+
+/** The table row of a job, if the page on screen shows it. */
+function rowOf(jobId) {
+  return [...$('search-rows').rows].find((row) => row.dataset.jobId === jobId);
+}
+
+/** Turns a row's controls off (and the row `aria-busy`) while its job's change is in flight, and on again. */
+function setRowBusy(row, busy) {
+  row.setAttribute('aria-busy', String(busy));
+  for (const control of row.querySelectorAll('button, input')) control.disabled = busy;
+}
+
+/** Sends one change of the job in `row`; `words` say what is done, for the status line. */
+async function changeJob(row, change, words) {
+  const { jobId, queueId } = row.dataset;
+  const name = row.querySelector('td[data-column="name"]').textContent;
+  if (changing.has(jobId)) return;
+  changing.add(jobId);
+  // The focus is on the clicked button, which is about to be disabled (and so loses it): keep it on the row's
+  // control once it is on again.
+  const focused = row.contains(document.activeElement) ? document.activeElement : null;
+  setRowBusy(row, true);
+  showSelection();
+  showActionStatus(`${words.doing} ${name}…`);
+  try {
+    const data = await graphql(
+      UPDATE_JOB,
+      { input: { farmId: search.farmId, queueId, jobId, ...change } },
+      { headers: { 'Idempotency-Key': newIdempotencyKey() }, attempts: 2 },
+    );
+    const job = data.updateJob?.job;
+    if (!job) {
+      showActionStatus(`Done, but ${name} could not be read again: reload the page to see it.`);
+      return;
+    }
+    const shown = rowOf(jobId);
+    if (shown) fillJobRow(shown, job);
+    updateJobListEntry(job);
+    showActionStatus(`${job.name}: ${describeJob(job)}.`);
+  } catch (error) {
+    if (error.data?.updateJob) {
+      // Applied, but the job could not be read again (its error is the one reported).
+      showActionStatus(`Done, but ${name} could not be read again: ${error.message}`, true);
+    } else {
+      showActionStatus(`Could not ${words.failed} ${name}: ${error.message}`, true);
+    }
+  } finally {
+    changing.delete(jobId);
+    const shown = rowOf(jobId);
+    if (shown) {
+      setRowBusy(shown, false);
+      // Unless the user has moved on meanwhile (the focus is somewhere else than nowhere).
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (focused && shown === row && lost) focused.focus();
+    }
+    showSelection();
+  }
+}
+
+/** The job's tasks by status, the statuses that have any: "6 succeeded, 9 suspended" (empty: no tasks). */
+function taskSummary(job) {
+  return job.taskRunStatusCounts
+    .filter(({ count }) => count > 0)
+    .map(({ status, count }) => `${count} ${status.toLowerCase().replaceAll('_', ' ')}`)
+    .join(', ');
+}
+
+// ---- Suspend selected: one `updateJobs` for the rows ticked on this page ----------------------------------------
+//
+// Each job succeeds or fails alone: the rows of those changed are redrawn (and unticked), the others stay ticked and
+// the status line says why each was not changed.
+
+/** The ticked rows of the page on screen whose job is not already being changed. */
+function selectedRows() {
+  return [...$('search-rows').rows].filter(
+    (row) => row.querySelector('td[data-column="select"] input').checked && !changing.has(row.dataset.jobId),
+  );
+}
+
+/** "Suspend selected" is on when a row is ticked; its label says how many. */
+function showSelection() {
+  const count = selectedRows().length;
+  const button = $('suspend-selected');
+  button.disabled = count === 0;
+  button.textContent = count === 0 ? 'Suspend selected' : `Suspend selected (${count})`;
+}
+
+async function suspendSelected() {
+  const rows = selectedRows();
+  if (rows.length === 0) return;
+  const names = new Map(
+    rows.map((row) => [row.dataset.jobId, row.querySelector('td[data-column="name"]').textContent]),
+  );
+  for (const row of rows) {
+    changing.add(row.dataset.jobId);
+    setRowBusy(row, true);
+  }
+  const button = $('suspend-selected');
+  button.disabled = true;
+  showActionStatus(rows.length === 1 ? 'Suspending 1 job…' : `Suspending ${rows.length} jobs…`);
+  const items = rows.map(({ dataset: { queueId, jobId } }) => ({
+    farmId: search.farmId,
+    queueId,
+    jobId,
+    targetTaskRunStatus: 'SUSPENDED',
+  }));
+  try {
+    const data = await graphql(
+      UPDATE_JOBS,
+      { input: { jobs: items } },
+      { headers: { 'Idempotency-Key': newIdempotencyKey() }, attempts: 2 },
+    );
+    const failures = [];
+    data.updateJobs.results.forEach((result, index) => {
+      const { jobId } = items[index];
+      if (result.error) {
+        failures.push(`Could not suspend ${names.get(jobId)}: ${result.error.message}`);
+        return;
+      }
+      const shown = rowOf(jobId);
+      if (result.job && shown) {
+        fillJobRow(shown, result.job);
+        shown.querySelector('td[data-column="select"] input').checked = false;
+      }
+      if (result.job) updateJobListEntry(result.job);
+    });
+    const done = items.length - failures.length;
+    showActionStatus(
+      [`Suspended ${done} of ${items.length} ${items.length === 1 ? 'job' : 'jobs'}.`, ...failures].join(' '),
+      failures.length > 0,
+    );
+  } catch (error) {
+    showActionStatus(`Could not suspend the selected jobs: ${error.message}`, true);
+  } finally {
+    for (const { jobId } of items) {
+      changing.delete(jobId);
+      const shown = rowOf(jobId);
+      if (shown) setRowBusy(shown, false);
+    }
+    showSelection();
+  }
+}
+
+/** "SUSPENDED, priority 50, tasks: 6 succeeded, 9 suspended" */
+function describeJob(job) {
+  const tasks = taskSummary(job);
+  return `${job.taskRunStatus ?? job.lifecycleStatus}, priority ${job.priority}${tasks ? `, tasks: ${tasks}` : ''}`;
+}
+
+/** The changed job in the jobs-by-queue list below, if it is there: its status and priority. */
+function updateJobListEntry(job) {
+  for (const button of $('queues').querySelectorAll('button[data-job-id]')) {
+    if (button.dataset.jobId !== job.jobId) continue;
+    const status = button.querySelector('.job-status');
+    if (status) status.textContent = `${job.taskRunStatus ?? job.lifecycleStatus} · priority ${job.priority}`;
+  }
+}
+
+function showActionStatus(text, isError = false) {
+  const status = $('action-status');
+  status.textContent = text;
+  status.classList.toggle('error', isError);
 }
 
 /** Previous, the numbered pages (with "…" where numbers are left out) and Next. */
@@ -480,6 +777,7 @@ function formatTime(value) {
 // ---- Start -------------------------------------------------------------------------------------------------------
 
 $('load-more').addEventListener('click', loadMoreSessions);
+$('suspend-selected').addEventListener('click', suspendSelected);
 $('back-to-jobs').addEventListener('click', backToJobs);
 showFarmJobs().catch((error) => {
   const status = $('jobs-status');

@@ -106,13 +106,15 @@ describe('/demo job table in headless Chromium', () => {
       const queueNames = new Map(
         (dataset.queues.get(dataset.farms[0]?.farmId ?? '') ?? []).map((q) => [q.queueId, q.displayName]),
       );
+      // Cell 0 is the row's selection box (no text).
       for (const [index, row] of first.rows.entries()) {
         const job = all[index] as JobRecord & { queueId?: string };
-        expect(row.cells[0]).toBe(job.name);
-        expect(row.cells[2]).toBe(job.taskRunStatus ?? job.lifecycleStatus);
-        expect(row.cells[3]).toBe(String(job.priority));
-        expect(row.cells[5]).toBe(job.createdBy);
-        expect([...queueNames.values()]).toContain(row.cells[1]);
+        expect(row.cells[0]).toBe('');
+        expect(row.cells[1]).toBe(job.name);
+        expect(row.cells[3]).toBe(job.taskRunStatus ?? job.lifecycleStatus);
+        expect(row.cells[4]).toBe(String(job.priority));
+        expect(row.cells[6]).toBe(job.createdBy);
+        expect([...queueNames.values()]).toContain(row.cells[2]);
       }
       expect(first.pages).toEqual(['1', '2', '3', '4', String(pages)]);
       expect(first.current).toEqual(['1']);
@@ -123,7 +125,7 @@ describe('/demo job table in headless Chromium', () => {
       const failed = all.filter((job) => job.taskRunStatus === 'FAILED' || job.taskRunStatus === 'CANCELED');
       expect(failed.length).toBeGreaterThan(0);
       await shows(page, pageOf(failed, 1), failed.length);
-      for (const row of (await table(page)).rows) expect(['FAILED', 'CANCELED']).toContain(row.cells[2]);
+      for (const row of (await table(page)).rows) expect(['FAILED', 'CANCELED']).toContain(row.cells[3]);
       // One status.
       await page.locator('#search-status-filter').selectOption('SUCCEEDED');
       const succeeded = all.filter((job) => job.taskRunStatus === 'SUCCEEDED');
