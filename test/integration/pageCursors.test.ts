@@ -226,7 +226,12 @@ describe('pageCursors', () => {
 
   it("/demo's job table query: its page, count and page cursors for one SearchJobs", async () => {
     const demo = readFileSync(new URL('../../src/demo/demo.js', import.meta.url), 'utf8');
-    const query = /const JOB_SEARCH = \/\* GraphQL \*\/ `([^`]+)`/.exec(demo)?.[1];
+    // The page's operation, with the row fragment it interpolates.
+    const fragment = /const JOB_ROW = \/\* GraphQL \*\/ `([^`]+)`/.exec(demo)?.[1] ?? '';
+    const query =
+      /const JOB_SEARCH = \/\* GraphQL \*\/ `((?:[^`$]|\$(?!\{))+(?:\$\{JOB_ROW\}(?:[^`$]|\$(?!\{))*)?)`/
+        .exec(demo)?.[1]
+        ?.replace(/\$\{JOB_ROW\}/, fragment);
     expect(query).toContain('pageCursors');
     const variables = {
       farmId,
