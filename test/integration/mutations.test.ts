@@ -112,6 +112,9 @@ describe('updateJob', () => {
     expect(nonZero(response.data?.updateJob?.job.taskRunStatusCounts ?? [])).toEqual(want);
     expect(response.data?.updateJob?.clientToken).toMatch(/^.{1,64}$/);
     expect(calls).toEqual({ UpdateJob: 1, BatchGetJob: 1 });
+    // The cost model counts the change and the re-read.
+    const cost = (response.extensions as { cost?: { estimatedUpstreamCalls: number } } | undefined)?.cost;
+    expect(cost?.estimatedUpstreamCalls).toBeGreaterThanOrEqual(2);
     const after = await stack.query<JobState>(JOB_STATE, ids);
     expect(nonZero(after.data?.job.taskRunStatusCounts ?? [])).toEqual(want);
   });

@@ -22,6 +22,32 @@ describe('loadConfig', () => {
     expect(config.keepAliveTimeoutMs).toBe(65_000);
   });
 
+  it('MUTATIONS: on with the embedded emulator, off against another endpoint, AWS or in production unless asked for', () => {
+    expect(loadConfig({}).mutations).toEqual({
+      enabled: true,
+      writeScope: 'deadline:write',
+      maxObjects: 500,
+    });
+    expect(loadConfig({ DEADLINE_ENDPOINT: 'http://127.0.0.1:9' }).mutations.enabled).toBe(false);
+    expect(loadConfig({ DEADLINE_BACKEND: 'aws', AWS_REGION: 'us-west-2' }).mutations.enabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).mutations.enabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', MUTATIONS: 'on' }).mutations.enabled).toBe(true);
+    expect(loadConfig({ MUTATIONS: 'off' }).mutations.enabled).toBe(false);
+    expect(loadConfig({ JWT_WRITE_SCOPE: 'farm:admin', MUTATION_MAX_OBJECTS: '20' }).mutations).toMatchObject(
+      {
+        writeScope: 'farm:admin',
+        maxObjects: 20,
+      },
+    );
+    expect(problemsOf({ MUTATIONS: 'yes' })).toEqual([expect.stringContaining('MUTATIONS')]);
+    expect(problemsOf({ JWT_WRITE_SCOPE: 'two scopes' })).toEqual([
+      expect.stringContaining('JWT_WRITE_SCOPE'),
+    ]);
+    expect(problemsOf({ MUTATION_MAX_OBJECTS: '0' })).toEqual([
+      expect.stringContaining('MUTATION_MAX_OBJECTS'),
+    ]);
+  });
+
   it('METRICS: on by default, off in production unless asked for, anything else is refused', () => {
     expect(loadConfig({}).metrics).toBe(true);
     expect(loadConfig({ METRICS: 'off' }).metrics).toBe(false);
