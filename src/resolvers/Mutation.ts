@@ -193,14 +193,24 @@ async function changeMany<T extends EntityType>(
         start === 0
           ? clientToken
           : createHash('sha256').update(`${clientToken}\n${start}`).digest('base64url');
-      const output = (await ctx.upstream.call({ operation: batch.operation }, (client) =>
-        client.send(
-          commandOf(batch.operation, {
-            [batch.items]: chunk.map(({ body }) => body),
-            clientToken: token,
-          }),
-        ),
-      )) as { errors?: Array<Record<string, unknown> & { code?: string; message?: string }> };
+      let output: { errors?: Array<Record<string, unknown> & { code?: string; message?: string }> };
+      try {
+        output = (await ctx.upstream.call({ operation: batch.operation }, (client) =>
+          client.send(
+            commandOf(batch.operation, {
+              [batch.items]: chunk.map(({ body }) => body),
+              clientToken: token,
+            }),
+          ),
+        )) as typeof output;
+      } catch (error) {
+        // The whole call failed (throttled, unavailable, its time budget): its items fail, the other calls' stand.
+        // A retry with the same client token is safe even if Deadline applied it.
+        const code = codeOf(error) ?? ErrorCode.UPSTREAM_UNAVAILABLE;
+        const message = error instanceof Error ? error.message : String(error);
+        for (const { key } of chunk) failed.set(pathOf(key), { code, message });
+        continue;
+      }
       for (const error of output.errors ?? []) {
         const code = ITEM_CODES[String(error.code)] ?? ErrorCode.UPSTREAM_UNAVAILABLE;
         failed.set(pathOf(error), {

@@ -279,6 +279,33 @@ describe('batches', () => {
     expect(calls.BatchUpdateJob).toBe(1);
   });
 
+  it('updateJobs: a batch call that fails (throttled on every attempt) fails its items, each with the code', async () => {
+    const a = jobWhere((_, job) => job.priority !== 9);
+    const b = jobWhere((_, job) => job.priority !== 9);
+    stack.emulator?.failNext('BatchUpdateJob', 'ThrottlingException', 3);
+    const { response, calls } = await queryCountingCalls<{
+      updateJobs: { results: Array<{ job: unknown; error: { code: string } | null }> };
+    }>(
+      stack,
+      /* GraphQL */ `mutation ($input: UpdateJobsInput!) {
+        updateJobs(input: $input) { results { job { jobId } error { code message } } }
+      }`,
+      { input: { jobs: [a, b].map((ids) => ({ ...ids, priority: 9 })) } },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.updateJobs.results).toEqual([
+      { job: null, error: { code: 'UPSTREAM_THROTTLED', message: expect.stringContaining('throttling') } },
+      { job: null, error: { code: 'UPSTREAM_THROTTLED', message: expect.stringContaining('throttling') } },
+    ]);
+    expect(calls.BatchUpdateJob).toBe(3);
+    for (const ids of [a, b]) {
+      const job = dataset.jobs
+        .get(`${ids.farmId}/${ids.queueId}`)
+        ?.find((candidate) => candidate.jobId === ids.jobId);
+      expect(job?.priority).not.toBe(9);
+    }
+  });
+
   it('updateTasks: retries failed tasks (READY); more objects than MUTATION_MAX_OBJECTS is refused with zero calls', async () => {
     const ids = jobWhere((tasks) => tasks.filter((t) => t.runStatus === 'FAILED').length >= 2);
     const steps = dataset.steps.get(jobPath(ids)) ?? [];
