@@ -10,13 +10,20 @@ import { ClientTokens, DEFAULT_CLIENT_TOKEN_TTL_MS } from './clientTokens.js';
 import type { Dataset, SeedSizes } from './dataset.js';
 import { assertRate, FaultInjector, type InjectableError, type LostAnswer } from './faultInjection.js';
 import { PageTokenCodec } from './pageTokens.js';
+import { DEFAULT_READ_ROLE_TTL_MS, ReadRoleCredentials } from './readRoles.js';
 import { EMULATOR_CALLER, OPERATIONS } from './routes.js';
 import { generateDataset } from './seed.js';
 import { CallCounter, createEmulatorServer, InFlightGauge } from './server.js';
+import { type LogEvent, SessionLogs } from './sessionLogs.js';
 import { DeadlineStore, Paginator } from './store.js';
 import { DEFAULT_AGGREGATION_IN_PROGRESS_MS, SessionsStatisticsAggregations } from './usage.js';
 import { WorkUpdates } from './workUpdates.js';
 
+export {
+  GET_LOG_EVENTS_MAX_BYTES,
+  GET_LOG_EVENTS_MAX_LIMIT,
+  LOG_EVENT_OVERHEAD_BYTES,
+} from './cloudWatchLogs.js';
 export type {
   Dataset,
   DependencyStatus,
@@ -49,6 +56,7 @@ export {
   TASK_RUN_STATUS_PRECEDENCE,
 } from './dataset.js';
 export type { InjectableError, LostAnswer } from './faultInjection.js';
+export { DEFAULT_READ_ROLE_TTL_MS } from './readRoles.js';
 export { EMULATOR_CALLER } from './routes.js';
 /** The Search* operations' field-name tables and limits, as data (the filter evaluator stays internal). */
 export type { ComparisonOperator, FieldFilterType, SearchField, SearchJobField } from './search.js';
@@ -64,6 +72,8 @@ export {
   SEARCH_WORKER_FIELDS,
 } from './search.js';
 export { DATASET_NOW, generateDataset } from './seed.js';
+export type { LogEvent } from './sessionLogs.js';
+export { LARGE_SESSION_LOG_LINES } from './sessionLogs.js';
 export {
   CUSTOMER_MANAGED_HOURLY_RATE_USD,
   HOURLY_RATE_USD,
@@ -72,6 +82,30 @@ export {
   USAGE_STATISTICS,
 } from './usage.js';
 export { FINISHED_TASK_RUN_STATUSES } from './workUpdates.js';
+
+const logsByDataset = new WeakMap<Dataset, SessionLogs>();
+
+function logsOf(dataset: Dataset): SessionLogs {
+  let logs = logsByDataset.get(dataset);
+  if (!logs) {
+    logs = new SessionLogs(dataset);
+    logsByDataset.set(dataset, logs);
+  }
+  return logs;
+}
+
+/**
+ * The events GetLogEvents serves for a log group and stream of `dataset` (a session's log: its `log` configuration's
+ * group and stream; a worker's: `/aws/deadline/<farmId>/<fleetId>` and its worker ID), in stream order; undefined
+ * when there is no such stream. The tests' independent truth for walking the logs through the API. Do not modify.
+ */
+export function logEventsOf(
+  dataset: Dataset,
+  group: string,
+  stream: string,
+): readonly LogEvent[] | undefined {
+  return logsOf(dataset).events(group, stream);
+}
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1' (loopback only). */
@@ -99,6 +133,8 @@ export interface EmulatorOptions {
   aggregationInProgressMs?: number;
   /** How long an Update* call's client token is remembered, default 3_600_000 (1 h). */
   clientTokenTtlMs?: number;
+  /** Lifetime of AssumeQueueRoleForRead / AssumeFleetRoleForRead credentials, default 900_000 (15 min). */
+  readRoleTtlMs?: number;
 }
 
 export interface EmulatorHandle {
@@ -153,6 +189,10 @@ export interface EmulatorHandle {
   setAggregationInProgressMs(ms: number): void;
   /** The next usage statistics aggregation started ends FAILED or TIMEOUT instead of COMPLETED. */
   failNextAggregation(outcome: 'FAILED' | 'TIMEOUT'): void;
+  /** How long read-role credentials issued from now on last. */
+  setReadRoleTtl(ms: number): void;
+  /** `logEventsOf` on this emulator's live dataset. */
+  logEventsOf(group: string, stream: string): readonly LogEvent[] | undefined;
   close(): Promise<void>;
 }
 
@@ -226,6 +266,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throttleRate: options.throttleRate ?? 0,
     errorRate: options.errorRate ?? 0,
   });
+  const readRoleTtlMs = options.readRoleTtlMs ?? DEFAULT_READ_ROLE_TTL_MS;
+  assertNonNegative('readRoleTtlMs', readRoleTtlMs);
+  const readRoles = new ReadRoleCredentials(clock, readRoleTtlMs);
   const calls = new CallCounter();
   const inFlight = new InFlightGauge();
   const server = createEmulatorServer({
@@ -237,7 +280,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       usage,
       updates,
       clientTokens,
+      readRoles,
     },
+    logs: { readRoles, logs: logsOf(dataset), now: clock },
     faults,
     calls,
     latencyMs: () => latencyMs,
@@ -293,6 +338,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       usage.inProgressMs = ms;
     },
     failNextAggregation: (outcome) => usage.failNext(outcome),
+    setReadRoleTtl(ms) {
+      assertNonNegative('readRoleTtlMs', ms);
+      readRoles.ttlMs = ms;
+    },
+    logEventsOf: (group, stream) => logsOf(dataset).events(group, stream),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -2,9 +2,11 @@
  * The emulated operations: HTTP method and path (exactly the model's `http.requestUri`), input validation, and the
  * response body. Transport concerns (auth, faults, counting, error serialisation) live in server.ts.
  */
-import { AwsError, accessDenied } from './awsErrors.js';
+import { AwsError, accessDenied, validationError } from './awsErrors.js';
 import type { ClientTokens } from './clientTokens.js';
 import { FLEET_STATUSES, QUEUE_STATUSES } from './dataset.js';
+import { iso } from './isoTime.js';
+import type { IssuedCredentials, ReadRoleCredentials } from './readRoles.js';
 import { cannotParse, type IdField, isJsonObject, RequestFields } from './requestValidation.js';
 import { readSearchRequest, runSearch, SEARCH_OPERATIONS, type SearchOperation } from './search.js';
 import type { DeadlineStore, Page, Paginator } from './store.js';
@@ -73,6 +75,19 @@ export interface OperationContext {
   updates: WorkUpdates;
   /** The Update* operations' idempotency tokens (clientTokens.ts). */
   clientTokens: ClientTokens;
+  /** Credentials issued by AssumeQueueRoleForRead / AssumeFleetRoleForRead (readRoles.ts). */
+  readRoles: ReadRoleCredentials;
+}
+
+function credentialsAnswer(credentials: IssuedCredentials): Record<string, unknown> {
+  return {
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+      expiration: iso(credentials.expiresAt),
+    },
+  };
 }
 
 export interface Operation {
@@ -436,6 +451,22 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    name: 'AssumeQueueRoleForRead',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/queues/{queueId}/read-roles`,
+    handle(request, context) {
+      const { farmId = '', queueId = '' } = getInput(request, ['farmId', 'queueId']);
+      assertFarmAllowed(context, 'AssumeQueueRoleForRead', farmId);
+      const queue = context.store.queue(farmId, queueId);
+      // UNVERIFIED: every seeded queue has a role; what Deadline answers for a queue without one is not documented
+      // (the model lists no dedicated error), so the emulator answers a ValidationException.
+      if (queue.roleArn === undefined) {
+        throw validationError('OTHER', `Queue ${queueId} has no role to assume.`);
+      }
+      return credentialsAnswer(context.readRoles.issue(farmId, `queue/${queueId}`, queue.roleArn));
+    },
+  },
+  {
     name: 'ListJobs',
     method: 'GET',
     path: `${V}/farms/{farmId}/queues/{queueId}/jobs`,
@@ -531,6 +562,17 @@ export const OPERATIONS: readonly Operation[] = [
       const { farmId = '', fleetId = '' } = getInput(request, ['farmId', 'fleetId']);
       assertFarmAllowed(context, 'GetFleet', farmId);
       return context.store.fleet(farmId, fleetId);
+    },
+  },
+  {
+    name: 'AssumeFleetRoleForRead',
+    method: 'GET',
+    path: `${V}/farms/{farmId}/fleets/{fleetId}/read-roles`,
+    handle(request, context) {
+      const { farmId = '', fleetId = '' } = getInput(request, ['farmId', 'fleetId']);
+      assertFarmAllowed(context, 'AssumeFleetRoleForRead', farmId);
+      const fleet = context.store.fleet(farmId, fleetId);
+      return credentialsAnswer(context.readRoles.issue(farmId, `fleet/${fleetId}`, fleet.roleArn));
     },
   },
   {

@@ -7,6 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsError, accessDenied, internalError, validationError } from './awsErrors.js';
+import {
+  answerLogsRequest,
+  isLogsRequest,
+  LOGS_TARGET_PREFIX,
+  type LogsDependencies,
+} from './cloudWatchLogs.js';
 import type { FaultInjector } from './faultInjection.js';
 import { isJsonObject } from './requestValidation.js';
 import { matchRoute, type OperationContext } from './routes.js';
@@ -72,6 +78,8 @@ export interface ServerDependencies {
   latencyMs: () => number;
   /** Counts the requests in flight (from arrival until the response is finished or the connection drops). */
   inFlight?: InFlightGauge;
+  /** CloudWatch Logs (GetLogEvents) on the same port: the issued read-role credentials and the logs. */
+  logs: LogsDependencies;
 }
 
 /** Requests must look SigV4-signed; the signature itself is not verified. */
@@ -86,7 +94,7 @@ function authorizationFailure(request: IncomingMessage): AwsError | undefined {
   return undefined;
 }
 
-async function readBody(request: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+async function readRawBody(request: IncomingMessage): Promise<{ raw: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -94,7 +102,40 @@ async function readBody(request: IncomingMessage): Promise<{ text: string; tooLa
     size += buffer.length;
     if (size <= MAX_BODY_BYTES) chunks.push(buffer);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
+  return { raw: Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES };
+}
+
+async function readBody(request: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+  const { raw, tooLarge } = await readRawBody(request);
+  return { text: raw.toString('utf8'), tooLarge };
+}
+
+/** A CloudWatch Logs request (awsJson1_1), counted under its target's operation name (e.g. GetLogEvents). */
+async function handleLogs(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDependencies,
+  requestId: string,
+) {
+  const arrivedAt = performance.now();
+  const target = String(request.headers['x-amz-target']).slice(LOGS_TARGET_PREFIX.length);
+  deps.calls.record(target === 'GetLogEvents' ? 'GetLogEvents' : UNKNOWN_OPERATION);
+  const { raw, tooLarge } = await readRawBody(request);
+  const { status, body } = tooLarge
+    ? { status: 413, body: { __type: 'SerializationException', message: 'Request entity too large' } }
+    : answerLogsRequest(
+        { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: raw },
+        deps.logs,
+      );
+  const payload = JSON.stringify(body);
+  const remaining = deps.latencyMs() - (performance.now() - arrivedAt);
+  if (remaining > 0) await sleep(remaining);
+  response.writeHead(status, {
+    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Length': String(Buffer.byteLength(payload)),
+    'x-amzn-RequestId': requestId,
+  });
+  response.end(payload);
 }
 
 /** A response ready to be written: serialised before any injected latency is waited out. */
@@ -170,6 +211,7 @@ async function handle(
   deps: ServerDependencies,
   requestId: string,
 ) {
+  if (isLogsRequest(request.headers)) return handleLogs(request, response, deps, requestId);
   const arrivedAt = performance.now();
   const url = new URL(request.url ?? '/', 'http://emulator.invalid');
   const method = request.method ?? 'GET';
