@@ -288,6 +288,24 @@ describe('CloudWatch Logs GetLogEvents', () => {
       client.send(new GetLogEventsCommand({ logGroupName, logStreamName, nextToken: 'f/123' })),
       InvalidParameterException,
     );
+    // A token of another stream is not valid here.
+    const other = allSessions(dataset).find(
+      (found) => found.queueId === queueId && found.session.sessionId !== session.sessionId,
+    );
+    await expectAwsError(
+      client.send(
+        new GetLogEventsCommand({
+          logGroupName,
+          logStreamName: other?.session.sessionId ?? '',
+          nextToken: five.nextForwardToken,
+        }),
+      ),
+      InvalidParameterException,
+    );
+    await expectAwsError(
+      client.send(new GetLogEventsCommand({ logGroupName, logGroupIdentifier: logGroupName, logStreamName })),
+      InvalidParameterException,
+    );
   });
 
   it('startTime (inclusive) and endTime (exclusive) bound the events', async () => {
@@ -348,6 +366,40 @@ describe('CloudWatch Logs GetLogEvents', () => {
     expect(worker).toBeDefined();
     expect(plain(workerLog.events)).toEqual(plain(expectedEvents(dataset, workerGroup, session.workerId)));
     expect(workerLog.events?.some((e) => e.message?.includes(session.sessionId))).toBe(true);
+  });
+
+  it('answers ResourceNotFoundException for a queue whose log group holds no stream yet', async () => {
+    const small = await startFixture({ sizes: { jobsPerQueue: 0, largeJobSessions: 2, farms: 1 } });
+    try {
+      const farmId = small.emulator.dataset.farms[0]?.farmId ?? '';
+      const queue = small.emulator.dataset.queues.get(farmId)?.find((q) => q.displayName !== 'comp');
+      const response = await small.client.send(
+        new AssumeQueueRoleForReadCommand({ farmId, queueId: queue?.queueId ?? '' }),
+      );
+      const client = new CloudWatchLogsClient({
+        endpoint: small.emulator.endpoint,
+        region: 'us-west-2',
+        credentials: {
+          accessKeyId: response.credentials?.accessKeyId ?? '',
+          secretAccessKey: response.credentials?.secretAccessKey ?? '',
+          sessionToken: response.credentials?.sessionToken ?? '',
+        },
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      const missing = await expectAwsError(
+        client.send(
+          new GetLogEventsCommand({
+            logGroupName: `/aws/deadline/${farmId}/${queue?.queueId}`,
+            logStreamName: 'session-x',
+          }),
+        ),
+        LogsResourceNotFoundException,
+      );
+      expect(missing.message).toBe('The specified log group does not exist.');
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses expired credentials, a wrong secret, unknown keys and unsigned requests', async () => {
