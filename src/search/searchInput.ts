@@ -92,6 +92,24 @@ type FieldKind = 'enum' | 'string' | 'integer' | 'dateTime';
 /** The searched types. */
 export type SearchedType = 'Job' | 'Step' | 'Task' | 'Worker';
 
+type SearchField = { name: string; kind: FieldKind };
+
+/** The filter members jobs and steps share, in the order their conditions are sent. */
+const STATUS_NAME_CREATOR: Readonly<Record<string, SearchField>> = {
+  taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
+  lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
+  name: { name: 'NAME', kind: 'string' },
+  createdBy: { name: 'CREATED_BY', kind: 'string' },
+};
+const TIMES: Readonly<Record<string, SearchField>> = {
+  createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
+  startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
+  endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
+  updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
+};
+/** The keyset of every type whose search summaries always carry `createdAt`. */
+const BY_CREATION = { field: 'CREATED_AT', member: 'createdAt' };
+
 /**
  * Per searched type: what its results are called in messages, and the upstream field of each filterable member
  * with how its conditions are sent.
@@ -101,7 +119,7 @@ export const SEARCH_FIELDS: Readonly<
     SearchedType,
     {
       noun: string;
-      fields: Readonly<Record<string, { name: string; kind: FieldKind }>>;
+      fields: Readonly<Record<string, SearchField>>;
       /**
        * The sort field every result has, by which a walk continues past the 10,000-result window (a `>=` filter on
        * the last value seen), and the record member holding it. Tasks have none (TaskSearchSummary has no
@@ -113,33 +131,10 @@ export const SEARCH_FIELDS: Readonly<
 > = {
   Job: {
     noun: 'job',
-    keyset: { field: 'CREATED_AT', member: 'createdAt' },
-    fields: {
-      taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
-      lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
-      name: { name: 'NAME', kind: 'string' },
-      createdBy: { name: 'CREATED_BY', kind: 'string' },
-      priority: { name: 'PRIORITY', kind: 'integer' },
-      createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
-      startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
-      endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
-      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
-    },
+    keyset: BY_CREATION,
+    fields: { ...STATUS_NAME_CREATOR, priority: { name: 'PRIORITY', kind: 'integer' }, ...TIMES },
   },
-  Step: {
-    noun: 'step',
-    keyset: { field: 'CREATED_AT', member: 'createdAt' },
-    fields: {
-      taskRunStatus: { name: 'TASK_RUN_STATUS', kind: 'enum' },
-      lifecycleStatus: { name: 'LIFECYCLE_STATUS', kind: 'enum' },
-      name: { name: 'NAME', kind: 'string' },
-      createdBy: { name: 'CREATED_BY', kind: 'string' },
-      createdAt: { name: 'CREATED_AT', kind: 'dateTime' },
-      startedAt: { name: 'STARTED_AT', kind: 'dateTime' },
-      endedAt: { name: 'ENDED_AT', kind: 'dateTime' },
-      updatedAt: { name: 'UPDATED_AT', kind: 'dateTime' },
-    },
-  },
+  Step: { noun: 'step', keyset: BY_CREATION, fields: { ...STATUS_NAME_CREATOR, ...TIMES } },
   Task: {
     noun: 'task',
     fields: {
@@ -152,7 +147,7 @@ export const SEARCH_FIELDS: Readonly<
   },
   Worker: {
     noun: 'worker',
-    keyset: { field: 'CREATED_AT', member: 'createdAt' },
+    keyset: BY_CREATION,
     fields: {
       status: { name: 'STATUS', kind: 'enum' },
       hostName: { name: 'HOST_NAME', kind: 'string' },
